@@ -1,0 +1,59 @@
+# plate-unet: every set-up step lives here, so a fresh machine needs only `make`.
+#   make lab   - virtual environment, install, sample data, JupyterLab on notebooks/
+#   make test  - the same set-up, then ruff, the unit tests and every notebook (nbval)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# NO_BROWSER=1 starts JupyterLab without opening a web browser (servers, CI, SSH).
+NO_BROWSER ?= 0
+LAB_FLAGS ?=
+PYTEST_FLAGS ?=
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONHASHSEED ?= 0
+
+# pytest exits 5 when it collects nothing: that is not a failure here.
+PYTEST = $(BIN)/python -m pytest
+
+.PHONY: setup venv data lab test lint unit nbval format clean
+
+# Install once; re-install only when pyproject.toml changes (idempotent set-up).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Sample data: the committed sample lives in data/sample; larger sets are generated.
+data: $(STAMP)
+
+setup: venv data
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 1,$(NO_BROWSER)),--no-browser) $(LAB_FLAGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check plate_unet tests $(wildcard benchmarks notebooks)
+	$(BIN)/ruff format --check plate_unet tests $(wildcard benchmarks)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix plate_unet tests $(wildcard benchmarks notebooks)
+	$(BIN)/ruff format plate_unet tests $(wildcard benchmarks)
+
+unit: setup
+	$(PYTEST) tests $(PYTEST_FLAGS) || [ $$? -eq 5 ]
+
+nbval: setup
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+	  PLATE_UNET_SMOKE=1 $(PYTEST) --nbval --nbval-current-env \
+	    --nbval-sanitize-with notebooks/sanitize.cfg notebooks $(PYTEST_FLAGS) \
+	    || [ $$? -eq 5 ]; \
+	else echo "nbval: no notebooks yet"; fi
+
+test: setup lint unit nbval
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,283 @@
+"""The U-Net: a configuration dataclass and the functional Keras model.
+
+With its defaults, :func:`build_unet` reproduces the seed project's U-Net layer for
+layer (1152×704×1 input, 6 levels of 16…512 filters, 8,648,401 parameters). Every
+layer has a predictable name, so a notebook or a test can point at it:
+
+* encoder level ``l`` (1 = full resolution): ``enc{l}_conv1``, ``enc{l}_drop``,
+  ``enc{l}_conv2`` and, except on the deepest level, ``enc{l}_pool``;
+* decoder level ``l`` (the encoder level it joins, deepest first):
+  ``dec{l}_up``, ``dec{l}_concat``, ``dec{l}_conv1``, ``dec{l}_drop``,
+  ``dec{l}_conv2``;
+* the head: ``output`` (a 3×3 transposed convolution to one sigmoid channel).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+__all__ = [
+    "UNetConfig",
+    "build_unet",
+    "conv_block",
+    "decoder_block",
+    "encoder_block",
+    "nearest_valid_sizes",
+    "SEED_CONFIG",
+]
+
+
+@dataclass(frozen=True)
+class UNetConfig:
+    """Hyper-parameters of the U-Net; the defaults are the seed project's.
+
+    Attributes:
+        height: Input height in pixels, or ``None`` for any size at inference.
+        width: Input width in pixels, or ``None``.
+        channels: 1 (grey, the seed) or 3 (RGB).
+        base_filters: Filters on the first level; each deeper level doubles them.
+        depth: Number of encoder levels (the seed has 6: 16 … 512 filters).
+        dropout_step: Dropout rate per level: level ``l`` drops ``dropout_step * l``.
+        kernel_size: Size of every convolution kernel.
+        separable: Use depthwise-separable convolutions (the slim variant).
+        name: Name of the Keras model.
+
+    Raises:
+        ValueError: If a value is outside its valid range.
+
+    Example:
+        >>> UNetConfig(height=256, width=256, base_filters=8).max_filters
+        256
+    """
+
+    height: int | None = 1152
+    width: int | None = 704
+    channels: int = 1
+    base_filters: int = 16
+    depth: int = 6
+    dropout_step: float = 0.1
+    kernel_size: int = 3
+    separable: bool = False
+    name: str = "unet"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.depth, int) or self.depth < 2:
+            raise ValueError(f"depth={self.depth!r} is invalid: use an integer >= 2.")
+        if not isinstance(self.base_filters, int) or self.base_filters < 1:
+            raise ValueError(
+                f"base_filters={self.base_filters!r} is invalid: use an integer >= 1."
+            )
+        if self.channels not in (1, 3):
+            raise ValueError(
+                f"channels={self.channels!r} is invalid: use 1 (grey) or 3 (RGB)."
+            )
+        if not isinstance(self.kernel_size, int) or self.kernel_size < 1:
+            raise ValueError(
+                f"kernel_size={self.kernel_size!r} is invalid: use an odd integer >= 1."
+            )
+        top = self.dropout_step * self.depth
+        if not (0.0 <= self.dropout_step and top < 1.0):
+            raise ValueError(
+                f"dropout_step={self.dropout_step!r} gives dropout rates up to "
+                f"{top:g} at depth {self.depth}: every rate must lie in [0, 1), so "
+                f"use 0 <= dropout_step < {1.0 / self.depth:.4g}."
+            )
+        for axis in ("height", "width"):
+            size = getattr(self, axis)
+            if size is None:
+                continue
+            if not isinstance(size, int) or size < 1:
+                raise ValueError(f"{axis}={size!r} is invalid: use a positive integer.")
+            if size % self.multiple:
+                below, above = nearest_valid_sizes(size, self.depth)
+                raise ValueError(
+                    f"{axis}={size} is not divisible by 2**(depth-1) = {self.multiple} "
+                    f"(depth={self.depth}); the nearest valid sizes are {below} and "
+                    f"{above}."
+                )
+
+    @property
+    def multiple(self) -> int:
+        """Input sizes must be multiples of this: ``2 ** (depth - 1)``."""
+        return 2 ** (self.depth - 1)
+
+    @property
+    def max_filters(self) -> int:
+        """Filters on the deepest level."""
+        return self.base_filters * 2 ** (self.depth - 1)
+
+    def replace(self, **changes) -> UNetConfig:
+        """Returns a copy with some fields changed (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+
+SEED_CONFIG = UNetConfig()
+
+
+def nearest_valid_sizes(size: int, depth: int = 6) -> tuple[int, int]:
+    """Returns the valid input sizes just below and just above ``size``.
+
+    Args:
+        size: A height or width in pixels.
+        depth: Number of encoder levels; sizes must be multiples of 2**(depth-1).
+
+    Returns:
+        ``(below, above)``; ``below`` is at least one multiple.
+
+    Example:
+        >>> nearest_valid_sizes(720)
+        (704, 736)
+    """
+    m = 2 ** (depth - 1)
+    below = (size // m) * m
+    above = below + m if size % m else size
+    return max(below, m), above
+
+
+def _conv(config: UNetConfig, filters: int, name: str) -> layers.Layer:
+    """One 3×3 'same' ReLU convolution, he_normal, plain or separable."""
+    if config.separable:
+        return layers.SeparableConv2D(
+            filters,
+            config.kernel_size,
+            padding="same",
+            activation="relu",
+            depthwise_initializer="he_normal",
+            pointwise_initializer="he_normal",
+            name=name,
+        )
+    return layers.Conv2D(
+        filters,
+        config.kernel_size,
+        padding="same",
+        activation="relu",
+        kernel_initializer="he_normal",
+        name=name,
+    )
+
+
+def conv_block(x, filters: int, rate: float, prefix: str, config: UNetConfig):
+    """Conv → Dropout → Conv, the unit of every U-Net level.
+
+    Args:
+        x: Input tensor (N, H, W, C).
+        filters: Output channels of both convolutions.
+        rate: Dropout rate between them.
+        prefix: Layer-name prefix, e.g. ``"enc3"``.
+        config: The model configuration (kernel size, separable).
+
+    Returns:
+        The output tensor (N, H, W, filters).
+
+    Example:
+        >>> x = keras.Input((64, 64, 1))
+        >>> conv_block(x, 16, 0.1, "enc1", UNetConfig(64, 64)).shape
+        (None, 64, 64, 16)
+    """
+    x = _conv(config, filters, f"{prefix}_conv1")(x)
+    x = layers.Dropout(rate, name=f"{prefix}_drop")(x)
+    return _conv(config, filters, f"{prefix}_conv2")(x)
+
+
+def encoder_block(x, level: int, config: UNetConfig):
+    """Encoder level ``level`` (1-based): a conv block, then 2×2 max pooling.
+
+    Args:
+        x: Input tensor.
+        level: 1 for full resolution … ``config.depth`` for the bottleneck.
+        config: The model configuration.
+
+    Returns:
+        ``(skip, pooled)``: the block's output (kept for the skip connection) and
+        its 2×2 max-pooled version (``None`` on the deepest level).
+
+    Example:
+        >>> skip, down = encoder_block(keras.Input((64, 64, 1)), 1, UNetConfig(64, 64))
+        >>> skip.shape, down.shape
+        ((None, 64, 64, 16), (None, 32, 32, 16))
+    """
+    filters = config.base_filters * 2 ** (level - 1)
+    skip = conv_block(x, filters, config.dropout_step * level, f"enc{level}", config)
+    if level == config.depth:
+        return skip, None
+    pooled = layers.MaxPooling2D(2, name=f"enc{level}_pool")(skip)
+    return skip, pooled
+
+
+def decoder_block(x, skip, level: int, config: UNetConfig):
+    """Decoder level ``level``: up-sample ×2, join the skip, then a conv block.
+
+    Args:
+        x: Tensor from the level below.
+        skip: The encoder output of the same level.
+        level: The encoder level joined (``depth - 1`` down to 1).
+        config: The model configuration.
+
+    Returns:
+        The block's output, at the skip's resolution.
+
+    Example:
+        >>> x, skip = keras.Input((32, 32, 32)), keras.Input((64, 64, 16))
+        >>> decoder_block(x, skip, 1, UNetConfig(64, 64)).shape
+        (None, 64, 64, 16)
+    """
+    filters = config.base_filters * 2 ** (level - 1)
+    x = layers.Conv2DTranspose(
+        filters,
+        config.kernel_size,
+        strides=2,
+        padding="same",
+        activation="relu",
+        kernel_initializer="he_normal",
+        name=f"dec{level}_up",
+    )(x)
+    x = layers.Concatenate(name=f"dec{level}_concat")([x, skip])
+    return conv_block(x, filters, config.dropout_step * level, f"dec{level}", config)
+
+
+def build_unet(config: UNetConfig | None = None) -> keras.Model:
+    """Builds the U-Net described by ``config`` (the seed's model by default).
+
+    The output layer always computes in float32, so the model is safe to train
+    under a ``mixed_float16`` policy.
+
+    Args:
+        config: A :class:`UNetConfig`; ``None`` means the seed's configuration.
+
+    Returns:
+        A functional ``keras.Model`` mapping (N, H, W, C) images in [0, 1] to
+        (N, H, W, 1) plate probabilities.
+
+    Raises:
+        ValueError: If ``config`` is not a :class:`UNetConfig`.
+
+    Example:
+        >>> build_unet().count_params()
+        8648401
+    """
+    config = SEED_CONFIG if config is None else config
+    if not isinstance(config, UNetConfig):
+        raise ValueError(f"config must be a UNetConfig, got {type(config).__name__}.")
+    inputs = keras.Input((config.height, config.width, config.channels), name="image")
+    skips = []
+    x = inputs
+    for level in range(1, config.depth + 1):
+        skip, pooled = encoder_block(x, level, config)
+        skips.append(skip)
+        x = pooled if pooled is not None else skip
+    for level in range(config.depth - 1, 0, -1):
+        x = decoder_block(x, skips[level - 1], level, config)
+    outputs = layers.Conv2DTranspose(
+        1,
+        config.kernel_size,
+        padding="same",
+        activation="sigmoid",
+        kernel_initializer="glorot_normal",
+        dtype="float32",
+        name="output",
+    )(x)
+    return keras.Model(inputs, outputs, name=config.name)

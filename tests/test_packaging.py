@@ -1,0 +1,40 @@
+"""The conda environment, pyproject and Makefile stay in step."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pip_section(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
+    out = []
+    for line in lines[start + 1 :]:
+        m = re.match(r"^\s+- (\S.*)$", line)
+        if not m:
+            break
+        out.append(m.group(1).strip())
+    return out
+
+
+def test_environment_yml_lists_pyproject_dependencies_with_same_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
+    env = (ROOT / "environment.yml").read_text()
+    assert "python=3.11" in env
+    assert set(_pip_section(env)) == wanted
+
+
+def test_console_script_and_python_version():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["plate-unet"] == "plate_unet.cli:main"
+    assert project["requires-python"] == ">=3.11"
+    assert "opencv-python-headless>=4.9" in project["dependencies"]
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
