@@ -1,0 +1,179 @@
+"""Plate geometry: masks → ordered quadrilaterals, IoUs, crops, letterbox round trip."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from plate_unet.geometry import (
+    Plate,
+    box_iou,
+    find_plates,
+    order_corners,
+    quad_box,
+    quad_iou,
+    rectify,
+)
+
+
+def _fill(shape, *quads) -> np.ndarray:
+    """Rasterises quads (sub-pixel corners) into a float32 {0, 1} map."""
+    mask = np.zeros(shape, np.uint8)
+    for q in quads:
+        pts = np.round(np.asarray(q) * 16).astype(np.int32)
+        cv2.fillPoly(mask, [pts], 1, shift=4)
+    return mask.astype(np.float32)
+
+
+def _plate_quad(cx, cy, w, h, degrees, jitter=None) -> np.ndarray:
+    base = np.array(
+        [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]]
+    )
+    if jitter is not None:
+        base = base + jitter
+    a = np.deg2rad(degrees)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return (base @ rot.T + [cx, cy]).astype(np.float32)
+
+
+def _corner_error(a, b) -> float:
+    return float(np.linalg.norm(np.asarray(a) - np.asarray(b), axis=1).mean())
+
+
+@pytest.mark.parametrize("degrees", [-25.0, -8.0, 0.0, 12.0, 30.0])
+def test_recovers_rotated_perspective_quad(degrees, rng):
+    true = _plate_quad(100, 70, 80, 26, degrees, jitter=rng.uniform(-4, 4, (4, 2)))
+    plates = find_plates(_fill((150, 200), true))
+    assert len(plates) == 1
+    assert _corner_error(plates[0].quad, true) < 1.5
+    assert plates[0].quad.dtype == np.float32 and plates[0].quad.shape == (4, 2)
+    assert quad_iou(plates[0].quad, true) > 0.95
+
+
+def test_two_plates_give_two_quads_in_tl_tr_br_bl_order():
+    a = _plate_quad(50, 40, 60, 20, 10)
+    b = _plate_quad(150, 110, 50, 18, -15)
+    plates = find_plates(_fill((150, 200), a, b))
+    assert len(plates) == 2
+    found = sorted(plates, key=lambda p: p.box[0])
+    for plate, true in zip(found, (a, b), strict=True):
+        assert _corner_error(plate.quad, true) < 1.5
+        tl, tr, br, bl = plate.quad
+        assert tl[0] < tr[0] and bl[0] < br[0]  # left corners left of right ones
+        assert tl[1] < bl[1] and tr[1] < br[1]  # top corners above bottom ones
+
+
+def test_score_is_mean_probability_and_box_encloses_quad():
+    prob = np.zeros((60, 80), np.float32)
+    prob[20:35, 10:60] = 0.8
+    prob[25:30, 20:30] = 1.0
+    (plate,) = find_plates(prob, threshold=0.5)
+    expected = (0.8 * (15 * 50 - 50) + 1.0 * 50) / (15 * 50)
+    assert plate.score == pytest.approx(expected, abs=1e-6)
+    assert plate.box == quad_box(plate.quad)
+    assert plate.box == pytest.approx((10, 20, 59, 34), abs=1e-3)
+
+
+def test_min_area_drops_specks_and_threshold_is_respected():
+    prob = np.zeros((100, 100), np.float32)
+    prob[10:40, 10:60] = 0.9  # a plate
+    prob[80:82, 80:82] = 0.9  # a 4-pixel speck
+    assert len(find_plates(prob)) == 1
+    assert len(find_plates(prob, min_area=1)) == 2
+    assert find_plates(prob, threshold=0.95) == []
+    assert find_plates(np.zeros((1, 32, 32, 1), np.float32)) == []
+
+
+def test_bad_inputs_name_the_value():
+    with pytest.raises(ValueError, match="threshold"):
+        find_plates(np.zeros((8, 8)), threshold=1.5)
+    with pytest.raises(ValueError, match="one probability map"):
+        find_plates(np.zeros((2, 8, 8, 1)))
+    with pytest.raises(ValueError, match=r"shape \(3, 2\)"):
+        order_corners(np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("degrees", [-40, -20, 0, 20, 40])
+def test_order_corners_any_start_any_direction(degrees):
+    true = _plate_quad(0, 0, 30, 10, degrees)
+    for k in range(4):
+        for pts in (np.roll(true, k, axis=0), np.roll(true[::-1], k, axis=0)):
+            np.testing.assert_allclose(order_corners(pts), true, atol=1e-5)
+
+
+def test_box_iou_hand_computed():
+    assert box_iou((0, 0, 2, 2), (1, 0, 3, 2)) == pytest.approx(1 / 3)
+    assert box_iou((0, 0, 4, 4), (1, 1, 3, 3)) == pytest.approx(4 / 16)
+    assert box_iou((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0
+    assert box_iou((0, 0, 0, 0), (0, 0, 0, 0)) == 0.0
+
+
+def test_quad_iou_hand_computed():
+    square = [[0, 0], [2, 0], [2, 2], [0, 2]]
+    assert quad_iou(square, square) == pytest.approx(1.0)
+    assert quad_iou(square, [[1, 0], [3, 0], [3, 2], [1, 2]]) == pytest.approx(1 / 3)
+    # A diamond inside the square: area 2 of the square's 4.
+    diamond = [[1, 0], [2, 1], [1, 2], [0, 1]]
+    assert quad_iou(square, diamond) == pytest.approx(0.5)
+    assert quad_iou(square, [[5, 5], [6, 5], [6, 6], [5, 6]]) == 0.0
+    # Non-convex ("arrow head") quad: raster fallback, area 2 inside the square.
+    dart = [[0, 0], [2, 0], [1, 1], [0, 2]]
+    assert quad_iou(square, dart) == pytest.approx(0.5, abs=0.01)
+
+
+def test_rectify_straightens_a_tilted_plate():
+    image = np.zeros((200, 300, 3), np.uint8)
+    quad = _plate_quad(150, 100, 180, 60, 20)
+    cv2.fillPoly(image, [np.round(quad).astype(np.int32)], (255, 255, 255))
+    # A dark bar on the plate's left half, drawn in plate coordinates.
+    left = np.array(
+        [quad[0], (quad[0] + quad[1]) / 2, (quad[3] + quad[2]) / 2, quad[3]]
+    )
+    cv2.fillPoly(image, [np.round(left).astype(np.int32)], (0, 0, 255))
+    crop = rectify(image, quad)
+    assert crop.shape == (80, 240, 3) and crop.dtype == np.uint8
+    inner = crop[10:-10]
+    assert inner[:, 10:110, 2].mean() > 200 and inner[:, 10:110, 0].mean() < 40
+    assert inner[:, 130:230].min() > 200
+    assert rectify(image[..., 0], quad, size=(120, 40)).shape == (40, 120)
+    with pytest.raises(ValueError, match="size"):
+        rectify(image, quad, size=(1, 40))
+
+
+class _Letterbox:
+    """Minimal stand-in with the data Letterbox's attributes (scale, pads)."""
+
+    def __init__(self, src_h, src_w, dst_h, dst_w):
+        self.src_h, self.src_w, self.dst_h, self.dst_w = src_h, src_w, dst_h, dst_w
+        self.scale = min(dst_h / src_h, dst_w / src_w)
+        self.pad_x = (dst_w - round(src_w * self.scale)) // 2
+        self.pad_y = (dst_h - round(src_h * self.scale)) // 2
+
+    def forward(self, pts):
+        return np.asarray(pts) * self.scale + [self.pad_x, self.pad_y]
+
+    def inverse(self, pts):
+        return (np.asarray(pts) - [self.pad_x, self.pad_y]) / self.scale
+
+
+def test_letterbox_round_trip_gives_original_pixels():
+    box = _Letterbox(src_h=580, src_w=360, dst_h=128, dst_w=128)
+    true = _plate_quad(180, 400, 140, 45, 8)
+    prob = _fill((128, 128), box.forward(true))
+    (plate,) = find_plates(prob, letterbox=box)
+    # One model pixel is 1 / scale ≈ 4.5 original pixels.
+    assert _corner_error(plate.quad, true) < 1.5 / box.scale
+    assert quad_iou(plate.quad, true) > 0.9
+    assert 0 <= plate.box[0] and plate.box[2] <= 360
+
+
+def test_plate_to_dict_is_plain_json():
+    plate = Plate(np.float32([[1, 2], [3, 2], [3, 4], [1, 4]]), (1, 2, 3, 4), 0.87654)
+    d = plate.to_dict()
+    assert d == {
+        "quad": [[1.0, 2.0], [3.0, 2.0], [3.0, 4.0], [1.0, 4.0]],
+        "box": [1.0, 2.0, 3.0, 4.0],
+        "score": 0.8765,
+    }
+    assert all(type(v) is float for v in d["box"])
