@@ -1,0 +1,161 @@
+"""The one record type every reader returns, and corner-order helpers.
+
+A :class:`Sample` is an image path and its plates. Each plate is a float32 array of
+shape ``(4, 2)`` holding ``(x, y)`` pixel coordinates of the corners in the order
+top-left, top-right, bottom-right, bottom-left (TL, TR, BR, BL), in the pixels of
+the original image (integer coordinates are pixel centres, as in OpenCV).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+CORNER_ORDER = ("TL", "TR", "BR", "BL")
+
+
+def as_plate(points) -> np.ndarray:
+    """Returns ``points`` as a float32 ``(4, 2)`` array, checking the shape.
+
+    Args:
+        points: Anything array-like with 8 numbers: ``[[x, y], ...]`` or flat.
+
+    Returns:
+        A new float32 array of shape ``(4, 2)``.
+
+    Raises:
+        ValueError: If there are not exactly 4 finite ``(x, y)`` points.
+
+    Example:
+        >>> as_plate([0, 0, 10, 0, 10, 5, 0, 5]).shape
+        (4, 2)
+    """
+    arr = np.asarray(points, dtype=np.float32)
+    if arr.size != 8:
+        raise ValueError(f"a plate needs 4 (x, y) corners, got shape {arr.shape}")
+    arr = arr.reshape(4, 2).copy()
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"plate corners must be finite numbers, got {arr.tolist()}")
+    return arr
+
+
+def polygon_area(plate: np.ndarray) -> float:
+    """Returns the absolute area of a polygon (shoelace formula), in pixels².
+
+    Args:
+        plate: ``(N, 2)`` polygon vertices.
+
+    Returns:
+        The enclosed area (0.0 for a degenerate polygon).
+
+    Example:
+        >>> polygon_area(np.array([[0, 0], [4, 0], [4, 2], [0, 2]]))
+        8.0
+    """
+    p = np.asarray(plate, dtype=np.float64)
+    x, y = p[:, 0], p[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+
+
+def order_corners(points) -> np.ndarray:
+    """Sorts 4 corners of a quadrilateral into TL, TR, BR, BL order.
+
+    The corners are sorted clockwise (as seen on screen, y pointing down) around
+    their centroid, starting from the corner nearest the top-left (smallest
+    ``x + y``). This also repairs corners mirrored by a horizontal flip.
+
+    Args:
+        points: 4 ``(x, y)`` points in any order.
+
+    Returns:
+        A float32 ``(4, 2)`` array in TL, TR, BR, BL order.
+
+    Example:
+        >>> order_corners([[10, 5], [0, 0], [0, 5], [10, 0]]).tolist()
+        [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]]
+    """
+    p = as_plate(points)
+    centre = p.mean(axis=0)
+    angle = np.arctan2(p[:, 1] - centre[1], p[:, 0] - centre[0])
+    p = p[np.argsort(angle, kind="stable")]  # clockwise on screen (y down)
+    start = int(np.argmin(p[:, 0] + p[:, 1]))
+    return np.roll(p, -start, axis=0)
+
+
+def flip_corners(plate, width: int) -> np.ndarray:
+    """Mirrors a plate horizontally in an image ``width`` pixels wide.
+
+    Mirroring swaps left and right, so TL becomes TR and BR becomes BL; the result
+    is reordered so it is again TL, TR, BR, BL.
+
+    Args:
+        plate: ``(4, 2)`` corners in TL, TR, BR, BL order.
+        width: Image width in pixels.
+
+    Returns:
+        The mirrored corners, float32 ``(4, 2)``, in TL, TR, BR, BL order.
+
+    Example:
+        >>> flip_corners([[0, 0], [10, 0], [10, 5], [0, 5]], width=100)[0].tolist()
+        [89.0, 0.0]
+    """
+    p = as_plate(plate)
+    p[:, 0] = (width - 1) - p[:, 0]
+    return p[[1, 0, 3, 2]]
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """One image and the plates in it.
+
+    Attributes:
+        image_path: Path of the image file.
+        plates: Tuple of float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL in the
+            original image's pixels. Empty for an image with no plate.
+        width: Image width in pixels, when known.
+        height: Image height in pixels, when known.
+
+    Example:
+        >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), width=720, height=1160)
+        >>> s.plates[0].dtype
+        dtype('float32')
+    """
+
+    image_path: Path
+    plates: tuple[np.ndarray, ...] = field(default=())
+    width: int | None = None
+    height: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "image_path", Path(self.image_path))
+        object.__setattr__(self, "plates", tuple(as_plate(p) for p in self.plates))
+        for p in self.plates:
+            p.setflags(write=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sample):
+            return NotImplemented
+        return (
+            self.image_path == other.image_path
+            and self.width == other.width
+            and self.height == other.height
+            and len(self.plates) == len(other.plates)
+            and all(
+                np.array_equal(a, b)
+                for a, b in zip(self.plates, other.plates, strict=True)
+            )
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.image_path, len(self.plates), self.width, self.height))
+
+    def __repr__(self) -> str:
+        size = f", {self.width}x{self.height}" if self.width else ""
+        return f"Sample({str(self.image_path)!r}, {len(self.plates)} plate(s){size})"
+
+    @property
+    def name(self) -> str:
+        """The image file name (no folder)."""
+        return self.image_path.name
