@@ -1,0 +1,119 @@
+"""The seed table, receptive fields and memory estimates that notebooks 02–03 print."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from plate_unet.memory import activation_memory, format_memory_table
+from plate_unet.model import UNetConfig, build_unet
+from plate_unet.receptive_field import receptive_fields
+from plate_unet.seed import (
+    SEED_TOTAL_PARAMS,
+    compare_layer,
+    compare_model,
+    seed_row_for,
+    seed_summary_rows,
+    unet_layer_names,
+)
+
+
+@pytest.fixture(scope="module")
+def seed_model():
+    return build_unet()
+
+
+def test_seed_rows_ship_with_the_package():
+    rows = seed_summary_rows()
+    assert len(rows) == 50
+    assert sum(r.params for r in rows) == SEED_TOTAL_PARAMS
+    assert rows[-1].name == "conv2d_transpose_6" and rows[-1].params == 145
+
+
+def test_layer_names_pair_with_seed_rows():
+    assert len(unet_layer_names(6)) == 50
+    assert seed_row_for("enc1_conv1").name == "conv2d_1"
+    assert seed_row_for("dec1_concat").name == "concatenate_5"
+    with pytest.raises(ValueError, match="enc7_conv1"):
+        seed_row_for("enc7_conv1")
+
+
+def test_compare_model_marks_every_seed_layer_same(seed_model):
+    text = compare_model(seed_model)
+    assert "DIFFERENT" not in text
+    assert text.count(" same") == 51  # 50 layers and the total
+
+
+def test_compare_layer_flags_a_different_layer():
+    small = build_unet(UNetConfig(height=64, width=64, base_filters=8))
+    assert compare_layer(small.get_layer("enc1_conv1")).endswith("DIFFERENT")
+
+
+def test_receptive_field_of_seed_unet(seed_model):
+    rf = receptive_fields(seed_model)
+    assert rf["enc1_conv2"].size == 5
+    assert rf["enc6_conv2"].size == 284 and rf["enc6_conv2"].jump == 32
+    assert rf["output"].size == 472 and rf["output"].jump == 1
+
+
+def _empirical_extent(model, size: int) -> int:
+    """Width of the input region whose pixels change the output's centre pixel."""
+    for w in model.weights:  # positive weights: every ReLU passes, sigmoid ~ 0.5
+        value = 0.5 / np.prod(w.shape[:-1]) if "kernel" in w.path else 0.0
+        w.assign(np.full(w.shape, value, "float32"))
+    x = tf.constant(np.ones((1, size, size, 1), "float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = model(x)[0, size // 2, size // 2, 0]
+    cols = np.nonzero(np.abs(tape.gradient(y, x).numpy()[0, :, :, 0]).sum(0))[0]
+    return int(cols.max() - cols.min() + 1)
+
+
+def test_receptive_field_matches_gradient_without_pooling():
+    inp = keras.Input((64, 64, 1))
+    x = keras.layers.Conv2D(2, 3, padding="same")(inp)
+    x = keras.layers.Conv2D(2, 3, strides=2, padding="same")(x)
+    x = keras.layers.Conv2D(2, 5, padding="same")(x)
+    x = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same")(x)
+    model = keras.Model(inp, x)
+    assert (
+        _empirical_extent(model, 64)
+        == receptive_fields(model)[model.layers[-1].name].size
+        == 15
+    )
+
+
+def test_receptive_field_bounds_gradient_of_small_unet():
+    model = build_unet(UNetConfig(height=128, width=128, base_filters=2, depth=3))
+    analytic = receptive_fields(model)["output"].size
+    assert analytic == 52
+    assert 0.8 * analytic <= _empirical_extent(model, 128) <= analytic
+
+
+def test_activation_memory_counts_layer_outputs():
+    model = build_unet(UNetConfig(height=32, width=32, base_filters=2, depth=2))
+    outputs = sum(int(np.prod(layer.output.shape[1:])) for layer in model.layers)
+    one, four = activation_memory(model, [1, 4], dtype_bytes=4)
+    assert one.activations == outputs * 4 == one.gradients
+    assert four.activations == 4 * one.activations
+    assert one.weights == 16 * model.count_params()
+    half = activation_memory(model, [1], dtype_bytes=2)[0]
+    assert half.activations * 2 == one.activations
+
+
+def test_activation_memory_of_seed_at_batch_8(seed_model):
+    est = activation_memory(seed_model, [8], dtype_bytes=4)[0]
+    assert round(est.total / 2**30, 1) == 14.2
+    assert "14.16 GiB" in format_memory_table([est])
+
+
+def test_activation_memory_rejects_bad_arguments(seed_model):
+    with pytest.raises(ValueError, match="dtype_bytes=3"):
+        activation_memory(seed_model, [1], dtype_bytes=3)
+    with pytest.raises(ValueError, match="batch size 0"):
+        activation_memory(seed_model, [0])
+    free = build_unet(UNetConfig(height=None, width=None))
+    with pytest.raises(ValueError, match="fixed height and width"):
+        activation_memory(free, [1])
