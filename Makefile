@@ -1,6 +1,7 @@
 # plate-unet: every set-up step lives here, so a fresh machine needs only `make`.
 #   make lab   - virtual environment, install, sample data, JupyterLab on notebooks/
-#   make test  - the same set-up, then ruff, the unit tests and every notebook (nbval)
+#   make test  - the same set-up, then ruff, the unit tests and every notebook (nbval),
+#                then the notebooks' widgets in JupyterLab in Chromium (test-browser)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,7 +17,7 @@ export PYTHONHASHSEED ?= 0
 # pytest exits 5 when it collects nothing: that is not a failure here.
 PYTEST = $(BIN)/python -m pytest
 
-.PHONY: setup venv data lab test lint unit nbval format clean
+.PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser
 
 # Install once; re-install only when pyproject.toml changes (idempotent set-up).
 $(STAMP): pyproject.toml
@@ -44,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff format plate_unet tests $(wildcard benchmarks)
 
 unit: setup
-	$(PYTEST) tests $(PYTEST_FLAGS) || [ $$? -eq 5 ]
+	$(PYTEST) tests -m "not browser" $(PYTEST_FLAGS) || [ $$? -eq 5 ]
 
 nbval: setup
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
@@ -53,7 +54,32 @@ nbval: setup
 	    || [ $$? -eq 5 ]; \
 	else echo "nbval: no notebooks yet"; fi
 
-test: setup lint unit nbval
+# Chromium for the browser tests, from Debian's packages (root, or sudo without a
+# password). When it cannot be installed this says why and the browser tests skip.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium: $$(command -v chromium) is installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "chromium: not installed and no apt-get here; browser tests will skip"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive \
+	     apt-get install -y --no-install-recommends chromium) \
+	  || echo "chromium: apt-get install failed; browser tests will skip"; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive \
+	     apt-get install -y --no-install-recommends chromium) \
+	  || echo "chromium: apt-get install failed; browser tests will skip"; \
+	else \
+	  echo "chromium: not installed, and installing needs root or sudo (you are" \
+	    "$$(id -un), no password-less sudo); browser tests will skip"; \
+	fi
+
+# JupyterLab in headless Chromium: runs the widget notebooks and moves the widgets.
+# Screenshots go to tests/screenshots/ (git-ignored).
+test-browser: setup chromium
+	$(PYTEST) tests/browser -m browser $(PYTEST_FLAGS)
+
+test: setup lint unit nbval test-browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
