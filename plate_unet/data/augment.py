@@ -1,0 +1,367 @@
+"""Paired augmentation inside tf.data: the same geometry for image and mask.
+
+Geometry (flip, rotation, scale, shift, perspective) is composed into ONE
+homography and applied with ``ImageProjectiveTransformV3`` to the image
+(bilinear) and to the mask (nearest), so they cannot drift apart. Photometric
+changes (brightness, contrast, gamma, blur, noise, JPEG quality) touch the image
+only. Every random draw is a stateless op keyed by a per-element seed, so a run is
+reproducible.
+
+Example:
+    >>> img, m = apply_augmentation(image, mask, "rotate", 0.5, seed=1)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import tensorflow as tf
+
+from plate_unet.data.records import as_plate, order_corners
+
+AUGMENTATIONS = (
+    "flip",
+    "rotate",
+    "scale",
+    "shift",
+    "perspective",
+    "brightness",
+    "contrast",
+    "gamma",
+    "blur",
+    "noise",
+    "jpeg",
+)
+# Magnitude of each augmentation at strength 1.0 (apply_augmentation).
+MAX_STRENGTH = {
+    "flip": 1.0,  # flipped when strength > 0
+    "rotate": 30.0,  # degrees
+    "scale": 0.5,  # ±50 %
+    "shift": 0.25,  # fraction of the size
+    "perspective": 0.3,  # corner displacement, fraction of half the size
+    "brightness": 0.5,  # added to [0, 1] pixels
+    "contrast": 0.8,  # ± factor around the mean
+    "gamma": 1.0,  # ± log(gamma)
+    "blur": 4.0,  # Gaussian sigma in pixels
+    "noise": 0.2,  # Gaussian std on [0, 1] pixels
+    "jpeg": 95.0,  # quality = 100 - strength * 95
+}
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """Strengths of the random training augmentation (0 turns one off).
+
+    Attributes:
+        flip: Probability of a horizontal flip.
+        rotation: Largest rotation, degrees (uniform in ±rotation).
+        scale: Largest relative zoom (uniform in log-space, 1 ± scale).
+        shift: Largest translation, fraction of width/height.
+        perspective: Largest perspective tilt, fraction of half the size.
+        brightness: Largest added brightness on [0, 1] pixels.
+        contrast: Largest contrast change (factor 1 ± contrast).
+        gamma: Largest |log gamma|.
+        blur: Largest Gaussian blur sigma (pixels); applied with ``blur_prob``.
+        blur_prob: Probability of blurring.
+        noise: Largest Gaussian noise std; applied with ``noise_prob``.
+        noise_prob: Probability of adding noise.
+        jpeg_quality: Lowest JPEG quality (re-encode); applied with ``jpeg_prob``.
+        jpeg_prob: Probability of a JPEG re-encode.
+
+    Example:
+        >>> AugmentConfig(rotation=0.0).flip
+        0.5
+    """
+
+    flip: float = 0.5
+    rotation: float = 8.0
+    scale: float = 0.15
+    shift: float = 0.05
+    perspective: float = 0.08
+    brightness: float = 0.15
+    contrast: float = 0.25
+    gamma: float = 0.25
+    blur: float = 1.5
+    blur_prob: float = 0.3
+    noise: float = 0.04
+    noise_prob: float = 0.3
+    jpeg_quality: int = 35
+    jpeg_prob: float = 0.25
+
+    def __post_init__(self) -> None:
+        for name, value in self.__dict__.items():
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"AugmentConfig.{name} must be >= 0, got {value!r}")
+        for name in ("flip", "blur_prob", "noise_prob", "jpeg_prob"):
+            if getattr(self, name) > 1:
+                raise ValueError(
+                    f"AugmentConfig.{name} is a probability, got "
+                    f"{getattr(self, name)!r}"
+                )
+        if not 1 <= self.jpeg_quality <= 100:
+            raise ValueError(f"jpeg_quality must be in 1..100, got {self.jpeg_quality}")
+
+    @property
+    def has_geometry(self) -> bool:
+        """True when any geometric augmentation is on."""
+        return any((self.flip, self.rotation, self.scale, self.shift, self.perspective))
+
+
+# --- geometry -----------------------------------------------------------------------
+def geometry_matrix(height, width, flip=0.0, angle=0.0, scale=1.0, shift=(0.0, 0.0),
+                    perspective=(0.0, 0.0)) -> tf.Tensor:  # fmt: skip
+    """Builds the 3×3 homography (input → output pixels) of one augmentation.
+
+    The flip mirrors ``x → width - 1 - x``; rotation (degrees, clockwise on
+    screen), scale and perspective act about the image centre; shift is a
+    fraction of the size.
+
+    Args:
+        height: Image height.
+        width: Image width.
+        flip: 1.0 to mirror horizontally, 0.0 not to.
+        angle: Rotation in degrees.
+        scale: Zoom factor.
+        shift: ``(dx, dy)`` as fractions of width and height.
+        perspective: ``(px, py)`` tilt, fractions of half the width/height.
+
+    Returns:
+        float32 tensor ``(3, 3)``.
+
+    Example:
+        >>> geometry_matrix(10, 20, flip=1.0).numpy()[0].tolist()
+        [-1.0, 0.0, 19.0]
+    """
+    f32 = tf.float32
+    h, w = tf.cast(height, f32), tf.cast(width, f32)
+    flip, angle, scale = (tf.cast(v, f32) for v in (flip, angle, scale))
+    shift, perspective = tf.cast(shift, f32), tf.cast(perspective, f32)
+    one, zero = tf.ones([], f32), tf.zeros([], f32)
+    cx, cy = (w - 1) / 2, (h - 1) / 2
+
+    def mat(rows):
+        return tf.stack([tf.stack(r) for r in rows])
+
+    mirror = mat([[1 - 2 * flip, zero, flip * (w - 1)], [zero, one, zero],
+                  [zero, zero, one]])  # fmt: skip
+    rad = angle * (math.pi / 180.0)
+    c, s = scale * tf.cos(rad), scale * tf.sin(rad)
+    rotate = mat([[c, -s, zero], [s, c, zero], [zero, zero, one]])
+    tilt = mat([[one, zero, zero], [zero, one, zero],
+                [2 * perspective[0] / w, 2 * perspective[1] / h, one]])  # fmt: skip
+    to_centre = mat([[one, zero, -cx], [zero, one, -cy], [zero, zero, one]])
+    back = mat([[one, zero, cx + shift[0] * w], [zero, one, cy + shift[1] * h],
+                [zero, zero, one]])  # fmt: skip
+    return back @ rotate @ tilt @ to_centre @ mirror
+
+
+def warp_pair(image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor):
+    """Applies one homography to an image (bilinear) and its mask (nearest).
+
+    Args:
+        image: ``(H, W, C)`` float32 image.
+        mask: ``(H, W, 1)`` mask of any dtype.
+        matrix: ``(3, 3)`` homography mapping input to output pixels.
+
+    Returns:
+        ``(image, mask)``, same shapes and dtypes; uncovered pixels are 0.
+
+    Example:
+        >>> img, m = warp_pair(image, mask, geometry_matrix(64, 64, angle=10.0))
+    """
+    inv = tf.linalg.inv(tf.cast(matrix, tf.float32))
+    transform = tf.reshape(inv / inv[2, 2], [9])[:8][None]
+    shape = tf.shape(image)[:2]
+
+    def warp(x, interpolation):
+        out = tf.raw_ops.ImageProjectiveTransformV3(
+            images=x[None], transforms=transform, output_shape=shape,
+            fill_value=0.0, interpolation=interpolation, fill_mode="CONSTANT",
+        )  # fmt: skip
+        return tf.ensure_shape(out[0], x.shape)
+
+    return warp(image, "BILINEAR"), warp(mask, "NEAREST")
+
+
+def transform_plates(plates, matrix) -> list[np.ndarray]:
+    """Maps plate corners through a homography; reorders them to TL, TR, BR, BL.
+
+    A flip mirrors the corner order, so the corners are re-sorted afterwards.
+
+    Args:
+        plates: ``(4, 2)`` corner arrays.
+        matrix: ``(3, 3)`` homography (e.g. :func:`geometry_matrix`).
+
+    Returns:
+        float32 ``(4, 2)`` arrays in TL, TR, BR, BL order.
+
+    Example:
+        >>> m = geometry_matrix(10, 20, flip=1.0)
+        >>> transform_plates([[[0, 0], [4, 0], [4, 2], [0, 2]]], m)[0][0].tolist()
+        [15.0, 0.0]
+    """
+    h = np.asarray(matrix, np.float64)
+    out = []
+    for p in plates:
+        q = np.c_[as_plate(p), np.ones(4)] @ h.T
+        out.append(order_corners(q[:, :2] / q[:, 2:]))
+    return out
+
+
+# --- photometric ----------------------------------------------------------------------
+def _gaussian_blur(image: tf.Tensor, sigma: tf.Tensor, max_sigma: float) -> tf.Tensor:
+    radius = max(1, int(math.ceil(3 * max_sigma)))
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    sigma = tf.maximum(tf.cast(sigma, tf.float32), 1e-3)
+    k = tf.exp(-0.5 * tf.square(x / sigma))
+    k = k / tf.reduce_sum(k)
+    channels = image.shape[-1]
+    kx = tf.tile(tf.reshape(k, [1, -1, 1, 1]), [1, 1, channels, 1])
+    ky = tf.tile(tf.reshape(k, [-1, 1, 1, 1]), [1, 1, channels, 1])
+    padded = tf.pad(
+        image[None], [[0, 0], [radius] * 2, [radius] * 2, [0, 0]], "REFLECT"
+    )
+    out = tf.nn.depthwise_conv2d(padded, kx, [1, 1, 1, 1], "VALID")
+    out = tf.nn.depthwise_conv2d(out, ky, [1, 1, 1, 1], "VALID")
+    return tf.ensure_shape(out[0], image.shape)
+
+
+def _jpeg(image: tf.Tensor, quality: tf.Tensor) -> tf.Tensor:
+    q = tf.cast(tf.clip_by_value(tf.round(quality), 1, 100), tf.int32)
+    return tf.ensure_shape(tf.image.adjust_jpeg_quality(image, q), image.shape)
+
+
+def _photometric(image, name, amount, key):
+    """One photometric change of a given ``amount``; ``key`` picks signs/noise."""
+    sign = tf.where(tf.random.stateless_uniform([], key) < 0.5, -1.0, 1.0)
+    if name == "brightness":
+        return image + sign * amount
+    if name == "contrast":
+        mean = tf.reduce_mean(image)
+        return (image - mean) * (1.0 + sign * amount) + mean
+    if name == "gamma":
+        return tf.pow(tf.clip_by_value(image, 0.0, 1.0), tf.exp(sign * amount))
+    if name == "noise":
+        return image + amount * tf.random.stateless_normal(tf.shape(image), key)
+    raise ValueError(name)
+
+
+def _to_float(image: tf.Tensor) -> tf.Tensor:
+    if image.dtype == tf.uint8:
+        return tf.cast(image, tf.float32) * (1.0 / 255.0)
+    return tf.cast(image, tf.float32)
+
+
+def augment_pair(image, mask, seed, config: AugmentConfig = AugmentConfig()):  # noqa: B008
+    """Randomly augments one image + mask (call inside ``Dataset.map``).
+
+    Args:
+        image: ``(H, W, C)`` uint8 or float image (float in [0, 1]).
+        mask: ``(H, W, 1)`` mask (any dtype; kept).
+        seed: int ``(2,)`` tensor, one per element (stateless random ops).
+        config: The strengths.
+
+    Returns:
+        ``(image float32 in [0, 1], mask)``.
+
+    Example:
+        >>> img, m = augment_pair(image, mask, tf.constant([1, 2]), AugmentConfig())
+    """
+    image = _to_float(image)
+    keys = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 20)
+
+    def u(k, lo=0.0, hi=1.0, shape=()):
+        return tf.random.stateless_uniform(shape, keys[k], lo, hi)
+
+    c = config
+    if c.has_geometry:
+        shape = tf.shape(image)
+        log_s = math.log1p(c.scale)
+        matrix = geometry_matrix(
+            shape[0], shape[1],
+            flip=tf.cast(u(0) < c.flip, tf.float32),
+            angle=u(1, -c.rotation, c.rotation),
+            scale=tf.exp(u(2, -log_s, log_s)),
+            shift=u(3, -c.shift, c.shift, [2]),
+            perspective=u(4, -c.perspective, c.perspective, [2]),
+        )  # fmt: skip
+        image, mask = warp_pair(image, mask, matrix)
+    for k, name in enumerate(("brightness", "contrast", "gamma"), start=5):
+        if getattr(c, name):
+            image = _photometric(image, name, u(k, 0.0, getattr(c, name)), keys[k + 11])
+    if c.blur and c.blur_prob:
+        image = tf.cond(
+            u(8) < c.blur_prob,
+            lambda: _gaussian_blur(image, u(9, 0.3, c.blur), c.blur),
+            lambda: image,
+        )
+    if c.noise and c.noise_prob:
+        image = tf.cond(
+            u(10) < c.noise_prob,
+            lambda: _photometric(image, "noise", u(11, 0.0, c.noise), keys[19]),
+            lambda: image,
+        )
+    image = tf.clip_by_value(image, 0.0, 1.0)
+    if c.jpeg_prob and c.jpeg_quality < 100:
+        image = tf.cond(
+            u(12) < c.jpeg_prob,
+            lambda: _jpeg(image, u(13, c.jpeg_quality, 95.0)),
+            lambda: image,
+        )
+    return image, mask
+
+
+def apply_augmentation(image, mask, name: str, strength: float, seed: int = 0):
+    """Applies ONE named augmentation at a given strength (for the playground).
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image, uint8 or float in [0, 1].
+        mask: ``(H, W)`` or ``(H, W, 1)`` mask.
+        name: One of :data:`AUGMENTATIONS`.
+        strength: 0 (no change) to 1 (the :data:`MAX_STRENGTH` magnitude).
+        seed: Picks the direction (sign of rotation, shift, ...) and the noise.
+
+    Returns:
+        ``(image, mask)`` as numpy arrays shaped like the inputs; the image is
+        float32 in [0, 1], the mask keeps its dtype.
+
+    Raises:
+        ValueError: On an unknown name or a strength outside [0, 1].
+
+    Example:
+        >>> img, m = apply_augmentation(image, mask, "perspective", 0.7, seed=3)
+        >>> img.shape == image.shape
+        True
+    """
+    if name not in AUGMENTATIONS:
+        raise ValueError(f"unknown augmentation {name!r}; choose from {AUGMENTATIONS}")
+    if not 0.0 <= float(strength) <= 1.0:
+        raise ValueError(f"strength must be in [0, 1], got {strength!r}")
+    image, mask = np.asarray(image), np.asarray(mask)
+    img = _to_float(tf.constant(image if image.ndim == 3 else image[..., None]))
+    m = tf.constant(mask if mask.ndim == 3 else mask[..., None])
+    amount = float(strength) * MAX_STRENGTH[name]
+    keys = tf.random.experimental.stateless_split(tf.constant([seed, 0], tf.int64), 4)
+    sign = 1.0 if tf.random.stateless_uniform([], keys[0]).numpy() < 0.5 else -1.0
+    h, w = image.shape[:2]
+    if name in ("flip", "rotate", "scale", "shift", "perspective"):
+        direction = tf.random.stateless_uniform([2], keys[1], -1.0, 1.0)
+        direction = direction / tf.maximum(tf.norm(direction), 1e-6)
+        kwargs = {
+            "flip": {"flip": float(strength > 0)},
+            "rotate": {"angle": sign * amount},
+            "scale": {"scale": 1.0 + sign * amount},
+            "shift": {"shift": direction * amount},
+            "perspective": {"perspective": direction * amount},
+        }[name]
+        img, m = warp_pair(img, m, geometry_matrix(h, w, **kwargs))
+    elif name == "blur":
+        img = _gaussian_blur(img, amount, max(amount, 0.1)) if amount else img
+    elif name == "jpeg":
+        img = _jpeg(tf.clip_by_value(img, 0, 1), 100.0 - amount)
+    else:
+        img = _photometric(img, name, amount, keys[2])
+    img = tf.clip_by_value(img, 0.0, 1.0).numpy()
+    return img.reshape(image.shape), m.numpy().reshape(mask.shape)

@@ -1,0 +1,235 @@
+"""A fast tf.data pipeline: image files + plate corners → batches for the U-Net.
+
+Per image: read and decode the file (JPEG via libjpeg-turbo's fast integer DCT,
+decoding straight to grey when ``channels=1``), letterbox it to the model size
+(aspect-preserving resize + zero padding) and rasterise its plates into a uint8
+mask, in parallel (``AUTOTUNE``). Images and masks stay uint8 through the optional
+cache, seeded shuffle and augmentation, and become float32 only per batch, which
+keeps the cache 4× smaller and the copies cheap.
+
+Element spec: ``(image float32 (B, H, W, C) in [0, 1], mask float32 (B, H, W, 1)
+in {0, 1})``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from plate_unet.data.augment import AugmentConfig, augment_pair
+from plate_unet.data.masks import Letterbox, check_masks, letterbox_plates, rasterize
+from plate_unet.data.readers import image_size
+from plate_unet.data.records import Sample
+
+AUTOTUNE = tf.data.AUTOTUNE
+_SHUFFLE_BYTES = 256 * 2**20  # cap on the shuffle buffer after a cache
+
+
+def decode_image(contents: tf.Tensor, channels: int = 1) -> tf.Tensor:
+    """Decodes JPEG/PNG/BMP/GIF bytes to uint8 ``(H, W, channels)``.
+
+    JPEGs use the fast integer DCT; RGBA, 16-bit and palette images are converted.
+
+    Args:
+        contents: Scalar string tensor with the file's bytes.
+        channels: 1 (grey) or 3 (RGB).
+
+    Returns:
+        uint8 tensor ``(H, W, channels)``.
+
+    Example:
+        >>> decode_image(tf.io.read_file("a.jpg"), 1).shape  # doctest: +SKIP
+        TensorShape([1160, 720, 1])
+    """
+    _check_channels(channels)
+
+    def jpeg():
+        return tf.io.decode_jpeg(contents, channels, dct_method="INTEGER_FAST")
+
+    def other():
+        img = tf.io.decode_image(contents, 0, tf.uint8, expand_animations=False)
+        img = img[..., : tf.minimum(tf.shape(img)[-1], 3)]  # drop alpha
+        img = tf.cond(
+            tf.shape(img)[-1] == 1,
+            lambda: tf.image.grayscale_to_rgb(img),
+            lambda: img,
+        )
+        img = tf.ensure_shape(img, [None, None, 3])
+        return tf.image.rgb_to_grayscale(img) if channels == 1 else img
+
+    is_jpeg = tf.strings.substr(contents, 0, 3) == b"\xff\xd8\xff"
+    return tf.ensure_shape(tf.cond(is_jpeg, jpeg, other), [None, None, channels])
+
+
+def load_image(path, channels: int = 1) -> np.ndarray:
+    """Loads an image file as the pipeline does, before letterboxing.
+
+    Args:
+        path: Image file (JPEG, PNG, BMP; RGBA/16-bit/palette are converted).
+        channels: 1 (grey) or 3 (RGB).
+
+    Returns:
+        uint8 array ``(H, W, channels)``.
+
+    Example:
+        >>> load_image("data/sample/images/00000.jpg", 3).dtype
+        dtype('uint8')
+    """
+    return decode_image(tf.io.read_file(str(path)), channels).numpy()
+
+
+def _check_channels(channels: int) -> None:
+    if channels not in (1, 3):
+        raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
+
+
+def _with_sizes(samples: Sequence[Sample]) -> list[Sample]:
+    out = []
+    for s in samples:
+        if not isinstance(s, Sample):
+            raise TypeError(f"expected Sample, got {type(s).__name__}: {s!r}")
+        if not s.width or not s.height:
+            w, h = image_size(s.image_path)
+            s = dataclasses.replace(s, width=w, height=h)
+        out.append(s)
+    return out
+
+
+def _augment_config(augment) -> AugmentConfig | None:
+    if augment is None or augment is False:
+        return None
+    if augment == "default" or augment is True:
+        return AugmentConfig()
+    if isinstance(augment, AugmentConfig):
+        return augment
+    raise ValueError(
+        f"augment must be None, 'default' or AugmentConfig, got {augment!r}"
+    )
+
+
+def make_dataset(
+    samples: Sequence[Sample],
+    height: int,
+    width: int,
+    channels: int = 1,
+    batch_size: int = 8,
+    training: bool = False,
+    augment: None | str | AugmentConfig = None,
+    cache: bool | str | Path = False,
+    shuffle_seed: int = 0,
+    repeat: bool = False,
+) -> tf.data.Dataset:
+    """Builds a tf.data pipeline of letterboxed images and plate masks.
+
+    Before anything is built, :func:`plate_unet.data.masks.check_masks` verifies
+    that every plate fills at least one mask pixel at ``height × width``.
+
+    Args:
+        samples: Samples from a reader (image paths + plates in image pixels).
+        height: Model input height.
+        width: Model input width.
+        channels: 1 (grey, the seed's choice) or 3 (RGB).
+        batch_size: Images per batch (the last batch may be smaller).
+        training: Shuffle (seeded; reshuffled every epoch) and, with ``augment``,
+            augment.
+        augment: ``None``, ``"default"`` or an :class:`AugmentConfig`; used only
+            when ``training``.
+        cache: ``False``; ``True`` to keep decoded uint8 images and masks in
+            memory after the first epoch; or a file path prefix to cache on disk.
+        shuffle_seed: Seed of the shuffle order and of the augmentation.
+        repeat: Repeat forever (use ``steps_per_epoch`` in ``fit``).
+
+    Returns:
+        ``tf.data.Dataset`` of ``(image float32 (B, H, W, C) in [0, 1], mask
+        float32 (B, H, W, 1) in {0, 1})``.
+
+    Raises:
+        ValueError: On an empty sample list or bad sizes/arguments.
+        AnnotationError: If a plate would rasterise to an empty mask.
+
+    Example:
+        >>> ds = make_dataset(load_annotations("data/sample"), 576, 352)
+        >>> images, masks = next(iter(ds))
+    """
+    _check_channels(channels)
+    for name, v in (("height", height), ("width", width), ("batch_size", batch_size)):
+        if not isinstance(v, int | np.integer) or v <= 0:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    samples = _with_sizes(samples)
+    if not samples:
+        raise ValueError("make_dataset needs at least one sample, got none")
+    check_masks(samples, height, width)
+    config = _augment_config(augment) if training else None
+
+    boxes = [Letterbox(s.height, s.width, height, width) for s in samples]
+    needs_resize = any((b.new_h, b.new_w) != (b.src_h, b.src_w) for b in boxes)
+    table = (
+        tf.range(len(samples), dtype=tf.int32),
+        tf.constant([str(s.image_path) for s in samples]),
+        tf.constant(
+            [[b.src_h, b.src_w, b.new_h, b.new_w, b.pad_y, b.pad_x] for b in boxes],
+            tf.int32,
+        ),
+    )
+
+    def make_mask(index: np.int32) -> np.ndarray:
+        s = samples[int(index)]
+        mask = rasterize(letterbox_plates(s, height, width), height, width)
+        if s.plates and not mask.any():  # the seed's bug, caught at run time too
+            raise ValueError(f"{s.image_path}: its plates gave an all-zero mask")
+        return mask[..., None]
+
+    def load(index, path, geom):
+        image = decode_image(tf.io.read_file(path), channels)
+        tf.debugging.assert_equal(
+            tf.shape(image)[:2],
+            geom[:2],
+            message=tf.strings.format("image size differs from annotation: {}", path),
+        )
+        if needs_resize:
+            image = tf.image.resize(image, geom[2:4], method="bilinear")
+            image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+        pads = [
+            [geom[4], height - geom[2] - geom[4]],
+            [geom[5], width - geom[3] - geom[5]],
+            [0, 0],
+        ]
+        image = tf.ensure_shape(tf.pad(image, pads), [height, width, channels])
+        mask = tf.numpy_function(make_mask, [index], tf.uint8, stateful=False)
+        return image, tf.ensure_shape(mask, [height, width, 1])
+
+    ds = tf.data.Dataset.from_tensor_slices(table)
+    seed = int(shuffle_seed)
+    if training and not cache:
+        ds = ds.shuffle(len(samples), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.map(load, num_parallel_calls=AUTOTUNE)
+    if cache:
+        ds = ds.cache("" if cache is True else str(cache))
+        if training:
+            per_item = height * width * (channels + 1)
+            buffer = int(min(len(samples), max(16, _SHUFFLE_BYTES // per_item)))
+            ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    if config is not None:
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        ds = tf.data.Dataset.zip(ds, seeds)
+        ds = ds.map(
+            lambda pair, s: augment_pair(
+                pair[0], pair[1], tf.stack([s, tf.constant(seed, tf.int64)]), config
+            ),
+            num_parallel_calls=AUTOTUNE,
+        )
+    ds = ds.batch(batch_size, num_parallel_calls=AUTOTUNE)
+    ds = ds.map(_to_float, num_parallel_calls=AUTOTUNE)
+    return ds.prefetch(AUTOTUNE)
+
+
+def _to_float(image: tf.Tensor, mask: tf.Tensor):
+    if image.dtype == tf.uint8:
+        image = tf.cast(image, tf.float32) * (1.0 / 255.0)
+    return image, tf.cast(mask, tf.float32)
