@@ -3,3 +3,229 @@ plotted, these functions hold the plumbing. Shared file: add functions, keep
 sections, never rewrite others' code."""
 
 from __future__ import annotations
+
+# --- U-Net anatomy: notebooks 02 and 03 (NOTEBOOK helper) ---------------------------
+
+
+def _figure(*args, **kwargs):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
+
+
+def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> None:
+    """Draws a small array as a grid of numbered cells."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    values = np.asarray(values, dtype=float)
+    ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9))
+    for (r, c), v in np.ndenumerate(values):
+        if v:
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8)
+    if highlight is not None:
+        h, w = highlight
+        ax.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec="red", lw=2))
+    ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="grey", lw=0.5)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    ax.set_title(title, fontsize=9)
+
+
+def plot_transposed_conv(x, kernel, stride: int = 2):
+    """Draws how a transposed convolution scatters each input pixel onto a grid.
+
+    Every input pixel ``x[i, j]`` stamps ``x[i, j] * kernel`` on the output, its
+    top-left corner at ``(i * stride, j * stride)``; overlapping stamps add up. The
+    last panel outlines in red the ``stride × input`` corner that Keras keeps with
+    ``padding="same"``.
+
+    Args:
+        x: A small 2-D input, e.g. 2×2.
+        kernel: A 2-D kernel, e.g. 3×3.
+        stride: The up-sampling factor, >= 1.
+
+    Returns:
+        The matplotlib figure: input, kernel, one panel per stamp, and the sum.
+
+    Raises:
+        ValueError: If ``x`` or ``kernel`` is not 2-D, or ``stride`` < 1.
+
+    Example:
+        >>> plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
+        <Figure ...>
+    """
+    import numpy as np
+
+    x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+    if x.ndim != 2 or kernel.ndim != 2 or stride < 1:
+        raise ValueError(
+            f"x {x.shape} and kernel {kernel.shape} must be 2-D and stride={stride!r}"
+            " >= 1."
+        )
+    (n, m), (k, q) = x.shape, kernel.shape
+    size = ((n - 1) * stride + k, (m - 1) * stride + q)
+    stamps = []
+    for (i, j), v in np.ndenumerate(x):
+        stamp = np.zeros(size)
+        stamp[i * stride : i * stride + k, j * stride : j * stride + q] = v * kernel
+        stamps.append(((i, j), stamp))
+    fig, axes = _figure(1, len(stamps) + 3, figsize=(2.2 * (len(stamps) + 3), 2.6))
+    _show_grid(axes[0], x, f"input {n}×{m}")
+    _show_grid(axes[1], kernel, f"kernel {k}×{q}")
+    for ax, ((i, j), stamp) in zip(axes[2:], stamps, strict=False):
+        _show_grid(ax, stamp, f"x[{i},{j}] · kernel")
+    total = sum(s for _, s in stamps)
+    _show_grid(axes[-1], total, "sum (red: 'same')", (n * stride, m * stride))
+    fig.tight_layout()
+    return fig
+
+
+def plot_unet_architecture(config=None):
+    """Draws the U-Net of ``config`` as boxes: encoder down, decoder up, skips across.
+
+    Each box is one level's conv block, labelled with its filters and output size;
+    its width grows with the number of filters.
+
+    Args:
+        config: A :class:`plate_unet.model.UNetConfig` (the seed's by default).
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> plot_unet_architecture(UNetConfig(height=256, width=256, depth=4))
+        <Figure ...>
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    from plate_unet.model import SEED_CONFIG
+
+    config = SEED_CONFIG if config is None else config
+    depth = config.depth
+    fig, ax = _figure(figsize=(1.6 * (2 * depth + 1), 0.9 * depth + 1.6))
+
+    def box(xc, y, text, color, filters):
+        w = 0.6 + 0.5 * filters / config.max_filters
+        ax.add_patch(
+            FancyBboxPatch(
+                (xc - w / 2, y - 0.3), w, 0.6, boxstyle="round,pad=0.02", fc=color
+            )
+        )
+        ax.text(xc, y, text, ha="center", va="center", fontsize=8)
+
+    def arrow(a, b, text="", style="-|>", ls="-", color="black"):
+        ax.annotate(
+            "", b, a, arrowprops={"arrowstyle": style, "ls": ls, "color": color}
+        )
+        if text:
+            mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+            ax.text(mx, my + 0.08, text, ha="center", fontsize=7, color=color)
+
+    def size(level):
+        h, w = config.height, config.width
+        if h is None or w is None:
+            return "H×W" if level == 1 else f"/{2 ** (level - 1)}"
+        f = 2 ** (level - 1)
+        return f"{h // f}×{w // f}"
+
+    x_of = {("enc", lv): lv - 1 for lv in range(1, depth + 1)}
+    x_of |= {("dec", lv): 2 * (depth - 1) - (lv - 1) for lv in range(1, depth)}
+    for (kind, lv), xc in x_of.items():
+        filters = config.base_filters * 2 ** (lv - 1)
+        color = "#cfe2f3" if kind == "enc" else "#d9ead3"
+        label = f"{kind}{lv}\n{filters} × {size(lv)}"
+        box(xc, -(lv - 1), label, color if lv < depth else "#fce5cd", filters)
+        if kind == "enc" and lv < depth:
+            arrow((xc + 0.2, -(lv - 1) - 0.3), (xc + 0.8, -lv + 0.3), "pool 2×2")
+            arrow(
+                (xc + 0.45, -(lv - 1)),
+                (x_of[("dec", lv)] - 0.45, -(lv - 1)),
+                "skip: concatenate",
+                ls="--",
+                color="tab:blue",
+            )
+        if kind == "dec":
+            src = x_of[("dec", lv + 1)] if lv + 1 < depth else depth - 1
+            arrow(
+                (src + 0.2, -lv + 0.3),
+                (xc - 0.2, -(lv - 1) - 0.3),
+                "up ×2",
+                color="tab:green",
+            )
+    box(-1.2, 0, f"image\n{config.channels} × {size(1)}", "#eeeeee", 0)
+    box(2 * depth - 0.8, 0, f"output\n1 × {size(1)}", "#f4cccc", 0)
+    arrow((-0.75, 0), (-0.45, 0))
+    arrow((2 * depth - 1.55, 0), (2 * depth - 1.25, 0), color="tab:red")
+    ax.set_xlim(-1.8, 2 * depth - 0.2)
+    ax.set_ylim(-depth + 0.4, 0.6)
+    ax.set_axis_off()
+    ax.set_title(
+        f"U-Net: depth {depth}, {config.base_filters}…{config.max_filters} filters",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
+    """Shows 2-D arrays side by side, each titled by its key.
+
+    Args:
+        images: ``{title: array (H, W) or (H, W, 1)}``.
+        cmap: Matplotlib colour map for single-channel arrays.
+        vmax: Upper end of the colour scale (``None``: each image's own maximum).
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If ``images`` is empty.
+
+    Example:
+        >>> plot_image_row({"mask": mask, "prediction": prob})
+        <Figure ...>
+    """
+    import numpy as np
+
+    if not images:
+        raise ValueError("images is empty: pass {title: array} with one entry or more.")
+    fig, axes = _figure(1, len(images), figsize=(2.6 * len(images), 2.8), squeeze=False)
+    for ax, (title, img) in zip(axes[0], images.items(), strict=True):
+        img = np.asarray(img)
+        img = img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
+        ax.imshow(img, cmap=cmap, vmin=0, vmax=vmax)
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = ""):
+    """Plots several curves over the same ``x``, one labelled line each.
+
+    Args:
+        x: Shared x values.
+        curves: ``{label: y values}``.
+        xlabel: Label of the x axis.
+        ylabel: Label of the y axis.
+        title: Figure title.
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plate pixels")
+        <Figure ...>
+    """
+    fig, ax = _figure(figsize=(6, 3.6))
+    for label, y in curves.items():
+        ax.plot(x, y, label=label)
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
