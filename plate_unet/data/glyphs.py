@@ -1,0 +1,146 @@
+"""Character masks for the synthetic scenes, from matplotlib's bundled DejaVu fonts.
+
+Glyphs are rendered once per process with FreeType (``matplotlib.ft2font``) and
+cached, so drawing a plate costs a few small resizes. Chinese province characters
+are not in DejaVu; :func:`hanzi` draws stroke patterns that look like them at the
+few pixels a plate character has in a photo.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache, lru_cache
+
+import cv2
+import matplotlib
+import numpy as np
+from matplotlib import ft2font
+
+FONTS = {
+    "sans-bold": "DejaVuSans-Bold.ttf",
+    "sans": "DejaVuSans.ttf",
+    "mono-bold": "DejaVuSansMono-Bold.ttf",
+    "serif-bold": "DejaVuSerif-Bold.ttf",
+    "sans-oblique": "DejaVuSans-BoldOblique.ttf",
+}
+_GLYPH_PT = 96  # points at 72 dpi: capitals come out ~70 px tall
+N_HANZI = 32
+
+
+@cache
+def _font(name: str) -> ft2font.FT2Font:
+    if name not in FONTS:
+        raise ValueError(f"unknown font {name!r}; valid: {sorted(FONTS)}")
+    return ft2font.FT2Font(
+        os.path.join(matplotlib.get_data_path(), "fonts", "ttf", FONTS[name])
+    )
+
+
+def _render(text: str, font: str, points: int) -> np.ndarray:
+    f = _font(font)
+    f.clear()
+    f.set_size(points, 72)
+    f.set_text(text, 0.0)
+    f.draw_glyphs_to_bitmap(antialiased=True)
+    return np.asarray(f.get_image()).copy()
+
+
+@lru_cache(maxsize=4096)
+def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
+    """Returns the ink-cropped mask (uint8 0..255) of one character.
+
+    Args:
+        char: One character.
+        font: A key of :data:`FONTS`.
+
+    Returns:
+        A read-only 2-D uint8 array, about 70 px tall for capitals and digits.
+
+    Raises:
+        ValueError: If ``font`` is unknown.
+
+    Example:
+        >>> glyph("A").shape[0] > 50
+        True
+    """
+    img = _render(char, font, _GLYPH_PT)
+    ys, xs = np.nonzero(img)
+    if ys.size == 0:
+        return np.zeros((1, 1), np.uint8)
+    out = img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def text_line(text: str, font: str = "sans-bold") -> np.ndarray:
+    """Returns the mask (uint8 0..255) of a line of text with the font's kerning.
+
+    Args:
+        text: The text (one line).
+        font: A key of :data:`FONTS`.
+
+    Returns:
+        A read-only 2-D uint8 array about 36 px tall, cropped to the ink.
+
+    Example:
+        >>> text_line("PARKING").shape[1] > text_line("P").shape[1]
+        True
+    """
+    img = _render(text, font, 48)
+    ys, xs = np.nonzero(img)
+    if ys.size == 0:
+        return np.zeros((1, 1), np.uint8)
+    out = img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=N_HANZI)
+def hanzi(index: int) -> np.ndarray:
+    """Returns a 96×96 mask that looks like a Chinese character (a province name).
+
+    The strokes come from a fixed seed per index, so the same index always gives
+    the same mask.
+
+    Args:
+        index: Which of :data:`N_HANZI` patterns (taken modulo ``N_HANZI``).
+
+    Returns:
+        A read-only 96×96 uint8 mask (0 or 255, anti-aliased edges).
+
+    Example:
+        >>> hanzi(3).shape
+        (96, 96)
+    """
+    rng = np.random.default_rng(1000 + index % N_HANZI)
+    size, t = 96, 9
+    img = np.zeros((size, size), np.uint8)
+    split = rng.random() < 0.7  # left radical + right part, else one block
+    parts = [(4, int(size * rng.uniform(0.3, 0.4)))] if split else []
+    parts.append((parts[0][1] + 6 if split else 6, size - 5))
+    for i, (x0, x1) in enumerate(parts):
+        if split and i == 0 and rng.random() < 0.5:  # water radical: three dots
+            for k in range(3):
+                y = 16 + 28 * k
+                cv2.line(img, (x0 + 4, y), (x1 - 4, y + 8), 255, t, cv2.LINE_AA)
+            continue
+        for _ in range(rng.integers(2, 5)):
+            y = int(rng.uniform(8, size - 8))
+            a, b = sorted(rng.uniform(x0, x1, 2).astype(int))
+            cv2.line(
+                img, (int(a), y), (max(int(b), int(a) + 12), y), 255, t, cv2.LINE_AA
+            )
+        for _ in range(rng.integers(1, 4)):
+            x = int(rng.uniform(x0 + 4, x1 - 4))
+            a, b = sorted(rng.uniform(4, size - 4, 2).astype(int))
+            cv2.line(
+                img, (x, int(a)), (x, max(int(b), int(a) + 20)), 255, t, cv2.LINE_AA
+            )
+        if rng.random() < 0.5:  # a box (口)
+            y0 = int(rng.uniform(6, size / 2))
+            cv2.rectangle(img, (x0 + 6, y0), (x1 - 6, y0 + 28), 255, t - 2, cv2.LINE_AA)
+        if rng.random() < 0.6:  # a diagonal sweep
+            cv2.line(img, (x1 - 6, 40), (x0 + 2, size - 6), 255, t, cv2.LINE_AA)
+    img.setflags(write=False)
+    return img
