@@ -145,7 +145,7 @@ def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
             (0, y),
             (w, y + int(rng.uniform(-40, 40))),
             _rgb(np.full(3, rng.uniform(150, 240))),
-            int(rng.uniform(4, 20) * w / 720),
+            max(int(rng.uniform(4, 20) * w / 720), 1),
         )
     return out
 

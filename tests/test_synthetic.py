@@ -1,0 +1,153 @@
+"""Tests of the synthetic plate-scene generator and `plate-unet generate`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+
+import numpy as np
+import pytest
+
+from plate_unet.cli import main
+from plate_unet.data.synthetic import (
+    CSV_HEADER,
+    generate_dataset,
+    generate_scene,
+    scene_seed,
+)
+
+W, H = 180, 290
+
+
+def _digest(folder) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _signed_area(q: np.ndarray) -> float:
+    x, y = q[:, 0], q[:, 1]
+    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    return [generate_scene(s, W, H) for s in range(40)]
+
+
+def test_scene_shape_and_dtype(scenes):
+    image, plates = scenes[0]
+    assert image.shape == (H, W, 3) and image.dtype == np.uint8
+    assert all(p.shape == (4, 2) and p.dtype == np.float32 for p in plates)
+
+
+def test_same_seed_same_scene_other_seed_other_scene():
+    a, pa = generate_scene(7, W, H)
+    b, pb = generate_scene(7, W, H)
+    c, _ = generate_scene(8, W, H)
+    assert np.array_equal(a, b) and all(
+        np.array_equal(x, y) for x, y in zip(pa, pb, strict=True)
+    )
+    assert not np.array_equal(a, c)
+
+
+def test_corners_in_bounds_clockwise_and_plate_sized(scenes):
+    for _image, plates in scenes:
+        for q in plates:
+            assert (q >= 0).all() and (q[:, 0] < W).all() and (q[:, 1] < H).all()
+            assert _signed_area(q) > 0, "corners must run TL, TR, BR, BL (clockwise)"
+            tl, tr, br, bl = q
+            assert tl[0] < tr[0] and bl[0] < br[0] and tl[1] < bl[1] and tr[1] < br[1]
+            width = np.ptp(q[:, 0]) / W
+            assert 0.04 - 1e-3 <= width <= 0.45 + 1e-3
+
+
+def test_set_has_empty_single_and_multi_plate_scenes(scenes):
+    counts = [len(p) for _, p in scenes]
+    assert 0 in counts and 1 in counts and max(counts) >= 2
+    assert sum(c == 1 for c in counts) > len(counts) / 3
+
+
+def test_plate_region_differs_from_surroundings(scenes):
+    # a plate is drawn where its label says: the inside is not just background
+    from plate_unet.data.masks import rasterize
+
+    image, plates = next(s for s in scenes if s[1] and np.ptp(s[1][0][:, 0]) > 30)
+    mask = rasterize(plates, H, W).astype(bool)
+    assert mask.sum() > 50
+    assert image[mask].std() > 10  # characters on a plate: high contrast
+
+
+def test_rejects_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="32x32"):
+        generate_scene(0, 10, 10)
+    with pytest.raises(ValueError, match="seed"):
+        generate_scene(-1)
+    with pytest.raises(ValueError, match="n must be"):
+        generate_dataset(tmp_path, 0)
+
+
+def test_dataset_is_byte_identical_for_a_seed(tmp_path):
+    a = generate_dataset(tmp_path / "a", 6, seed=5, size=(96, 160), progress=False)
+    b = generate_dataset(tmp_path / "b", 6, seed=5, size=(96, 160), progress=False)
+    c = generate_dataset(tmp_path / "c", 6, seed=6, size=(96, 160), progress=False)
+    assert _digest(a.parent) == _digest(b.parent)
+    assert _digest(a.parent) != _digest(c.parent)
+
+
+@pytest.mark.slow
+def test_parallel_workers_give_the_same_files(tmp_path):
+    a = generate_dataset(tmp_path / "a", 6, seed=1, size=(96, 160), progress=False)
+    b = generate_dataset(
+        tmp_path / "b", 6, seed=1, size=(96, 160), progress=False, workers=2
+    )
+    assert _digest(a.parent) == _digest(b.parent)
+
+
+def test_csv_round_trip(tmp_path):
+    path = generate_dataset(tmp_path / "s", 12, seed=2, size=(W, H), progress=False)
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    assert tuple(rows[0]) == CSV_HEADER
+    names = sorted({r[0] for r in rows[1:]})
+    assert names == [f"images/{i:05d}.jpg" for i in range(12)]
+    for i, name in enumerate(names):
+        _, plates = generate_scene(scene_seed(2, i), W, H)
+        mine = [r for r in rows[1:] if r[0] == name]
+        if not plates:
+            assert mine == [[name] + [""] * 8]
+            continue
+        for r, q in zip(mine, plates, strict=True):
+            br, bl, tl, tr = np.array(r[1:], float).reshape(4, 2)
+            np.testing.assert_allclose(np.stack([tl, tr, br, bl]), q, atol=0.06)
+    try:
+        from plate_unet.data.readers import load_annotations
+    except ImportError:
+        return
+    samples = load_annotations(path)
+    assert len(samples) == 12
+    assert sum(len(s.plates) for s in samples) == sum(bool(r[1]) for r in rows[1:])
+    assert samples[0].image_path.exists()
+
+
+def test_cli_writes_files_and_rejects_bad_size(tmp_path, capsys):
+    out = tmp_path / "cli"
+    args = [
+        "generate",
+        "--n",
+        "3",
+        "--out",
+        str(out),
+        "--seed",
+        "4",
+        "--size",
+        "96x160",
+    ]
+    assert main([*args, "--quiet"]) == 0
+    assert (out / "labels.csv").exists()
+    assert len(list((out / "images").glob("*.jpg"))) == 3
+    assert main(["generate", "--n", "3", "--out", str(out), "--size", "96-160"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--size" in err[0] and "96-160" in err[0]
