@@ -1,0 +1,157 @@
+"""Crash-safe training callbacks: checkpoints that are never half-written.
+
+Keras' ``ModelCheckpoint`` and ``BackupAndRestore`` write straight into their
+target file. A power cut or ``kill -9`` in the middle of that write leaves a
+truncated ``.keras`` zip or ``.h5`` file that no longer loads, and the run cannot
+resume. The callbacks here write every file to a temporary name in the same
+folder and then rename it over the old one with :func:`os.replace`, which the
+operating system performs atomically: on disk there is always either the old,
+complete file or the new, complete file.
+
+* :class:`AtomicModelCheckpoint` - ``ModelCheckpoint`` with atomic saves.
+* :class:`AtomicBackupAndRestore` - ``BackupAndRestore`` whose weights file
+  carries its epoch number and whose small JSON record (written last) names the
+  weights file to resume from, so weights and epoch counter always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import keras
+
+__all__ = ["AtomicBackupAndRestore", "AtomicModelCheckpoint", "atomic_write_text"]
+
+
+def _temp_path(target: Path, suffix: str) -> Path:
+    """A fresh, unused file name beside ``target`` (same folder, same disk)."""
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=suffix, dir=target.parent
+    )
+    os.close(fd)
+    os.unlink(name)  # Keras refuses to save over some existing files
+    return Path(name)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Writes ``text`` to ``path`` atomically (temporary file, then rename).
+
+    Args:
+        path: Destination file; its folder must exist.
+        text: The content.
+
+    Returns:
+        ``path`` as a ``Path``.
+
+    Example:
+        >>> atomic_write_text("out/state.json", "{}")
+        PosixPath('out/state.json')
+    """
+    path = Path(path)
+    tmp = _temp_path(path, ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _atomic_save(save, path: Path, suffix: str) -> None:
+    """Calls ``save(tmp)`` then renames ``tmp`` over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_path(path, suffix)
+    try:
+        save(str(tmp))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
+    """``keras.callbacks.ModelCheckpoint`` whose files are never half-written.
+
+    Takes the same arguments as Keras' callback. The model is saved to a hidden
+    temporary file beside the target and renamed over it only once complete.
+
+    Example:
+        >>> cb = AtomicModelCheckpoint("out/best.keras", monitor="val_iou",
+        ...                            mode="max", save_best_only=True)
+    """
+
+    def _save_model(self, epoch, batch, logs):
+        filepath = Path(self._get_file_path(epoch, batch, logs))
+        if not self._should_save_model(epoch, batch, logs, str(filepath)):
+            return
+        if self.save_weights_only:
+            _atomic_save(self.model.save_weights, filepath, ".weights.h5")
+        else:
+            _atomic_save(self.model.save, filepath, ".keras")
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: saved the model to {filepath}")
+
+
+class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
+    """``keras.callbacks.BackupAndRestore`` that survives ``kill -9`` mid-write.
+
+    At the end of each epoch it writes ``epoch-NNNN.weights.h5`` (model and
+    optimizer state) atomically, then atomically replaces ``state.json`` which
+    names that file and the number of finished epochs, then deletes older
+    weights. A new ``fit`` with the same callback restores both and continues
+    with the next epoch. When ``fit`` ends normally the folder is deleted.
+
+    Args:
+        backup_dir: Folder for the backup (used by nothing else).
+        delete_checkpoint: Delete the folder when training ends normally.
+
+    Example:
+        >>> cb = AtomicBackupAndRestore("out/backup")
+    """
+
+    def __init__(self, backup_dir, delete_checkpoint: bool = True):
+        super().__init__(
+            backup_dir, save_freq="epoch", delete_checkpoint=delete_checkpoint
+        )
+        self.state_path = Path(backup_dir) / "state.json"
+
+    @staticmethod
+    def read_state(backup_dir: str | os.PathLike) -> dict | None:
+        """Returns the saved ``{"epoch": n, "weights": name}``, or ``None``.
+
+        Example:
+            >>> AtomicBackupAndRestore.read_state("out/backup")
+            {'epoch': 2, 'weights': 'epoch-0002.weights.h5'}
+        """
+        path = Path(backup_dir) / "state.json"
+        if not path.is_file():
+            return None
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if not (Path(backup_dir) / state["weights"]).is_file():
+            return None
+        return state
+
+    def _load_model(self):
+        state = self.read_state(self.backup_dir)
+        if state is None:
+            return
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        self.model.load_weights(str(Path(self.backup_dir) / state["weights"]))
+        self.model._initial_epoch = int(state["epoch"])
+
+    def _save_model(self):
+        folder = Path(self.backup_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"epoch-{self._current_epoch:04d}.weights.h5"
+        _atomic_save(self.model.save_weights, folder / name, ".weights.h5")
+        state = {"epoch": self._current_epoch, "weights": name}
+        atomic_write_text(self.state_path, json.dumps(state))
+        for old in folder.glob("epoch-*.weights.h5"):
+            if old.name != name:
+                old.unlink(missing_ok=True)

@@ -1,0 +1,483 @@
+"""Training: presets, the ``fit`` loop with its callbacks, and crash-safe resume.
+
+A :class:`Preset` bundles everything one training run needs (model size, batch,
+epochs, learning rate, how much synthetic data). Three are built in:
+
+* ``seed`` - the seed project's run: 1152×704, 16 base filters, depth 6,
+  batch 5, Adam, 10 epochs. Meant for a GPU.
+* ``teaching`` - small and fast enough to train on 2 CPU cores in about
+  10 minutes to a useful model.
+* ``smoke`` - seconds, for CI and notebook smoke runs.
+
+:func:`train` runs Keras ``fit`` under a ``tf.distribute`` strategy with
+checkpoints (best validation IoU → ``out_dir/best.keras``), early stopping,
+learning-rate reduction, a CSV log, TensorBoard logs, a NaN guard, and a backup
+after every epoch: kill the run (even ``kill -9``) and call it again with the
+same ``out_dir``, and it continues from the last finished epoch.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib.util
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+
+from plate_unet import devices
+from plate_unet.callbacks import (
+    AtomicBackupAndRestore,
+    AtomicModelCheckpoint,
+    atomic_write_text,
+)
+from plate_unet.losses import get_loss
+from plate_unet.metrics import DiceScore, IoUScore, MeanIoUOverThresholds
+from plate_unet.model import UNetConfig, build_unet
+
+__all__ = [
+    "PRESETS",
+    "Preset",
+    "TrainResult",
+    "get_preset",
+    "pick_preset",
+    "read_log",
+    "train",
+    "train_synthetic",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One training recipe: model, batch, schedule and synthetic data size.
+
+    Attributes:
+        name: Short name (the key in :data:`PRESETS`).
+        unet: The model's :class:`~plate_unet.model.UNetConfig`.
+        batch_size: Images per step (over all devices together).
+        epochs: Passes over the training set.
+        learning_rate: Adam's initial learning rate.
+        n_train: Synthetic training scenes :func:`train_synthetic` generates.
+        n_val: Synthetic validation scenes.
+        loss: Loss name for :func:`plate_unet.losses.get_loss`.
+        augment: Augmentation for :func:`plate_unet.data.pipeline.make_dataset`
+            (``"default"`` or ``None``).
+        scene_size: ``(width, height)`` of generated synthetic scenes.
+        patience: Epochs without a better validation IoU before stopping.
+        description: One line for humans.
+
+    Example:
+        >>> PRESETS["smoke"].unet.height
+        64
+    """
+
+    name: str
+    unet: UNetConfig
+    batch_size: int
+    epochs: int
+    learning_rate: float
+    n_train: int
+    n_val: int
+    loss: str = "bce_dice"
+    augment: str | None = "default"
+    scene_size: tuple[int, int] = (720, 1160)
+    patience: int = 4
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        for field in ("batch_size", "epochs", "n_train", "n_val", "patience"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{field}={value!r} is invalid: use an integer >= 1.")
+        if not self.learning_rate > 0:
+            raise ValueError(
+                f"learning_rate={self.learning_rate!r} is invalid: use a value > 0."
+            )
+
+    def replace(self, **changes) -> Preset:
+        """Returns a copy with some fields changed (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+
+PRESETS: dict[str, Preset] = {
+    "seed": Preset(
+        "seed",
+        UNetConfig(),
+        batch_size=5,
+        epochs=10,
+        learning_rate=1e-3,
+        n_train=2000,
+        n_val=200,
+        description="the seed's run: 1152x704, base 16, depth 6, batch 5 (GPU)",
+    ),
+    "teaching": Preset(
+        "teaching",
+        UNetConfig(height=256, width=160, base_filters=8, depth=5, dropout_step=0.02),
+        batch_size=8,
+        epochs=12,
+        learning_rate=2e-3,
+        n_train=400,
+        n_val=48,
+        scene_size=(360, 580),
+        description="256x160, base 8, depth 5: about 10 minutes on 2 CPU cores",
+    ),
+    "smoke": Preset(
+        "smoke",
+        UNetConfig(height=64, width=40, base_filters=4, depth=3, dropout_step=0.0),
+        batch_size=4,
+        epochs=2,
+        learning_rate=3e-3,
+        n_train=8,
+        n_val=4,
+        augment=None,
+        scene_size=(180, 290),
+        patience=2,
+        description="64x40, base 4, depth 3: seconds, for CI",
+    ),
+}
+
+
+def get_preset(preset: str | Preset) -> Preset:
+    """Returns ``preset`` itself, or the built-in preset of that name.
+
+    Raises:
+        ValueError: If the name is unknown (the message lists the valid ones).
+
+    Example:
+        >>> get_preset("smoke").batch_size
+        4
+    """
+    if isinstance(preset, Preset):
+        return preset
+    if preset not in PRESETS:
+        raise ValueError(
+            f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}."
+        )
+    return PRESETS[preset]
+
+
+def pick_preset(smoke: bool | None = None) -> tuple[str, str]:
+    """Chooses a preset for this machine and says why.
+
+    ``smoke`` when asked (or when the environment variable ``PLATE_UNET_SMOKE``
+    is ``1``, as in CI), else ``seed`` when a GPU is present, else ``teaching``.
+
+    Args:
+        smoke: Force (``True``) or forbid (``False``) the smoke preset; ``None``
+            reads ``PLATE_UNET_SMOKE``.
+
+    Returns:
+        ``(name, reason)``, e.g. ``("teaching", "no GPU found: ...")``.
+
+    Example:
+        >>> pick_preset(smoke=False)[0]
+        'teaching'
+    """
+    if smoke is None:
+        smoke = os.environ.get("PLATE_UNET_SMOKE", "") == "1"
+    if smoke:
+        return "smoke", "PLATE_UNET_SMOKE=1: a tiny run that finishes in seconds"
+    gpus = devices.detect_gpus()
+    if gpus:
+        return "seed", f"{len(gpus)} GPU(s) found: the seed's full-size run"
+    return "teaching", "no GPU found: the small model that trains on a CPU"
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns.
+
+    Attributes:
+        model: The model after the last epoch (the best one is on disk).
+        best_path: ``out_dir/best.keras``: the epoch with the best validation IoU.
+        log_path: ``out_dir/log.csv``, one row per epoch of the whole run.
+        history: Column → values per epoch from the CSV log (resumed epochs too).
+        initial_epoch: Epochs already done when this call started (0 if fresh).
+        epochs_run: Epochs this call trained.
+        seconds: Wall time of this call's ``fit``.
+        devices: :func:`plate_unet.devices.describe_devices` text.
+    """
+
+    model: keras.Model
+    best_path: Path
+    log_path: Path
+    history: dict[str, list[float]]
+    initial_epoch: int
+    epochs_run: int
+    seconds: float
+    devices: str
+
+    @property
+    def best_val_iou(self) -> float | None:
+        """The best validation IoU logged, or ``None`` without validation."""
+        values = self.history.get("val_iou")
+        return max(values) if values else None
+
+
+def read_log(path: str | Path) -> dict[str, list[float]]:
+    """Reads a CSV training log into ``{column: [value per epoch]}``.
+
+    Example:
+        >>> read_log("runs/teaching/log.csv")["val_iou"][-1]
+        0.91
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    columns = rows[0].keys() if rows else []
+    return {
+        c: [float(r[c]) for r in rows if r.get(c) not in (None, "")] for c in columns
+    }
+
+
+def _trim_log(path: Path, epochs_done: int) -> None:
+    """Keeps only rows of epochs < ``epochs_done`` (a kill may leave one extra)."""
+    if not path.is_file():
+        return
+    with open(path, newline="", encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    keep = lines[:1] + [
+        ln for ln in lines[1:] if int(ln.split(",", 1)[0]) < epochs_done
+    ]
+    atomic_write_text(path, "".join(keep))
+
+
+def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Dataset:
+    """A ready dataset, or samples turned into one by ``make_dataset``."""
+    if isinstance(data, tf.data.Dataset):
+        ds = data
+    else:
+        from plate_unet.data.pipeline import make_dataset
+
+        cfg = preset.unet
+        ds = make_dataset(
+            list(data),
+            cfg.height,
+            cfg.width,
+            channels=cfg.channels,
+            batch_size=preset.batch_size,
+            training=training,
+            augment=preset.augment if training else None,
+            cache=True,
+            shuffle_seed=seed,
+        )
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA
+    )
+    return ds.with_options(options)
+
+
+def _callbacks(out: Path, monitor: str, preset: Preset, best, resume: bool):
+    """The callback list; order matters: the backup is written last."""
+    return [
+        keras.callbacks.TerminateOnNaN(),
+        AtomicModelCheckpoint(
+            str(out / "best.keras"),
+            monitor=monitor,
+            mode="max",
+            save_best_only=True,
+            initial_value_threshold=best,
+        ),
+        keras.callbacks.EarlyStopping(
+            monitor=monitor, mode="max", patience=preset.patience, verbose=1
+        ),
+        keras.callbacks.ReduceLROnPlateau(
+            monitor="val_loss" if monitor.startswith("val_") else "loss",
+            factor=0.5,
+            patience=max(1, preset.patience // 2),
+            min_lr=1e-5,
+            verbose=1,
+        ),
+        keras.callbacks.CSVLogger(str(out / "log.csv"), append=resume),
+        *_tensorboard(out / "tb"),
+        AtomicBackupAndRestore(str(out / "backup")),
+    ]
+
+
+def _tensorboard(log_dir: Path) -> list[keras.callbacks.Callback]:
+    """The TensorBoard callback, or nothing when ``tensorboard`` is not installed."""
+    if importlib.util.find_spec("tensorboard") is None:
+        log.info("tensorboard is not installed: no TensorBoard logs in %s", log_dir)
+        return []
+    return [
+        keras.callbacks.TensorBoard(str(log_dir), write_graph=False, profile_batch=0)
+    ]
+
+
+def train(
+    preset: str | Preset,
+    train_samples: Sequence | tf.data.Dataset,
+    val_samples: Sequence | tf.data.Dataset | None,
+    out_dir: str | Path,
+    *,
+    epochs: int | None = None,
+    strategy: tf.distribute.Strategy | None = None,
+    mixed_precision: bool | None = None,
+    jit_compile: bool | None = None,
+    resume: bool = True,
+    seed: int = 0,
+    verbose: str | int = "auto",
+) -> TrainResult:
+    """Trains a U-Net with checkpoints, logs and crash-safe resume.
+
+    Writes into ``out_dir``: ``best.keras`` (best validation IoU; always a
+    complete file), ``log.csv`` (one row per epoch), ``tb/`` (TensorBoard) and,
+    while running, ``backup/`` (the last finished epoch; deleted at the end).
+
+    Args:
+        preset: A :class:`Preset` or a name in :data:`PRESETS`.
+        train_samples: :class:`~plate_unet.data.records.Sample` list, or a
+            ``tf.data.Dataset`` of ``(image, mask)`` batches.
+        val_samples: The same for validation, or ``None``.
+        out_dir: Output folder (created).
+        epochs: Total epochs, overriding the preset's.
+        strategy: A ``tf.distribute`` strategy (default:
+            :func:`plate_unet.devices.choose_strategy`).
+        mixed_precision: ``mixed_float16`` on/off (default: on with a GPU).
+        jit_compile: XLA on/off (default: :func:`devices.default_jit_compile`).
+        resume: Continue from ``out_dir/backup`` if a killed run left one;
+            ``False`` starts over.
+        seed: Seed of the weights, the shuffle order and the augmentation.
+        verbose: Keras' ``fit`` verbosity (``"auto"``: a progress bar).
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Raises:
+        ValueError: If the preset is unknown or ``epochs`` < 1.
+
+    Example:
+        >>> result = train("smoke", train_ds, val_ds, "runs/smoke")
+        >>> result.best_path.name
+        'best.keras'
+    """
+    preset = get_preset(preset)
+    if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
+        raise ValueError(f"epochs={epochs!r} is invalid: use an integer >= 1.")
+    epochs = epochs or preset.epochs
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    strategy = strategy or devices.choose_strategy()
+    if mixed_precision is None:
+        mixed_precision = bool(devices.detect_gpus())
+    if jit_compile is None:
+        jit_compile = devices.default_jit_compile()
+    chief = devices.is_chief(strategy)
+    # Only the chief writes where the user looks; other workers use a scratch dir.
+    scratch = out if chief else Path(tempfile.mkdtemp(prefix="worker-", dir=out))
+
+    backup = scratch / "backup"
+    if not resume and backup.exists():
+        shutil.rmtree(backup)
+    state = AtomicBackupAndRestore.read_state(backup) if resume else None
+    done = int(state["epoch"]) if state else 0
+    best = None
+    if state:
+        _trim_log(scratch / "log.csv", done)
+        best = max(read_log(scratch / "log.csv").get("val_iou", []) or [None])
+
+    keras.utils.set_random_seed(seed)
+    previous = keras.mixed_precision.global_policy().name
+    precision = devices.set_precision(mixed_precision)
+    try:
+        with strategy.scope():
+            model = build_unet(preset.unet)
+            model.compile(
+                optimizer=keras.optimizers.Adam(preset.learning_rate),
+                loss=get_loss(preset.loss),
+                metrics=[IoUScore(name="iou"), DiceScore(), MeanIoUOverThresholds()],
+                jit_compile=jit_compile,
+            )
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+    train_ds = _as_dataset(train_samples, preset, True, seed)
+    val_ds = (
+        None if val_samples is None else _as_dataset(val_samples, preset, False, seed)
+    )
+    monitor = "val_iou" if val_ds is not None else "iou"
+    text = devices.describe_devices(strategy, precision, jit_compile)
+    if verbose:
+        where = f"resuming after epoch {done}" if done else "starting"
+        print(f"preset {preset.name}: {preset.description}")
+        print(f"{text}\n{where}, {epochs} epochs")
+    started = time.perf_counter()
+    history = model.fit(
+        train_ds,
+        validation_data=val_ds,
+        epochs=epochs,
+        callbacks=_callbacks(scratch, monitor, preset, best, resume and done > 0),
+        shuffle=False,  # the datasets shuffle themselves (seeded)
+        verbose=verbose,
+    )
+    seconds = time.perf_counter() - started
+    if not chief:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return TrainResult(
+        model=model,
+        best_path=out / "best.keras",
+        log_path=out / "log.csv",
+        history=read_log(out / "log.csv") if chief else dict(history.history),
+        initial_epoch=done,
+        epochs_run=len(history.history.get("loss", [])),
+        seconds=seconds,
+        devices=text,
+    )
+
+
+def train_synthetic(
+    preset: str | Preset,
+    out_dir: str | Path,
+    data_dir: str | Path | None = None,
+    seed: int = 0,
+    **train_kwargs,
+) -> TrainResult:
+    """Generates a synthetic training and validation set, then :func:`train` s.
+
+    The sets are written once into ``data_dir/train`` and ``data_dir/val``
+    (scenes from disjoint seeds, so validation is held out) and reused when they
+    already hold the preset's number of scenes.
+
+    Args:
+        preset: A :class:`Preset` or a name in :data:`PRESETS`.
+        out_dir: Training output folder (see :func:`train`).
+        data_dir: Where the synthetic sets go (default ``out_dir/data``).
+        seed: Seed of the data and of the training.
+        **train_kwargs: Passed on to :func:`train` (``epochs``, ``resume``, …).
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Example:
+        >>> train_synthetic("smoke", "runs/smoke").best_path.exists()
+        True
+    """
+    from plate_unet.data.readers import load_annotations
+    from plate_unet.data.synthetic import generate_dataset
+
+    preset = get_preset(preset)
+    data_dir = Path(data_dir) if data_dir is not None else Path(out_dir) / "data"
+    sets = {}
+    for part, n, part_seed in (
+        ("train", preset.n_train, seed),
+        ("val", preset.n_val, seed + 1_000_003),
+    ):
+        folder = data_dir / f"{preset.name}-{part}-{part_seed}"
+        labels = folder / "labels.csv"
+        if not (labels.is_file() and len(list(folder.glob("images/*.jpg"))) == n):
+            generate_dataset(folder, n, seed=part_seed, size=preset.scene_size)
+        sets[part] = load_annotations(labels)
+    return train(preset, sets["train"], sets["val"], out_dir, seed=seed, **train_kwargs)
