@@ -63,12 +63,87 @@ def _run_generate(args) -> int:
 
 # --- train ----------------------------------------------------------------------
 def _add_train(sub) -> None:
-    p = sub.add_parser("train", help="train the U-Net")
+    p = sub.add_parser(
+        "train",
+        help="train the U-Net",
+        description="Train the U-Net with checkpoints (OUT/best.keras), a CSV log, "
+        "TensorBoard logs and a per-epoch backup: run the same command again after "
+        "an interruption and it resumes from the last finished epoch. Without "
+        "--preset it picks 'seed' on a GPU, 'teaching' on a CPU ('smoke' when "
+        "PLATE_UNET_SMOKE=1) and says why.",
+    )
+    p.add_argument(
+        "--data",
+        help="annotations (seed CSV, CCPD/VOC folder, images/+masks/); "
+        "default: generate synthetic scenes into data/generated/",
+    )
+    p.add_argument("--val", help="validation annotations (default: 10%% of --data)")
+    p.add_argument("--preset", help="seed, teaching or smoke (default: picked)")
+    p.add_argument("--out", help="output folder (default: runs/<preset>)")
+    p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
+    p.add_argument(
+        "--mixed-precision",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mixed_float16 (default: on with a GPU)",
+    )
+    p.add_argument(
+        "--jit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="XLA compilation (default: on with a GPU)",
+    )
+    p.add_argument("--fresh", action="store_true", help="start over, do not resume")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--quiet", action="store_true", help="one line per epoch, no bar")
     p.set_defaults(func=_run_train)
 
 
 def _run_train(args) -> int:
-    raise PlateUnetError("train is not available yet")
+    from plate_unet.train import (
+        get_preset,
+        pick_preset,
+        split_samples,
+        train,
+        train_synthetic,
+    )
+
+    if args.preset is None:
+        name, reason = pick_preset()
+        print(f"preset: {name} ({reason}); choose another with --preset")
+    else:
+        name = get_preset(args.preset).name
+    out = args.out or os.path.join("runs", name)
+    kwargs = dict(
+        epochs=args.epochs,
+        mixed_precision=args.mixed_precision,
+        jit_compile=args.jit,
+        resume=not args.fresh,
+        seed=args.seed,
+        verbose=2 if args.quiet else "auto",
+    )
+    if args.epochs is not None and args.epochs < 1:
+        raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
+    if args.data is None:
+        data_dir = os.path.join("data", "generated")
+        print(f"no --data: generating synthetic scenes into {data_dir}/")
+        result = train_synthetic(name, out, data_dir=data_dir, **kwargs)
+    else:
+        from plate_unet.data.readers import load_annotations
+
+        samples = load_annotations(args.data)
+        if args.val:
+            train_set, val_set = samples, load_annotations(args.val)
+        else:
+            train_set, val_set = split_samples(samples, 0.1, seed=args.seed)
+        result = train(name, train_set, val_set, out, **kwargs)
+    best = result.best_val_iou
+    print(
+        f"trained {result.epochs_run} epochs in {result.seconds:.0f} s"
+        + (f"; best validation IoU {best:.3f}" if best is not None else "")
+    )
+    print(f"model: {result.best_path}\nlog:   {result.log_path}")
+    return 0
 
 
 # --- evaluate -------------------------------------------------------------------
@@ -83,22 +158,88 @@ def _run_evaluate(args) -> int:
 
 # --- predict --------------------------------------------------------------------
 def _add_predict(sub) -> None:
-    p = sub.add_parser("predict", help="find plates in a folder of images")
+    p = sub.add_parser(
+        "predict",
+        help="find plates in a folder of images",
+        description="Find plates in every image of a folder. Writes OUT/<stem>.json "
+        '({"image", "width", "height", "plates": [{"quad", "box", "score"}]} in the '
+        "original pixels), <stem>_mask.png, <stem>_overlay.png and the rectified "
+        "crops <stem>_plate<k>.png. Unreadable images are skipped with a warning.",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="a .keras model (default: the pretrained plate_unet/pretrained/"
+        "teaching.keras)",
+    )
+    p.add_argument("--images", required=True, help="folder of images (or one image)")
+    p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="probability above which a pixel is plate (default 0.5)",
+    )
     p.set_defaults(func=_run_predict)
 
 
 def _run_predict(args) -> int:
-    raise PlateUnetError("predict is not available yet")
+    from plate_unet.predict import load_model, predict_folder
+
+    if not 0.0 <= args.threshold <= 1.0:
+        raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
+    model = load_model(args.model)
+    summary = predict_folder(model, args.images, args.out, threshold=args.threshold)
+    print(
+        f"found {summary.n_plates} plate(s) in {len(summary.written)} images; "
+        f"results in {summary.out_dir}"
+        + (f" ({len(summary.skipped)} skipped)" if summary.skipped else "")
+    )
+    return 0
 
 
 # --- export ---------------------------------------------------------------------
 def _add_export(sub) -> None:
-    p = sub.add_parser("export", help="export a model (.keras, SavedModel, TFLite)")
+    p = sub.add_parser(
+        "export",
+        help="export a model (.keras, SavedModel, TFLite)",
+        description="Export a trained .keras model: keras (default), savedmodel "
+        "(a folder for TF Serving), tflite (float32) or tflite-int8 (dynamic-range "
+        "int8 weights). TFLite needs a fixed input size: the model's own, or "
+        "--size for a model that accepts any size.",
+    )
+    p.add_argument("--model", required=True, help="the .keras model to export")
+    p.add_argument(
+        "--format",
+        default="keras",
+        choices=["keras", "savedmodel", "tflite", "tflite-int8"],
+        help="output format (default keras)",
+    )
+    p.add_argument("--out", required=True, help="output file or SavedModel folder")
+    p.add_argument(
+        "--size",
+        default=None,
+        metavar="WIDTHxHEIGHT",
+        help="TFLite input size for a model without a fixed size, e.g. 704x1152",
+    )
     p.set_defaults(func=_run_export)
 
 
 def _run_export(args) -> int:
-    raise PlateUnetError("export is not available yet")
+    from plate_unet.export import export_model
+
+    input_size = None
+    if args.size:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            raise ValueError(
+                f"--size must look like WIDTHxHEIGHT, e.g. 704x1152; got {args.size!r}"
+            ) from None
+        input_size = (h, w)
+    out = export_model(args.model, args.out, format=args.format, input_size=input_size)
+    print(f"wrote {out} ({args.format})")
+    return 0
 
 
 # --- demo -----------------------------------------------------------------------

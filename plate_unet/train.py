@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from plate_unet import devices
@@ -50,6 +51,7 @@ __all__ = [
     "get_preset",
     "pick_preset",
     "read_log",
+    "split_samples",
     "train",
     "train_synthetic",
 ]
@@ -240,6 +242,38 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
     return {
         c: [float(r[c]) for r in rows if r.get(c) not in (None, "")] for c in columns
     }
+
+
+def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
+    """Splits samples into a training and a validation list, seeded.
+
+    Args:
+        samples: The samples to split (at least 2).
+        val_fraction: Share for validation, in (0, 1); at least one sample.
+        seed: Seed of the shuffle.
+
+    Returns:
+        ``(train, val)`` lists.
+
+    Raises:
+        ValueError: If ``val_fraction`` is outside (0, 1) or there are < 2 samples.
+
+    Example:
+        >>> train_set, val_set = split_samples(samples, 0.1)
+    """
+    samples = list(samples)
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction={val_fraction!r} is invalid: use 0 < f < 1.")
+    if len(samples) < 2:
+        raise ValueError(
+            f"cannot split {len(samples)} sample(s) into training and validation: "
+            "give at least 2, or a separate validation set."
+        )
+    order = np.random.default_rng(seed).permutation(len(samples))
+    n_val = min(len(samples) - 1, max(1, round(val_fraction * len(samples))))
+    val = [samples[i] for i in sorted(order[:n_val])]
+    rest = [samples[i] for i in sorted(order[n_val:])]
+    return rest, val
 
 
 def _trim_log(path: Path, epochs_done: int) -> None:
