@@ -1,0 +1,240 @@
+"""Export a trained U-Net: ``.keras``, TensorFlow SavedModel, TFLite float / int8.
+
+* ``keras`` (default): the Keras 3 archive; loads back with
+  ``keras.saving.load_model(path, safe_mode=True)``.
+* ``savedmodel``: a TensorFlow SavedModel folder (``model.export``) for TF Serving;
+  its ``serve`` endpoint maps images ``(N, H, W, C)`` to probabilities.
+* ``tflite``: a float32 TFLite flat buffer for phones and small boards.
+* ``tflite-int8``: dynamic-range quantisation, weights stored as int8 (about 4×
+  smaller), activations still float; no calibration images needed.
+
+TFLite wants a fixed input shape: the model's own ``(H, W)`` or ``input_size``
+when the model accepts any size. :class:`TFLiteModel` runs such a file with the
+same ``predict(x)`` call as a Keras model, so a parity check is one line.
+
+Every file is written to a temporary name beside ``out`` and renamed when
+complete, so a crash never leaves a half-written model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from plate_unet.errors import ModelFileError
+
+__all__ = ["FORMATS", "TFLiteModel", "export_model", "to_tflite"]
+
+log = logging.getLogger(__name__)
+
+#: Export formats and the file or folder each writes.
+FORMATS = {
+    "keras": "a .keras file",
+    "savedmodel": "a SavedModel folder",
+    "tflite": "a float32 .tflite file",
+    "tflite-int8": "a .tflite file with int8 weights (dynamic range)",
+}
+
+
+def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
+    """(H, W, C) the TFLite graph is traced with."""
+    _, height, width, channels = model.input_shape
+    if input_size is not None:
+        height, width = (int(v) for v in input_size)
+    if height is None or width is None:
+        raise ValueError(
+            f"model {model.name!r} accepts any image size (input shape "
+            f"{model.input_shape}): TFLite needs a fixed one, so pass "
+            "input_size=(height, width)."
+        )
+    return int(height), int(width), int(channels)
+
+
+def to_tflite(model, quantize: bool = False, input_size=None) -> bytes:
+    """Converts a Keras model to a TFLite flat buffer with a fixed input shape.
+
+    Args:
+        model: A Keras model mapping ``(N, H, W, C)`` to ``(N, H, W, 1)``.
+        quantize: Store weights as int8 (dynamic-range quantisation).
+        input_size: ``(height, width)`` to trace with; required when the model
+            accepts any size, otherwise the model's own size.
+
+    Returns:
+        The ``.tflite`` file's bytes (batch size 1).
+
+    Raises:
+        ValueError: If the model has no fixed size and ``input_size`` is None.
+
+    Example:
+        >>> buf = to_tflite(build_unet(UNetConfig(64, 64, base_filters=2, depth=3)))
+        >>> buf[4:8]
+        b'TFL3'
+    """
+    import keras
+    import tensorflow as tf
+
+    height, width, channels = _fixed_input_shape(model, input_size)
+    spec = tf.TensorSpec((1, height, width, channels), tf.float32, name="image")
+    # A SavedModel with a fixed-shape endpoint carries the weights into the
+    # converter (a bare concrete function of a Keras 3 model would not).
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint(
+        "serve", lambda image: model(image, training=False), input_signature=[spec]
+    )
+    with tempfile.TemporaryDirectory(prefix="plate-unet-tflite-") as tmp:
+        archive.write_out(tmp, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+        if quantize:
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        return converter.convert()
+
+
+def _atomic_write_bytes(data: bytes, out: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_model(model, out, format: str = "keras", input_size=None) -> Path:
+    """Writes ``model`` to ``out`` in one of :data:`FORMATS`.
+
+    Args:
+        model: A Keras model, or the path of a ``.keras`` file (loaded safely and
+            checked with :func:`plate_unet.predict.load_model`).
+        out: File (``.keras``, ``.tflite``) or folder (SavedModel) to write.
+        format: ``"keras"``, ``"savedmodel"``, ``"tflite"`` or ``"tflite-int8"``.
+        input_size: ``(height, width)`` for TFLite when the model accepts any size.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: If ``format`` is unknown, a ``.keras`` output lacks the
+            suffix, or a SavedModel folder already exists.
+        ModelFileError: If ``model`` is a path to a missing or unusable file.
+
+    Example:
+        >>> export_model("runs/best.keras", "plate.tflite", format="tflite")
+        PosixPath('plate.tflite')
+    """
+    if format not in FORMATS:
+        raise ValueError(
+            f"format={format!r} is unknown: use one of {', '.join(FORMATS)}."
+        )
+    if isinstance(model, (str, os.PathLike)):
+        from plate_unet.predict import load_model
+
+        model = load_model(model)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if format == "keras":
+        if out.suffix != ".keras":
+            raise ValueError(f"--out {out} must end in .keras for format 'keras'.")
+        tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}.keras")
+        try:
+            model.save(tmp)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    elif format == "savedmodel":
+        if out.exists():
+            raise ValueError(
+                f"{out} already exists: remove it or choose another --out for the "
+                "SavedModel folder."
+            )
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        tmp.rmdir()
+        model.export(str(tmp), format="tf_saved_model", verbose=False)
+        os.replace(tmp, out)
+    else:
+        data = to_tflite(model, quantize=format == "tflite-int8", input_size=input_size)
+        _atomic_write_bytes(data, out)
+    log.info("exported %s to %s (%s)", model.name, out, FORMATS[format])
+    return out
+
+
+def _make_interpreter(path: str):
+    try:  # The LiteRT package, where installed, replaces tf.lite.Interpreter.
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        Interpreter = tf.lite.Interpreter
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Interpreter(model_path=path)
+
+
+class TFLiteModel:
+    """Runs a ``.tflite`` segmentation model with a Keras-like ``predict``.
+
+    Args:
+        path: The ``.tflite`` file (from :func:`export_model`).
+
+    Raises:
+        ModelFileError: If the file is missing or not a TFLite model.
+
+    Example:
+        >>> lite = TFLiteModel("plate.tflite")
+        >>> lite.predict(np.zeros((2, 64, 64, 1), "float32")).shape
+        (2, 64, 64, 1)
+    """
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ModelFileError(f"TFLite file {self.path} not found.")
+        try:
+            self._interpreter = _make_interpreter(str(self.path))
+            self._interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(
+                f"{self.path} is not a usable TFLite model ({exc}); expected a "
+                "file written by `plate-unet export --format tflite`."
+            ) from exc
+        self._input = self._interpreter.get_input_details()[0]
+        self._output = self._interpreter.get_output_details()[0]
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """The fixed input shape ``(1, H, W, C)``."""
+        return tuple(int(v) for v in self._input["shape"])
+
+    def predict(self, x) -> np.ndarray:
+        """Returns probabilities ``(N, H, W, 1)`` for images ``(N, H, W, C)``.
+
+        Args:
+            x: float32 images in [0, 1], ``(N, H, W, C)`` or one ``(H, W, C)``.
+
+        Returns:
+            float32 probabilities, one image at a time through the interpreter.
+
+        Raises:
+            ValueError: If an image's shape differs from the model's input.
+        """
+        x = np.asarray(x, np.float32)
+        if x.ndim == 3:
+            x = x[None]
+        expected = self.input_shape[1:]
+        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
+            raise ValueError(
+                f"input shape {x.shape} does not fit {self.path.name}: use "
+                f"(N, {', '.join(map(str, expected))})."
+            )
+        outputs = []
+        for image in x:
+            self._interpreter.set_tensor(self._input["index"], image[None])
+            self._interpreter.invoke()
+            outputs.append(self._interpreter.get_tensor(self._output["index"])[0])
+        return np.stack(outputs).astype(np.float32)
