@@ -166,40 +166,30 @@ def make_dataset(
     config = _augment_config(augment) if training else None
 
     boxes = [Letterbox(s.height, s.width, height, width) for s in samples]
-    needs_resize = any((b.new_h, b.new_w) != (b.src_h, b.src_w) for b in boxes)
     table = (
         tf.range(len(samples), dtype=tf.int32),
         tf.constant([str(s.image_path) for s in samples]),
-        tf.constant(
-            [[b.src_h, b.src_w, b.new_h, b.new_w, b.pad_y, b.pad_x] for b in boxes],
-            tf.int32,
-        ),
     )
 
-    def make_mask(index: np.int32) -> np.ndarray:
-        s = samples[int(index)]
+    def letterbox_and_mask(index: np.int32, image: np.ndarray):
+        s, box = samples[int(index)], boxes[int(index)]
+        if image.shape[:2] != (box.src_h, box.src_w):
+            raise ValueError(
+                f"{s.image_path}: image is {image.shape[1]}x{image.shape[0]}, its "
+                f"annotation says {box.src_w}x{box.src_h}"
+            )
         mask = rasterize(letterbox_plates(s, height, width), height, width)
         if s.plates and not mask.any():  # the seed's bug, caught at run time too
             raise ValueError(f"{s.image_path}: its plates gave an all-zero mask")
-        return mask[..., None]
+        return box.apply(image).reshape(height, width, channels), mask[..., None]
 
-    def load(index, path, geom):
+    def load(index, path):
         image = decode_image(tf.io.read_file(path), channels)
-        tf.debugging.assert_equal(
-            tf.shape(image)[:2],
-            geom[:2],
-            message=tf.strings.format("image size differs from annotation: {}", path),
+        # cv2 resizes 5x faster than tf.image.resize and releases the GIL.
+        image, mask = tf.numpy_function(
+            letterbox_and_mask, [index, image], [tf.uint8, tf.uint8], stateful=False
         )
-        if needs_resize:
-            image = tf.image.resize(image, geom[2:4], method="bilinear")
-            image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
-        pads = [
-            [geom[4], height - geom[2] - geom[4]],
-            [geom[5], width - geom[3] - geom[5]],
-            [0, 0],
-        ]
-        image = tf.ensure_shape(tf.pad(image, pads), [height, width, channels])
-        mask = tf.numpy_function(make_mask, [index], tf.uint8, stateful=False)
+        image = tf.ensure_shape(image, [height, width, channels])
         return image, tf.ensure_shape(mask, [height, width, 1])
 
     ds = tf.data.Dataset.from_tensor_slices(table)
