@@ -323,7 +323,10 @@ def generate_dataset(
             if progress and (len(results) % 10 == 0 or len(results) == n):
                 report(len(results))
     else:
-        with mp.get_context("spawn").Pool(int(workers)) as pool:
+        # fork is fast but unsafe once TensorFlow's threads exist: then spawn.
+        safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
+        ctx = mp.get_context("fork" if safe_fork else "spawn")
+        with ctx.Pool(int(workers)) as pool:
             for i, plates in pool.imap_unordered(_write_one, jobs, chunksize=8):
                 results[i] = plates
                 if progress and (len(results) % 10 == 0 or len(results) == n):
