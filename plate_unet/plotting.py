@@ -229,3 +229,55 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# --- synthetic scenes (SYNTH helper) -------------------------------------------------
+
+
+def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float = 2.2):
+    """Shows scenes with their plate outlines and, below each, the filled plate mask.
+
+    Args:
+        images: Sequence of uint8 (H, W, 3) RGB images.
+        plates: For each image, a list of (4, 2) corner arrays (TL, TR, BR, BL).
+        cols: Scenes per row.
+        masks: Add a row of masks (plate polygons filled) under each row of scenes.
+        size: Width of one panel in inches.
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> images, plates = zip(*(generate_scene(s, 180, 290) for s in range(8)))
+        >>> fig = show_scenes(images, plates)
+    """
+    import cv2
+    import numpy as np
+
+    n = len(images)
+    rows = -(-n // cols)
+    per = 2 if masks else 1
+    h, w = images[0].shape[:2]
+    fig, axes = _figure(
+        rows * per,
+        cols,
+        figsize=(cols * size, rows * per * size * h / w),
+        squeeze=False,
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    for i, (image, quads) in enumerate(zip(images, plates, strict=True)):
+        r, c = divmod(i, cols)
+        ax = axes[r * per, c]
+        ax.imshow(image)
+        for q in quads:
+            q = np.asarray(q)
+            ax.plot(*np.vstack([q, q[:1]]).T, color="magenta", lw=1)
+        ax.set_title(f"{len(quads)} plate(s)", fontsize=8)
+        if masks:
+            m = np.zeros(image.shape[:2], np.uint8)
+            for q in quads:
+                cv2.fillPoly(m, [np.round(np.asarray(q)).astype(np.int32)], 1)
+            axes[r * per + 1, c].imshow(m, cmap="gray", vmin=0, vmax=1)
+    fig.tight_layout()
+    return fig
