@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-import keras  # noqa: E402 - after common, which quietens TensorFlow's logging
+import keras
 from common import (
     machine_info,
     machine_line,

@@ -27,8 +27,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 #: The slim variant chosen by ``bench_slim.py`` (until PRESETS["slim"] exists):
@@ -204,6 +202,69 @@ def time_call(
     return Timing(statistics.median(times), min(times), len(times), times)
 
 
+def time_interleaved(
+    fns: dict[str, Callable[[], object]], warmup: int = 1, repeats: int = 5
+) -> dict[str, Timing]:
+    """Times several functions round-robin, so a noisy neighbour hits all alike.
+
+    On a shared machine the load changes from second to second; timing variant A
+    for a minute and then variant B compares two different machines. Here every
+    repeat runs each function once in turn, and each gets the median of its own
+    repeats.
+
+    Args:
+        fns: ``{name: fn}``; each ``fn()`` must block until its work is done.
+        warmup: Untimed calls of each function first.
+        repeats: Timed rounds.
+
+    Returns:
+        ``{name: Timing}`` in seconds per call.
+
+    Example:
+        >>> t = time_interleaved({"a": lambda: 1, "b": lambda: 2}, repeats=3)
+        >>> sorted(t), t["a"].repeats
+        (['a', 'b'], 3)
+    """
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"repeats={repeats} must be >= 1 and warmup={warmup} >= 0.")
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {
+        name: Timing(statistics.median(t), min(t), len(t), t)
+        for name, t in times.items()
+    }
+
+
+def matmul_fn(n: int = 2048) -> tuple[Callable[[], object], int]:
+    """Returns ``(fn, flops)``: one blocking float32 ``n×n`` matmul and its FLOPs.
+
+    Put it in :func:`time_interleaved` beside the model calls, so the ceiling is
+    measured under the same load as what is divided by it.
+
+    Example:
+        >>> fn, flops = matmul_fn(64)
+        >>> flops
+        524288
+    """
+    import tensorflow as tf
+
+    a = tf.random.stateless_uniform((n, n), seed=(1, 2), dtype=tf.float32)
+    b = tf.random.stateless_uniform((n, n), seed=(3, 4), dtype=tf.float32)
+
+    def step():
+        # Summing to a scalar forces the product to finish without a big copy.
+        return float(tf.reduce_sum(tf.linalg.matmul(a, b)))
+
+    return step, 2 * n**3
+
+
 def matmul_gflops(n: int = 2048, repeats: int = 7) -> float:
     """Measures the float32 ``n×n`` matmul rate of TensorFlow on this process.
 
@@ -221,17 +282,9 @@ def matmul_gflops(n: int = 2048, repeats: int = 7) -> float:
         >>> matmul_gflops(256, repeats=2) > 0
         True
     """
-    import tensorflow as tf
-
-    a = tf.random.stateless_uniform((n, n), seed=(1, 2), dtype=tf.float32)
-    b = tf.random.stateless_uniform((n, n), seed=(3, 4), dtype=tf.float32)
-
-    def step():
-        # Summing a scalar forces the product to finish without a full copy back.
-        return float(tf.reduce_sum(tf.linalg.matmul(a, b)))
-
+    step, flops = matmul_fn(n)
     timing = time_call(step, warmup=2, repeats=repeats)
-    return 2 * n**3 / timing.median / 1e9
+    return flops / timing.median / 1e9
 
 
 def _fmt(value: object) -> str:
@@ -302,7 +355,7 @@ def write_json(name: str, results: dict, info: dict | None = None) -> Path:
         The path written.
 
     Example:
-        >>> write_json("doctest", {"table": []}).name
+        >>> write_json("doctest", {"table": []}).name  # doctest: +SKIP
         'doctest.json'
     """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
