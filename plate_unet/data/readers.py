@@ -218,6 +218,22 @@ def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
     return pairs[list(_SEED_TO_TLTRBRBL)]
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_header(row: list[str]) -> bool:
+    """A first row is a header if it starts with "name" or has no number at all."""
+    if row and row[0].strip().lower() == "name":
+        return True
+    cells = [c.strip() for c in row[1:] if c.strip()]
+    return bool(cells) and not any(_is_number(c) for c in cells)
+
+
 def _guess_image_dir(csv_path: Path, names: list[str]) -> Path:
     parent = csv_path.parent
     candidates = [parent, parent / f"{csv_path.stem}_images", parent / "images"]
@@ -262,7 +278,7 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
         rows = [(i + 1, r) for i, r in enumerate(csv.reader(f))]
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     columns = list(SEED_HEADER)
-    if rows and rows[0][1] and rows[0][1][0].strip().lower() == "name":
+    if rows and _is_header(rows[0][1]):
         header = [c.strip() for c in rows.pop(0)[1]]
         if sorted(header) != sorted(SEED_HEADER):
             raise AnnotationError(
