@@ -148,12 +148,73 @@ def _run_train(args) -> int:
 
 # --- evaluate -------------------------------------------------------------------
 def _add_evaluate(sub) -> None:
-    p = sub.add_parser("evaluate", help="evaluate a model on annotated images")
+    p = sub.add_parser(
+        "evaluate",
+        help="evaluate a model on annotated images",
+        description="Score a model on annotated images: pixel IoU and Dice, plates "
+        "found under the CCPD protocol (IoU > 0.7) as precision and recall, box and "
+        "quadrilateral IoU and corner error. Prints a table; with --out also writes "
+        "report.json and worst_cases.png.",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="a .keras model (default: the pretrained plate_unet/pretrained/"
+        "teaching.keras)",
+    )
+    p.add_argument(
+        "--data",
+        required=True,
+        help="annotations: a seed .csv, a CCPD folder, VOC .xml files or "
+        "images/ + masks/",
+    )
+    p.add_argument("--out", default=None, help="folder for report.json and figure")
+    p.add_argument(
+        "--threshold", type=float, default=0.5, help="mask threshold (default 0.5)"
+    )
+    p.add_argument(
+        "--iou",
+        type=float,
+        default=0.7,
+        help="a plate is found when its IoU is above this (CCPD: 0.7)",
+    )
+    p.add_argument(
+        "--match-on",
+        choices=["box", "quad"],
+        default="box",
+        help="IoU of boxes (CCPD) or of quadrilaterals (default box)",
+    )
     p.set_defaults(func=_run_evaluate)
 
 
 def _run_evaluate(args) -> int:
-    raise PlateUnetError("evaluate is not available yet")
+    from pathlib import Path
+
+    from plate_unet.data.readers import load_annotations
+    from plate_unet.evaluate import evaluate_model
+    from plate_unet.predict import load_model
+
+    for flag, value in (("--threshold", args.threshold), ("--iou", args.iou)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{flag} {value} is invalid: use 0 to 1.")
+    model = load_model(args.model)
+    samples = load_annotations(args.data, on_error="skip")
+    report = evaluate_model(
+        model, samples, args.threshold, iou_threshold=args.iou, match_on=args.match_on
+    )
+    print(report.table())
+    if args.out:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from plate_unet.plotting import plot_worst_cases
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        report.to_json(out / "report.json")
+        plot_worst_cases(report).savefig(out / "worst_cases.png", dpi=110)
+        print(f"wrote {out / 'report.json'} and {out / 'worst_cases.png'}")
+    return 0
 
 
 # --- predict --------------------------------------------------------------------

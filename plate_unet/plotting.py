@@ -231,6 +231,64 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
     return fig
 
 
+# --- Evaluation: worst cases (INFER helper) ------------------------------------------
+
+
+def plot_worst_cases(report, k: int = 4, cols: int = 4):
+    """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
+
+    Annotated plates are outlined in green, predicted plates in red (with their
+    score); each title gives the image name, its pixel IoU and plates found.
+
+    Args:
+        report: An :class:`~plate_unet.evaluate.EvalReport`.
+        k: Number of images to show.
+        cols: Images per row.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If the report has no rows or ``k`` < 1.
+
+    Example:
+        >>> fig = plot_worst_cases(evaluate_model(model, samples), k=4)
+        >>> fig.savefig("worst_cases.png")
+    """
+    from pathlib import Path
+
+    import cv2
+    import numpy as np
+    from matplotlib.patches import Polygon
+
+    if k < 1 or not report.rows:
+        raise ValueError(f"nothing to plot: k={k}, report has {len(report.rows)} rows.")
+    rows = report.worst(k)
+    cols = max(1, min(cols, len(rows)))
+    n_rows = -(-len(rows) // cols)
+    fig, axes = _figure(n_rows, cols, figsize=(3.2 * cols, 4.2 * n_rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, row in zip(axes.ravel(), rows, strict=False):
+        image = cv2.imread(str(row.image), cv2.IMREAD_COLOR)
+        if image is None:
+            image = np.full((row.height, row.width, 3), 127, np.uint8)
+        ax.imshow(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        for quad in row.true_quads:
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="lime", lw=1.5))
+        for quad, score in zip(row.pred_quads, row.pred_scores, strict=True):
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="red", lw=1.2))
+            x0, y0 = np.min(quad, axis=0)
+            ax.text(x0, y0 - 4, f"{score:.2f}", color="red", fontsize=7)
+        ax.set_title(
+            f"{Path(row.image).name[:24]}\nIoU {row.pixel_iou:.2f}, "
+            f"found {row.n_found}/{row.n_true}, predicted {row.n_pred}",
+            fontsize=8,
+        )
+    fig.tight_layout()
+    return fig
+
+
 # --- synthetic scenes (SYNTH helper) -------------------------------------------------
 
 
