@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from plate_unet.data.masks import Letterbox, rasterize
 from plate_unet.geometry import (
     Plate,
     box_iou,
@@ -18,12 +19,8 @@ from plate_unet.geometry import (
 
 
 def _fill(shape, *quads) -> np.ndarray:
-    """Rasterises quads (sub-pixel corners) into a float32 {0, 1} map."""
-    mask = np.zeros(shape, np.uint8)
-    for q in quads:
-        pts = np.round(np.asarray(q) * 16).astype(np.int32)
-        cv2.fillPoly(mask, [pts], 1, shift=4)
-    return mask.astype(np.float32)
+    """Rasterises quads as the training masks are made, as a float32 map."""
+    return rasterize(quads, *shape).astype(np.float32)
 
 
 def _plate_quad(cx, cy, w, h, degrees, jitter=None) -> np.ndarray:
@@ -141,24 +138,8 @@ def test_rectify_straightens_a_tilted_plate():
         rectify(image, quad, size=(1, 40))
 
 
-class _Letterbox:
-    """Minimal stand-in with the data Letterbox's attributes (scale, pads)."""
-
-    def __init__(self, src_h, src_w, dst_h, dst_w):
-        self.src_h, self.src_w, self.dst_h, self.dst_w = src_h, src_w, dst_h, dst_w
-        self.scale = min(dst_h / src_h, dst_w / src_w)
-        self.pad_x = (dst_w - round(src_w * self.scale)) // 2
-        self.pad_y = (dst_h - round(src_h * self.scale)) // 2
-
-    def forward(self, pts):
-        return np.asarray(pts) * self.scale + [self.pad_x, self.pad_y]
-
-    def inverse(self, pts):
-        return (np.asarray(pts) - [self.pad_x, self.pad_y]) / self.scale
-
-
 def test_letterbox_round_trip_gives_original_pixels():
-    box = _Letterbox(src_h=580, src_w=360, dst_h=128, dst_w=128)
+    box = Letterbox(src_h=580, src_w=360, dst_h=128, dst_w=128)
     true = _plate_quad(180, 400, 140, 45, 8)
     prob = _fill((128, 128), box.forward(true))
     (plate,) = find_plates(prob, letterbox=box)
@@ -177,3 +158,12 @@ def test_plate_to_dict_is_plain_json():
         "score": 0.8765,
     }
     assert all(type(v) is float for v in d["box"])
+
+
+@pytest.mark.parametrize("src", [(1160, 720), (480, 640), (77, 333)])
+def test_letterbox_round_trip_any_aspect(src):
+    height, width = src
+    box = Letterbox(height, width, 96, 64)
+    true = _plate_quad(width * 0.5, height * 0.6, width * 0.4, width * 0.13, -12)
+    (plate,) = find_plates(_fill((96, 64), box.forward(true)), letterbox=box)
+    assert _corner_error(plate.quad, true) < 1.5 / box.scale
