@@ -2,3 +2,213 @@
 unit tests that drive them."""
 
 from __future__ import annotations
+
+# --- augmentation playground: notebook 01 (NOTEBOOK helper 2) -----------------------
+import cv2
+import ipywidgets as widgets
+import numpy as np
+
+from plate_unet.data.augment import AUGMENTATIONS, apply_augmentation
+
+PLATE_COLOUR = (255, 0, 255)  # magenta: stands out on cars, roads and blue plates
+
+
+def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.ndarray:
+    """Tints the mask's pixels of an image and outlines each plate.
+
+    Args:
+        image: ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)`` image, uint8 or float in
+            [0, 1].
+        mask: ``(H, W)`` or ``(H, W, 1)`` mask; non-zero pixels are plate.
+        alpha: Opacity of the tint, 0 (none) to 1 (solid).
+        colour: RGB colour of the tint and the outline.
+
+    Returns:
+        uint8 RGB array ``(H, W, 3)``.
+
+    Raises:
+        ValueError: If the image and mask sizes differ or ``alpha`` is outside
+            [0, 1].
+
+    Example:
+        >>> overlay_mask(np.zeros((4, 6)), np.ones((4, 6)))[0, 0].tolist()
+        [255, 0, 255]
+    """
+    rgb = _to_rgb8(image)
+    m = np.asarray(mask)
+    m = (m[..., 0] if m.ndim == 3 else m) > 0
+    if m.shape != rgb.shape[:2]:
+        raise ValueError(
+            f"mask is {m.shape[1]}x{m.shape[0]} but the image is "
+            f"{rgb.shape[1]}x{rgb.shape[0]}; they must have the same size"
+        )
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
+    out = rgb.astype(np.float32)
+    out[m] = (1 - alpha) * out[m] + alpha * np.asarray(colour, np.float32)
+    out = out.round().astype(np.uint8)
+    contours, _ = cv2.findContours(
+        m.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    cv2.drawContours(out, contours, -1, tuple(int(c) for c in colour), 1)
+    return out
+
+
+def _to_rgb8(image) -> np.ndarray:
+    img = np.asarray(image)
+    if img.dtype != np.uint8:
+        img = (np.clip(img.astype(np.float32), 0.0, 1.0) * 255).round().astype(np.uint8)
+    if img.ndim == 3 and img.shape[-1] == 1:
+        img = img[..., 0]
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=-1)
+    if img.ndim != 3 or img.shape[-1] != 3:
+        raise ValueError(
+            f"expected an (H, W), (H, W, 1) or (H, W, 3) image, got shape {img.shape}"
+        )
+    return np.ascontiguousarray(img)
+
+
+def render_augmentation(image, mask, name: str, strength: float, seed: int = 0):
+    """Augments an image and its mask together and draws them side by side.
+
+    The left panel is the augmented image, the right panel the same image with
+    the augmented mask tinted on top, so you see whether the two still agree.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image, uint8 or float in [0, 1].
+        mask: ``(H, W)`` or ``(H, W, 1)`` mask of {0, 1}.
+        name: One of :data:`plate_unet.data.augment.AUGMENTATIONS`.
+        strength: 0 (unchanged) to 1 (the strongest setting).
+        seed: Picks the direction (sign of a rotation, shift, ...) and the noise.
+
+    Returns:
+        ``(panel, mask)``: uint8 RGB ``(H, 2 W + 8, 3)`` panel and the
+        augmented mask ``(H, W)`` as uint8.
+
+    Raises:
+        ValueError: On an unknown augmentation or a strength outside [0, 1].
+
+    Example:
+        >>> panel, m = render_augmentation(image, mask, "rotate", 0.5)
+        >>> panel.shape[1] == 2 * image.shape[1] + 8
+        True
+    """
+    aug_image, aug_mask = apply_augmentation(image, mask, name, strength, seed=seed)
+    aug_mask = np.asarray(aug_mask)
+    aug_mask = (aug_mask[..., 0] if aug_mask.ndim == 3 else aug_mask).astype(np.uint8)
+    left = _to_rgb8(aug_image)
+    gap = np.full((left.shape[0], 8, 3), 255, np.uint8)
+    panel = np.concatenate([left, gap, overlay_mask(left, aug_mask)], axis=1)
+    return panel, aug_mask
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """Encodes a uint8 RGB array as PNG bytes (for ``ipywidgets.Image``).
+
+    Example:
+        >>> png_bytes(np.zeros((2, 2, 3), np.uint8))[:4]
+        b'\\x89PNG'
+    """
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError(f"could not encode an image of shape {np.shape(rgb)} as PNG")
+    return buf.tobytes()
+
+
+class AugmentationPlayground(widgets.VBox):
+    """The augmentation playground: controls on top, image and mask below.
+
+    Attributes:
+        augmentation: ``Dropdown`` "Augmentation" (the names in ``AUGMENTATIONS``).
+        strength: ``FloatSlider`` "Strength", 0 to 1.
+        seed: ``IntSlider`` "Seed" (the direction of the change and the noise).
+        image: ``Image`` showing :func:`render_augmentation`'s panel as PNG.
+        info: ``HTML`` line counting the plate pixels before and after.
+
+    Example:
+        >>> app = AugmentationPlayground(image, mask)
+        >>> app.strength.value = 0.8  # app.image.value now shows the new panel
+    """
+
+    def __init__(
+        self,
+        image,
+        mask,
+        name: str = "rotate",
+        strength: float = 0.5,
+        seed: int = 0,
+        names=AUGMENTATIONS,
+        width: int = 560,
+    ) -> None:
+        if name not in names:
+            raise ValueError(f"unknown augmentation {name!r}; choose from {names}")
+        self.source_image, self.source_mask = np.asarray(image), np.asarray(mask)
+        self.augmentation = widgets.Dropdown(
+            options=list(names), value=name, description="Augmentation"
+        )
+        self.strength = widgets.FloatSlider(
+            value=strength, min=0.0, max=1.0, step=0.05, description="Strength"
+        )
+        self.seed = widgets.IntSlider(value=seed, min=0, max=20, description="Seed")
+        self.image = widgets.Image(format="png", width=width)
+        self.info = widgets.HTML()
+        for control in (self.augmentation, self.strength, self.seed):
+            control.observe(self.update, names="value")
+        controls = widgets.HBox([self.augmentation, self.strength, self.seed])
+        super().__init__([controls, self.info, self.image])
+        self.update()
+
+    def update(self, change=None) -> None:
+        """Redraws the panel and the pixel count from the controls' values."""
+        panel, mask = render_augmentation(
+            self.source_image,
+            self.source_mask,
+            self.augmentation.value,
+            self.strength.value,
+            self.seed.value,
+        )
+        before = int(np.count_nonzero(self.source_mask))
+        self.image.value = png_bytes(panel)
+        self.info.value = (
+            f"<b>{self.augmentation.value}</b> at strength {self.strength.value:.2f}: "
+            f"{int(mask.sum()):,} plate pixels in the mask (before: {before:,})"
+        )
+
+    def __repr__(self) -> str:  # short and stable: notebooks show it as text
+        return (
+            f"AugmentationPlayground(augmentation={self.augmentation.value!r}, "
+            f"strength={self.strength.value:.2f}, seed={self.seed.value})"
+        )
+
+
+def augmentation_playground(
+    image,
+    mask,
+    name: str = "rotate",
+    strength: float = 0.5,
+    seed: int = 0,
+    width: int = 560,
+) -> AugmentationPlayground:
+    """Builds the playground: pick an augmentation and a strength, watch both change.
+
+    Args:
+        image: The scene, ``(H, W)`` or ``(H, W, C)``, uint8 or float in [0, 1].
+        mask: Its plate mask, ``(H, W)`` or ``(H, W, 1)``.
+        name: The augmentation shown first.
+        strength: The strength shown first, in [0, 1].
+        seed: The seed shown first.
+        width: Display width of the panel in pixels.
+
+    Returns:
+        The widget (display it as a cell's last line); its controls are the
+        attributes ``augmentation``, ``strength`` and ``seed``.
+
+    Raises:
+        ValueError: On an unknown augmentation name.
+
+    Example:
+        >>> app = augmentation_playground(image, mask, "perspective", 0.6)
+        >>> app  # shows the widget
+    """
+    return AugmentationPlayground(image, mask, name, strength, seed, width=width)
