@@ -339,3 +339,60 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
             axes[r * per + 1, c].imshow(m, cmap="gray", vmin=0, vmax=1)
     fig.tight_layout()
     return fig
+
+
+# --- training: learning curves, notebook 05 (NOTEBOOK helper 2) ---------------------
+
+
+def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""):
+    """Plots training and validation curves per epoch, one panel per metric.
+
+    The validation curve (``val_<metric>``) is dashed; for a metric where higher is
+    better (anything but a loss) its best epoch is marked with a dot.
+
+    Args:
+        history: ``{column: values per epoch}``, e.g. from
+            :func:`plate_unet.train.read_log` or ``History.history``. An
+            ``epoch`` column (0-based, as in the CSV log) gives the x values.
+        metrics: Column names to plot (their ``val_`` twins are added).
+        title: Figure title.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If a metric is not in ``history`` (the message lists those
+            that are).
+
+    Example:
+        >>> fig = plot_learning_curves(read_log("runs/teaching/log.csv"))
+        >>> fig.savefig("curves.png")
+    """
+    import numpy as np
+
+    missing = [m for m in metrics if not history.get(m)]
+    if missing or not metrics:
+        raise ValueError(
+            f"no values for {missing or 'any metric'} in the history; it has "
+            f"{sorted(k for k, v in history.items() if v)}"
+        )
+    fig, axes = _figure(1, len(metrics), figsize=(4.2 * len(metrics), 3.2))
+    for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
+        for key, style in ((metric, "-"), (f"val_{metric}", "--")):
+            values = history.get(key)
+            if not values:
+                continue
+            x = np.asarray(history.get("epoch", range(len(values))))[: len(values)] + 1
+            label = "validation" if key.startswith("val_") else "training"
+            ax.plot(x, values, style, marker=".", label=label)
+            if key.startswith("val_") and "loss" not in metric:
+                best = int(np.argmax(values))
+                ax.plot(x[best], values[best], "o", color="black", ms=5)
+        ax.set_xlabel("epoch")
+        ax.set_title(metric, fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
