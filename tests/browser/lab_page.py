@@ -324,6 +324,11 @@ class LabPage:
             )
         self.wait_idle()
 
+    def selected(self, description: str) -> str:
+        """Return the label of the chosen option of a Dropdown/Select widget."""
+        select = self.widget(description).locator("select").first
+        return select.evaluate("(s) => s.options[s.selectedIndex].text").strip()
+
     def options(self, description: str) -> list[str]:
         """Return the option labels of a Dropdown/Select or ToggleButtons widget."""
         row = self.widget(description)
@@ -367,8 +372,12 @@ class LabPage:
         """Wait until ``probe()`` differs from ``before`` and return the new value."""
         return wait_for(probe, lambda value: value != before, timeout, what)
 
-    def assert_widgets_rendered(self) -> int:
+    def assert_widgets_rendered(self, fallbacks: tuple[str, ...] = ()) -> int:
         """Assert widgets render as controls, not as their text fallback.
+
+        Args:
+            fallbacks: Extra texts that only a widget's text form shows, such as a
+                widget class's own ``__repr__`` (``"AugmentationPlayground("``).
 
         Returns:
             How many visible ``.jupyter-widgets`` elements the notebook shows.
@@ -376,6 +385,10 @@ class LabPage:
         Raises:
             AssertionError: If no widget is visible, or an output shows the text a
                 kernel prints when the front end cannot draw the widget.
+
+        Example:
+            >>> lab.assert_widgets_rendered(fallbacks=("AugmentationPlayground(",))
+            7
         """
         widgets = self.notebook.locator(".jupyter-widgets:visible")
         count = widgets.count()
@@ -384,7 +397,25 @@ class LabPage:
         for text in outputs:
             match = WIDGET_FALLBACK.search(text)
             assert match is None, f"widget shown as text, not rendered: {text[:300]!r}"
+            for fallback in fallbacks:
+                assert fallback not in text, (
+                    f"widget shown as text, not rendered: {text[:300]!r}"
+                )
         return count
+
+    def container(self, description: str) -> Locator:
+        """Return the innermost ``VBox`` holding the widget ``description``.
+
+        An app built as ``VBox([HBox(controls), text, image])`` is found from one
+        of its controls, so its text and image can be read without confusing them
+        with another app's.
+
+        Example:
+            >>> lab.container("Strength").locator(".widget-image")
+        """
+        row = self.widget(description)
+        vbox = "contains(concat(' ', @class, ' '), ' widget-vbox ')"
+        return row.locator(f"xpath=ancestor::div[{vbox}][1]")
 
     def screenshot(self, name: str) -> Path:
         """Save a screenshot of the page as ``<screenshot_dir>/<name>.png``."""

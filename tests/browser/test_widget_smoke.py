@@ -23,7 +23,9 @@ def test_widgets_render_and_react_to_slider_and_dropdown(lab):
     assert lab.notebook.locator(".widget-slider:visible").count() == 1
     lab.assert_widgets_rendered()
 
-    image = lab.notebook.locator(".widget-image:visible").first
+    app = lab.container("Size")
+    assert app.locator(".widget-dropdown select").count() == 1
+    image = app.locator(".widget-image").first
     area = lab.text(contains="Area")
     assert area == "Area: 16.00"
     log = lab.text(".widget-output", contains="Drawn")
