@@ -5,9 +5,12 @@ A U-Net gives a probability per pixel. To turn it into plates you
 1. threshold it and split the foreground into connected components (one per plate);
 2. drop components smaller than ``min_area`` (specks of noise);
 3. take the largest outer contour of each component and simplify it to four
-   corners (:func:`cv2.approxPolyDP`; :func:`cv2.minAreaRect` when the contour
-   does not simplify to a convex quadrilateral), then straighten each side with a
-   line fit, which puts the corners at sub-pixel precision;
+   corners (:func:`cv2.approxPolyDP`; when it does not give a convex
+   quadrilateral, the convex hull cut down to four corners, and
+   :func:`cv2.minAreaRect` as the last resort), then straighten each side with a
+   line fit and move it half a pixel out (the contour runs through the centres
+   of the outermost plate pixels, half a pixel inside the plate's edge): the
+   corners land within a fraction of a pixel;
 4. order the corners top-left, top-right, bottom-right, bottom-left
    (:func:`order_corners`), take the axis-aligned box and the mean probability
    inside the component as the score;
@@ -38,6 +41,11 @@ __all__ = [
 
 #: Default smallest plate, as a fraction of the probability map's pixels.
 MIN_AREA_FRACTION = 5e-4
+
+#: A mask pixel is plate when its centre lies inside the plate
+#: (:func:`plate_unet.data.masks.rasterize`), so the plate's edge runs half a pixel
+#: outside the centres of its outermost pixels, where the contour runs.
+EDGE_OFFSET = 0.5
 
 
 @dataclass
@@ -270,7 +278,7 @@ def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | N
         # Leave out the points near the corners: they bend round the corner.
         d = b[i] - a[i]
         t = ((pts - a[i]) @ d) / max(float(d @ d), 1e-9)
-        sel = pts[(side == i) & (t > 0.1) & (t < 0.9)]
+        sel = pts[(side == i) & (t > 0.05) & (t < 0.95)]
         if len(sel) < 3:
             sel = pts[side == i]
         if len(sel) < 2:
@@ -292,22 +300,64 @@ def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | N
     return corners
 
 
+def _reduce_to_four(points: np.ndarray) -> np.ndarray | None:
+    """Drops convex-hull vertices, the least area first, until four are left."""
+    hull = cv2.convexHull(points.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    while len(hull) > 4:
+        prev, nxt = np.roll(hull, 1, axis=0), np.roll(hull, -1, axis=0)
+        # Area of the triangle each vertex adds to the polygon.
+        cross = (hull[:, 0] - prev[:, 0]) * (nxt[:, 1] - prev[:, 1]) - (
+            hull[:, 1] - prev[:, 1]
+        ) * (nxt[:, 0] - prev[:, 0])
+        hull = np.delete(hull, int(np.argmin(np.abs(cross))), axis=0)
+    return hull.astype(np.float32) if len(hull) == 4 else None
+
+
 def _contour_quad(contour: np.ndarray) -> np.ndarray:
     """Four corners of one outer contour (unordered, float32, contour pixels)."""
     perimeter = cv2.arcLength(contour, True)
     approx = None
-    for eps in (0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1):
+    for eps in (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1):
         poly = cv2.approxPolyDP(contour, eps * perimeter, True)
         if len(poly) == 4 and cv2.isContourConvex(poly):
             approx = poly.reshape(4, 2).astype(np.float32)
             break
         if len(poly) < 4:
             break
-    if approx is None:
+    if approx is None:  # e.g. a wedge: from 5 corners straight to 3
+        approx = _reduce_to_four(contour.reshape(-1, 2))
+    if approx is None or cv2.contourArea(approx) < 1.0:
         return cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
     approx = order_corners(approx)
     refined = _line_fit_corners(contour, approx)
     return approx if refined is None else refined
+
+
+def _offset_quad(quad: np.ndarray, distance: float) -> np.ndarray:
+    """Moves each side of a convex quad ``distance`` pixels outwards.
+
+    The sides are shifted along their outward normals and neighbouring sides
+    intersected again, so the quad keeps its angles.
+    """
+    q = quad.astype(np.float64)
+    centre = q.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        tangent = (b - a) / max(np.linalg.norm(b - a), 1e-9)
+        normal = np.array([tangent[1], -tangent[0]])
+        if normal @ ((a + b) / 2 - centre) < 0:
+            normal = -normal
+        lines.append((a + distance * normal, tangent))
+    out = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]])
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad.astype(np.float32)
+        s, _ = np.linalg.solve(m, p2 - p1)
+        out.append(p1 + s * d1)
+    return np.asarray(out, np.float32)
 
 
 def _squeeze_map(prob) -> np.ndarray:
@@ -352,7 +402,7 @@ def find_plates(
     Example:
         >>> prob = np.zeros((60, 80), "float32"); prob[20:35, 10:60] = 0.9
         >>> [p.box for p in find_plates(prob)]
-        [(10.0, 20.0, 59.0, 34.0)]
+        [(9.5, 19.5, 59.5, 34.5)]
     """
     p = _squeeze_map(prob)
     if not 0.0 <= float(threshold) <= 1.0:
@@ -375,15 +425,16 @@ def find_plates(
         contour = max(contours, key=cv2.contourArea) + np.int32([x, y])
         if len(contour) < 4:
             continue
-        quad = order_corners(_contour_quad(contour))
+        quad = _offset_quad(order_corners(_contour_quad(contour)), EDGE_OFFSET)
         score = float(p[y : y + h, x : x + w][component.astype(bool)].mean())
         if letterbox is not None:
             quad = np.asarray(letterbox.inverse(quad), np.float32)
-            quad[:, 0] = np.clip(quad[:, 0], 0, letterbox.src_w)
-            quad[:, 1] = np.clip(quad[:, 1], 0, letterbox.src_h)
+            height, width = letterbox.src_h, letterbox.src_w
         else:
-            quad[:, 0] = np.clip(quad[:, 0], -0.5, p.shape[1] - 0.5)
-            quad[:, 1] = np.clip(quad[:, 1], -0.5, p.shape[0] - 0.5)
+            height, width = p.shape
+        # Corners stay on the image's pixels (centres 0 … size - 1), as annotations.
+        quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
+        quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
         plates.append(Plate(quad=quad, box=quad_box(quad), score=score, area=area))
     plates.sort(key=lambda pl: pl.area, reverse=True)
     return plates

@@ -347,6 +347,16 @@ def _write_png(path: Path, image: np.ndarray) -> None:
     path.write_bytes(buf.tobytes())
 
 
+def _dumps(record: dict) -> str:
+    """JSON text with one line per key and one line per plate (easy to diff)."""
+    lines = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in record.items()]
+    plates = record["plates"]
+    if plates:
+        rows = ",\n".join(f"    {json.dumps(p)}" for p in plates)
+        lines[-1] = f'  "plates": [\n{rows}\n  ]'
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 @dataclass
 class PredictSummary:
     """What :func:`predict_folder` did.
@@ -416,7 +426,7 @@ def predict_folder(
             "plates": [p.to_dict() for p in plates],
         }
         json_path = out_dir / f"{stem}.json"
-        json_path.write_text(json.dumps(record, indent=2) + "\n")
+        json_path.write_text(_dumps(record))
         _write_png(out_dir / f"{stem}_mask.png", mask * np.uint8(255))
         _write_png(out_dir / f"{stem}_overlay.png", draw_overlay(image, mask, plates))
         for k, plate in enumerate(plates, start=1):

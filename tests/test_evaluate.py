@@ -66,8 +66,9 @@ def test_evaluate_image_ccpd_protocol_hand_computed():
         _plate(_rect(60, 30, 69, 39)),  # box IoU 81/171: matched, not found
         _plate(_rect(0, 50, 9, 59)),  # a false alarm
     ]
-    mask_t = rasterize(true, 64, 96)
-    mask_p = rasterize([p.quad for p in plates], 64, 96)
+    mask_t, mask_p = np.zeros((2, 64, 96), np.uint8)
+    mask_t[10:20, 10:50] = mask_t[30:40, 60:80] = 1
+    mask_p[10:20, 12:50] = mask_p[30:40, 60:70] = mask_p[50:60, 0:10] = 1
     row = evaluate_image("x.jpg", true, plates, mask_t, mask_p)
     assert (row.n_true, row.n_pred, row.n_found) == (2, 3, 1)
     # Pixels: truth 400 + 200, prediction 380 + 100 + 100, overlap 380 + 100.
