@@ -367,6 +367,8 @@ def apply_augmentation(image, mask, name: str, strength: float, seed: int = 0):
     img = tf.constant(image if image.ndim == 3 else image[..., None])
     m = tf.constant(mask if mask.ndim == 3 else mask[..., None])
     amount = float(strength) * MAX_STRENGTH[name]
+    if amount == 0.0:  # exactly the input (a JPEG re-encode at 100 is lossy)
+        return _to_float(img).numpy().reshape(image.shape), mask.copy()
     keys = tf.random.experimental.stateless_split(tf.constant([seed, 0], tf.int64), 4)
     sign = 1.0 if tf.random.stateless_uniform([], keys[0]).numpy() < 0.5 else -1.0
     h, w = image.shape[:2]
