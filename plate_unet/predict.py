@@ -41,6 +41,7 @@ __all__ = [
     "predict_folder",
     "predict_image",
     "predict_probability",
+    "prepare_input",
     "read_image",
 ]
 
@@ -220,6 +221,30 @@ def _with_channels(image: np.ndarray, channels: int) -> np.ndarray:
     return image if image.ndim == 3 else image[..., None]
 
 
+def prepare_input(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
+    """Turns one image into the model's input, as the training pipeline does.
+
+    The uint8 image is converted to the model's channels, letterboxed with
+    :class:`~plate_unet.data.masks.Letterbox` and scaled to [0, 1].
+
+    Args:
+        model: A plate-unet model (its input shape decides size and channels).
+        image: uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` image (or float in [0, 1]).
+
+    Returns:
+        ``(x, letterbox)``: float32 ``(h, w, C)`` input and the letterbox used.
+
+    Example:
+        >>> x, lb = prepare_input(model, read_image("car.jpg"))  # doctest: +SKIP
+    """
+    height, width = image.shape[:2]
+    dst_h, dst_w = model_input_size(model, height, width)
+    letterbox = Letterbox(height, width, dst_h, dst_w)
+    x = letterbox.apply(_with_channels(image, int(model.input_shape[-1])))
+    x = x.astype(np.float32) / (255.0 if np.issubdtype(x.dtype, np.integer) else 1.0)
+    return x, letterbox
+
+
 def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
     """Runs the model on one image of any size.
 
@@ -235,15 +260,9 @@ def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox
         >>> image = read_image("car.jpg")  # doctest: +SKIP
         >>> prob, lb = predict_probability(model, image)  # doctest: +SKIP
     """
-    height, width = image.shape[:2]
-    dst_h, dst_w = model_input_size(model, height, width)
-    letterbox = Letterbox(height, width, dst_h, dst_w)
-    # As the training pipeline: letterbox the uint8 image, then scale to [0, 1].
-    x = letterbox.apply(_with_channels(image, int(model.input_shape[-1])))
-    x = x.astype(np.float32) / (255.0 if np.issubdtype(x.dtype, np.integer) else 1.0)
+    x, letterbox = prepare_input(model, image)
     prob = model(x[None], training=False)
-    prob = np.asarray(prob, dtype=np.float32)[0, ..., 0]
-    return prob, letterbox
+    return np.asarray(prob, dtype=np.float32)[0, ..., 0], letterbox
 
 
 def predict_image(

@@ -190,3 +190,24 @@ def test_cli_predict(model_file, images_dir, tmp_path, capsys):
     assert cli.main([*argv, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "corrupt.keras" in err[0] and "Traceback" not in err[0]
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_model_sees_what_the_training_pipeline_gives(channels, tmp_path):
+    from plate_unet.data.pipeline import make_dataset
+    from plate_unet.data.records import Sample
+    from plate_unet.predict import prepare_input, read_image
+
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (90, 130, 3), dtype=np.uint8)
+    image[30:50, 40:90] = 255
+    path = tmp_path / "scene.png"  # lossless: both sides decode the same pixels
+    _write(path, image)
+    sample = Sample(path, (np.float32([[40, 30], [89, 30], [89, 49], [40, 49]]),))
+    model = _bright_is_plate(64, 96, channels)
+    (batch, _), *_ = make_dataset([sample], 64, 96, channels, batch_size=1)
+    x, letterbox = prepare_input(model, read_image(path))
+    assert x.shape == (64, 96, channels) and x.dtype == np.float32
+    assert (letterbox.src_h, letterbox.src_w) == (90, 130)
+    # Grey conversions round differently by at most a level or two.
+    assert np.abs(x - batch.numpy()[0]).max() <= 2.5 / 255
