@@ -270,7 +270,9 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, row in zip(axes.ravel(), rows, strict=False):
-        image = cv2.imread(str(row.image), cv2.IMREAD_COLOR)
+        image = cv2.imread(
+            str(row.image), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+        )
         if image is None:
             image = np.full((row.height, row.width, 3), 127, np.uint8)
         ax.imshow(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))

@@ -183,7 +183,7 @@ def model_input_size(model, height: int, width: int) -> tuple[int, int]:
 
 
 def read_image(path) -> np.ndarray:
-    """Reads an image file as uint8 RGB ``(H, W, 3)``.
+    """Reads an image file as uint8 RGB ``(H, W, 3)``, ignoring EXIF rotation.
 
     Args:
         path: Image file.
@@ -202,7 +202,10 @@ def read_image(path) -> np.ndarray:
     data = np.fromfile(path, np.uint8) if path.is_file() else None
     image = None
     if data is not None and data.size:
-        image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        # Keep the stored pixel grid (as TF's decoder and the annotations do):
+        # cv2 would otherwise turn the image by its EXIF orientation tag.
+        flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+        image = cv2.imdecode(data, flags)
     if image is None:
         reason = "file not found" if data is None else "not a readable image"
         raise PlateUnetError(f"{path.name}: {reason}")
