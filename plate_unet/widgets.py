@@ -212,3 +212,130 @@ def augmentation_playground(
         >>> app  # shows the widget
     """
     return AugmentationPlayground(image, mask, name, strength, seed, width=width)
+
+
+# --- prediction explorer: notebook 06 (NOTEBOOK helper) -----------------------------
+
+VIEWS = ("image", "probability", "mask", "overlay", "error")
+_TP, _FP, _FN = (0, 200, 0), (230, 0, 0), (0, 90, 255)  # green, red, blue
+
+
+def _plane(array, name: str) -> np.ndarray:
+    a = np.asarray(array, dtype=np.float32)
+    a = a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be (H, W) or (H, W, 1), got shape {a.shape}")
+    return a
+
+
+def pixel_iou(true_mask, pred_mask) -> float:
+    """Plate IoU of two binary masks; 1.0 when both are empty.
+
+    Example:
+        >>> pixel_iou(np.ones((2, 2)), np.ones((2, 2)))
+        1.0
+    """
+    t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
+    union = np.logical_or(t, p).sum()
+    return 1.0 if union == 0 else float(np.logical_and(t, p).sum() / union)
+
+
+def render_prediction(
+    image, prob, threshold=0.5, alpha=0.45, view="overlay", true_mask=None
+):
+    """Draws one view of a prediction and scores it against the true mask.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image, uint8 or float in [0, 1].
+        prob: ``(H, W)`` or ``(H, W, 1)`` plate probabilities, same size.
+        threshold: Probability above which a pixel counts as plate, in [0, 1].
+        alpha: Opacity of the overlay, in [0, 1].
+        view: One of :data:`VIEWS`: the image, the probability map (viridis), the
+            thresholded mask, the mask tinted on the image, or the error map (green
+            found, red invented, blue missed; needs ``true_mask``).
+        true_mask: Optional ``(H, W)`` mask of {0, 1}.
+
+    Returns:
+        ``(rgb, iou)``: a uint8 ``(H, W, 3)`` picture and the IoU of the
+        thresholded mask (``None`` without ``true_mask``).
+
+    Raises:
+        ValueError: On an unknown view, a value outside [0, 1], sizes that differ,
+            or the error view without ``true_mask``.
+
+    Example:
+        >>> rgb, iou = render_prediction(image, prob, 0.5, view="error", true_mask=m)
+        >>> rgb.shape == (*prob.shape[:2], 3)
+        True
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view={view!r} is unknown: choose one of {', '.join(VIEWS)}.")
+    for label, value in (("threshold", threshold), ("alpha", alpha)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{label}={value!r} is invalid: use a value in [0, 1].")
+    base, p = _to_rgb8(image), _plane(prob, "prob")
+    if base.shape[:2] != p.shape:
+        raise ValueError(f"image {base.shape[:2]} and prob {p.shape} sizes differ")
+    pred = (p > threshold).astype(np.uint8)
+    truth = None if true_mask is None else _plane(true_mask, "true_mask") > 0.5
+    if truth is not None and truth.shape != p.shape:
+        raise ValueError(f"true_mask {truth.shape} and prob {p.shape} sizes differ")
+    iou = None if truth is None else pixel_iou(truth, pred)
+    if view == "image":
+        return base, iou
+    if view == "probability":
+        grey = (np.clip(p, 0, 1) * 255).astype(np.uint8)
+        bgr = cv2.applyColorMap(grey, cv2.COLORMAP_VIRIDIS)
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), iou
+    if view == "mask":
+        return np.repeat(pred[..., None] * 255, 3, axis=-1), iou
+    if view == "overlay":
+        return overlay_mask(base, pred, alpha), iou
+    if truth is None:
+        raise ValueError("view='error' needs true_mask: pass the image's plate mask.")
+    out = (base * 0.5).astype(np.uint8)
+    hit = pred.astype(bool)
+    for where, colour in ((hit & truth, _TP), (hit & ~truth, _FP), (~hit & truth, _FN)):
+        out[where] = colour
+    return out, iou
+
+
+class PredictionExplorer(widgets.VBox):
+    """Threshold, opacity and view controls over one prediction, with live IoU.
+
+    Args:
+        image: The photo, ``(H, W)`` or ``(H, W, C)``.
+        prob: The model's probability map for it, same size.
+        true_mask: Optional plate mask, for the IoU and the error view.
+        width: Display width of the picture in pixels.
+
+    Example:
+        >>> app = PredictionExplorer(image, prob, true_mask=mask)
+        >>> app.threshold.value = 0.8  # the picture and the IoU update
+    """
+
+    def __init__(self, image, prob, true_mask=None, width: int = 480):
+        self._data = (image, prob, true_mask)
+        self.threshold = widgets.FloatSlider(
+            0.5, min=0.0, max=1.0, step=0.05, description="threshold"
+        )
+        self.alpha = widgets.FloatSlider(
+            0.45, min=0.0, max=1.0, step=0.05, description="opacity"
+        )
+        views = VIEWS if true_mask is not None else VIEWS[:-1]
+        self.view = widgets.Dropdown(options=views, value="overlay", description="view")
+        self.picture = widgets.Image(format="png", width=width)
+        self.score = widgets.HTML()
+        for control in (self.threshold, self.alpha, self.view):
+            control.observe(self._update, names="value")
+        controls = widgets.HBox([self.view, self.threshold, self.alpha])
+        super().__init__([controls, self.picture, self.score])
+        self._update()
+
+    def _update(self, _change=None) -> None:
+        image, prob, mask = self._data
+        rgb, iou = render_prediction(
+            image, prob, self.threshold.value, self.alpha.value, self.view.value, mask
+        )
+        self.picture.value = png_bytes(rgb)
+        self.score.value = "" if iou is None else f"<b>IoU</b> {iou:.3f}"

@@ -1,0 +1,84 @@
+"""The prediction explorer's callback and widget: moving a control changes the view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plate_unet.widgets import (
+    VIEWS,
+    PredictionExplorer,
+    pixel_iou,
+    render_prediction,
+)
+
+
+@pytest.fixture
+def scene():
+    image = np.full((32, 48), 0.4, "float32")
+    mask = np.zeros((32, 48), "float32")
+    mask[10:16, 12:36] = 1
+    prob = np.where(mask > 0, 0.7, 0.05).astype("float32")
+    prob[20:24, 2:8] = 0.6  # an invented plate, less confident
+    return image, prob, mask
+
+
+def test_every_view_draws_an_rgb_picture(scene):
+    image, prob, mask = scene
+    for view in VIEWS:
+        rgb, iou = render_prediction(image, prob, 0.5, 0.5, view, mask)
+        assert rgb.shape == (32, 48, 3) and rgb.dtype == np.uint8, view
+        assert iou == pytest.approx(144 / (144 + 24))
+
+
+def test_threshold_changes_mask_and_iou(scene):
+    image, prob, mask = scene
+    low, iou_low = render_prediction(image, prob, 0.5, view="mask", true_mask=mask)
+    high, iou_high = render_prediction(image, prob, 0.65, view="mask", true_mask=mask)
+    assert iou_low < iou_high == 1.0
+    assert low.sum() > high.sum()
+
+
+def test_error_view_colours_found_invented_and_missed(scene):
+    image, prob, mask = scene
+    rgb, _ = render_prediction(image, prob, 0.5, view="error", true_mask=mask)
+    assert tuple(rgb[12, 20]) == (0, 200, 0)  # found
+    assert tuple(rgb[21, 4]) == (230, 0, 0)  # invented
+    rgb, _ = render_prediction(image, prob, 0.9, view="error", true_mask=mask)
+    assert tuple(rgb[12, 20]) == (0, 90, 255)  # missed at a high threshold
+
+
+def test_bad_arguments_name_what_is_valid(scene):
+    image, prob, mask = scene
+    with pytest.raises(ValueError, match="choose one of image"):
+        render_prediction(image, prob, view="heatmap")
+    with pytest.raises(ValueError, match="threshold=1.5"):
+        render_prediction(image, prob, threshold=1.5)
+    with pytest.raises(ValueError, match="needs true_mask"):
+        render_prediction(image, prob, view="error")
+    with pytest.raises(ValueError, match="sizes differ"):
+        render_prediction(image, prob[:10])
+
+
+def test_pixel_iou_of_empty_masks_is_one():
+    assert pixel_iou(np.zeros((4, 4)), np.zeros((4, 4))) == 1.0
+
+
+def test_widget_updates_when_sliders_move(scene):
+    image, prob, mask = scene
+    app = PredictionExplorer(image, prob, true_mask=mask)
+    first_png, first_score = app.picture.value, app.score.value
+    app.threshold.value = 0.65
+    assert app.picture.value != first_png
+    assert app.score.value != first_score and "1.000" in app.score.value
+    shown = app.picture.value
+    app.alpha.value = 0.9
+    assert app.picture.value != shown
+    app.view.value = "error"
+    assert app.picture.value != shown
+
+
+def test_widget_without_mask_hides_error_view_and_iou(scene):
+    image, prob, _ = scene
+    app = PredictionExplorer(image, prob)
+    assert "error" not in app.view.options and app.score.value == ""
