@@ -107,7 +107,8 @@ def format_memory_table(estimates: Iterable[MemoryEstimate]) -> str:
         A header and one line per batch size.
 
     Example:
-        >>> print(format_memory_table(activation_memory(build_unet(), [1])))
+        >>> table = format_memory_table(activation_memory(build_unet(), [1]))
+        >>> print(table.splitlines()[0])  # doctest: +NORMALIZE_WHITESPACE
         batch    activations    gradients   weights+Adam       total
     """
     lines = [

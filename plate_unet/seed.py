@@ -170,7 +170,7 @@ def compare_layer(layer) -> str:
         ValueError: If the layer's name has no seed row.
 
     Example:
-        >>> print(compare_layer(build_unet().get_layer("enc1_conv1")))
+        >>> print(compare_layer(build_unet().get_layer("enc1_conv1")))  # doctest: +SKIP
         enc1_conv1   Conv2D  (None, 1152, 704, 16)  160 | conv2d_1 … 160  same
     """
     name, kind, shape, params = _layer_facts(layer)
@@ -195,7 +195,7 @@ def compare_model(model) -> str:
         ValueError: If a layer has no seed row.
 
     Example:
-        >>> print(compare_model(build_unet()).splitlines()[-1])
+        >>> print(compare_model(build_unet()).splitlines()[-1])  # doctest: +SKIP
         total        8,648,401 parameters | seed  8,648,401 parameters  same
     """
     header = (
