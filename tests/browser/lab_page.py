@@ -260,6 +260,11 @@ class LabPage:
         row.scroll_into_view_if_needed()
         return row
 
+    def descriptions(self) -> list[str]:
+        """Return the description labels of every rendered widget, in page order."""
+        labels = self.notebook.locator("label.widget-label").all_inner_texts()
+        return [label.strip() for label in labels]
+
     def move_slider(self, description: str, steps: int = 1) -> str:
         """Move a slider by ``steps`` keyboard steps (negative: to the left).
 

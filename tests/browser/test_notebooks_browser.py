@@ -65,3 +65,48 @@ def test_augmentation_playground_follows_its_controls(lab):
         "the panel to follow Augmentation",
     )
     lab.screenshot("01_playground_3_augmentation")
+
+
+# Descriptions notebook 06 may give its image selector (the explorer's own controls
+# are "view", "threshold" and "opacity": plate_unet.widgets.PredictionExplorer).
+IMAGE_SELECTORS = ("image", "Image", "photo", "Photo", "scene", "Scene", "sample")
+
+
+def iou_text(lab) -> str:
+    """The explorer's live IoU line, e.g. ``"IoU 0.734"``."""
+    return lab.text(".widget-html-content", contains="IoU")
+
+
+def test_prediction_explorer_follows_threshold_and_image(lab):
+    lab.open_notebook(require("06_explore_predictions.ipynb"))
+    lab.run_all()
+
+    lab.widget("threshold")
+    lab.assert_widgets_rendered(fallbacks=("PredictionExplorer(",))
+    image = lab.container("threshold").locator(".widget-image").first
+    iou, pixels = iou_text(lab), lab.image_digest(image)
+    assert iou.startswith("IoU")
+    lab.screenshot("06_explorer_1_initial")
+
+    # Lower the threshold a long way: even a smoke-trained model's mask then grows.
+    lab.move_slider("threshold", steps=-8)
+    iou_after_slider = lab.wait_changed(
+        lambda: iou_text(lab), iou, "the IoU text to follow the threshold"
+    )
+    pixels_after_slider = lab.wait_changed(
+        lambda: lab.image_digest(image), pixels, "the picture to follow the threshold"
+    )
+    lab.screenshot("06_explorer_2_threshold")
+
+    shown = lab.descriptions()
+    selector = next((d for d in IMAGE_SELECTORS if d in shown), None)
+    assert selector is not None, f"no image selector among the widgets {shown}"
+    lab.select(selector, other_option(lab.options(selector), lab.selected(selector)))
+    lab.wait_changed(
+        lambda: lab.image_digest(image),
+        pixels_after_slider,
+        "the picture to follow the image selector",
+    )
+    assert iou_text(lab).startswith("IoU")
+    lab.screenshot("06_explorer_3_image")
+    assert iou_after_slider != iou
