@@ -34,7 +34,7 @@ import tensorflow as tf
 from common import machine_info, machine_line, print_table, write_json
 from PIL import Image
 
-from plate_unet.data.pipeline import make_dataset
+from plate_unet.data.pipeline import keep_freed_memory, make_dataset
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample
 
@@ -92,11 +92,11 @@ def consume(ds: tf.data.Dataset) -> int:
     return n
 
 
-def rate(fn, n_images: int) -> tuple[float, float]:
-    t0 = time.perf_counter()
+def measure(fn) -> tuple[float, float]:
+    """Runs ``fn()``; returns (wall seconds, CPU seconds of this process)."""
+    c0, t0 = time.process_time(), time.perf_counter()
     fn()
-    seconds = time.perf_counter() - t0
-    return n_images / seconds, seconds
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def decode_ceiling(paths: list[str]) -> None:
@@ -112,10 +112,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer images (≈1 min)")
     args = parser.parse_args()
-    n_cold = 96 if args.quick else 400
-    n_seed = 48 if args.quick else 160
-    n_cached, epochs = (160, 2) if args.quick else (400, 3)
+    n_cold = 96 if args.quick else 320
+    n_seed = 48 if args.quick else 120
+    n_cached, epochs = (160, 2) if args.quick else (320, 3)
+    rounds = 2 if args.quick else 3
 
+    tuned = keep_freed_memory()  # process-wide, so every row gets it (as in the CLI)
     info = machine_info()
     print(machine_line(info), flush=True)
     tmp = tempfile.TemporaryDirectory()
@@ -129,54 +131,78 @@ def main() -> None:
     def repeated(n: int) -> list[Sample]:
         return [base[i % len(base)] for i in range(n)]
 
-    rows = []
-    seed_rate, seed_s = rate(
-        lambda: seed_way([str(s.image_path) for s in repeated(n_seed)]), n_seed
-    )
-    rows.append({"way": "seed (PIL, loop, float64)", "images": n_seed,
-                 "seconds": seed_s, "img/s": seed_rate})  # fmt: skip
+    cores = info["cores_usable"]
+    paths = [str(s.image_path) for s in repeated(n_cold)]
+    consume(make_dataset(base, HEIGHT, WIDTH, batch_size=BATCH))  # warm caches
+    decode_ceiling(paths[:BATCH])
+    build_s = []
 
-    cold = repeated(n_cold)
-    consume(make_dataset(base, HEIGHT, WIDTH, batch_size=BATCH))  # warm the OS cache
-    t0 = time.perf_counter()
-    ds = make_dataset(cold, HEIGHT, WIDTH, batch_size=BATCH)
-    build_s = time.perf_counter() - t0
-    cold_rate, cold_s = rate(lambda: consume(ds), n_cold)
-    rows.append({"way": "ours, cold (decode+letterbox+mask)", "images": n_cold,
-                 "seconds": cold_s, "img/s": cold_rate})  # fmt: skip
+    def cold_run():
+        t0 = time.perf_counter()
+        ds = make_dataset(repeated(n_cold), HEIGHT, WIDTH, batch_size=BATCH)
+        build_s.append(time.perf_counter() - t0)
+        return lambda: consume(ds)
 
-    for label, kwargs in (
-        ("ours, cached", {}),
-        ("ours, cached + shuffle + augment", {"training": True, "augment": "default"}),
-    ):
-        n = n_cached if not kwargs else n_cached // 4
+    def cached_run(n, **kwargs):
         ds = make_dataset(repeated(n), HEIGHT, WIDTH, batch_size=BATCH, cache=True,
                           **kwargs)  # fmt: skip
-        consume(ds)  # first epoch fills the cache
-        r, s = rate(lambda ds=ds: [consume(ds) for _ in range(epochs)], n * epochs)
-        rows.append({"way": label, "images": n * epochs, "seconds": s, "img/s": r})
+        consume(ds)  # the first epoch fills the cache
+        return lambda: [consume(ds) for _ in range(epochs)]
 
-    paths = [str(s.image_path) for s in repeated(n_cold)]
-    decode_ceiling(paths[:BATCH])
-    ceil_rate, ceil_s = rate(lambda: decode_ceiling(paths), n_cold)
-    rows.append({"way": "ceiling: grey JPEG decode, all cores", "images": n_cold,
-                 "seconds": ceil_s, "img/s": ceil_rate})  # fmt: skip
+    # (label, set-up returning the timed function, images per run, threads used)
+    ways = [
+        ("seed (PIL, loop, float64)",
+         lambda: lambda: seed_way(paths[:n_seed]), n_seed, 1),
+        ("ours, cold (decode+letterbox+mask)", cold_run, n_cold, cores),
+        ("ours, cached", lambda: cached_run(n_cached), n_cached * epochs, cores),
+        ("ours, cached + shuffle + augment",
+         lambda: cached_run(n_cached // 4, training=True, augment="default"),
+         n_cached // 4 * epochs, cores),
+        ("ceiling: grey JPEG decode, all cores",
+         lambda: lambda: decode_ceiling(paths), n_cold, cores),
+    ]  # fmt: skip
+    best: dict[str, dict] = {}
+    # Interleaved rounds, best of each: a noisy neighbour slows a whole round, not
+    # one row, and the best round is the closest to an idle machine.
+    for _ in range(rounds):
+        for label, setup, n, threads in ways:
+            wall, cpu = measure(setup())
+            row = best.setdefault(label, {"way": label, "images": n, "seconds": wall,
+                                          "cpu ms/img": 1e3 * cpu / n})  # fmt: skip
+            row["seconds"] = min(row["seconds"], wall)
+            row["cpu ms/img"] = min(row["cpu ms/img"], 1e3 * cpu / n)
+            row["threads"] = threads
+    rows = list(best.values())
+    for row in rows:
+        row["img/s"] = row["images"] / row["seconds"]
+        # what the same CPU work per image gives on `threads` idle cores
+        row["img/s if idle"] = 1e3 * row.pop("threads") / row["cpu ms/img"]
+    seed_rate, ceil_rate = rows[0]["img/s"], rows[-1]["img/s"]
     for row in rows:
         row["x seed"] = row["img/s"] / seed_rate
         row["of ceiling"] = f"{100 * row['img/s'] / ceil_rate:.0f} %"
+    build_s = min(build_s)
     title = (f"Pipeline: 720x1160 JPEG + corners -> {WIDTH}x{HEIGHT} batches of "
              f"{BATCH} (grey), images/s")  # fmt: skip
-    print_table(title, rows)
+    print_table(
+        title,
+        rows,
+        ["way", "images", "seconds", "img/s", "x seed", "of ceiling", "cpu ms/img",
+         "img/s if idle"],
+    )  # fmt: skip
     notes = [
         f"images: {source}",
+        f"glibc keep_freed_memory() applied: {tuned} (all rows, process-wide);",
         f"cold = make_dataset read once (building it, with the mask guard and "
         f"tracing, took {build_s:.2f} s more);",
         "cached = epochs after the first of make_dataset(cache=True);",
         "the seed row builds all-zero masks, as the seed did.",
+        "img/s = best of interleaved rounds (wall clock, this shared machine); "
+        "'img/s if idle' = threads / CPU time per image (the seed uses 1 thread).",
         "1000 img/s target on 2 cores: "
         + ("met" if max(r["img/s"] for r in rows[1:3]) >= 1000 else "NOT met")
-        + " (best of ours: "
-        + f"{max(r['img/s'] for r in rows[1:3]):,.0f} img/s)",
+        + f" in wall clock (best of ours: {max(r['img/s'] for r in rows[1:3]):,.0f}"
+        + f" img/s; from CPU time: {max(r['img/s if idle'] for r in rows[1:3]):,.0f})",
     ]
     print("\n".join(notes))
     write_json("pipeline", {"table": rows, "notes": notes, "quick": args.quick}, info)
