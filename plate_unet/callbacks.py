@@ -18,22 +18,59 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import keras
 
-__all__ = ["AtomicBackupAndRestore", "AtomicModelCheckpoint", "atomic_write_text"]
+__all__ = [
+    "AtomicBackupAndRestore",
+    "AtomicModelCheckpoint",
+    "atomic_write_text",
+    "remove_partial",
+]
 
 
-def _temp_path(target: Path, suffix: str) -> Path:
-    """A fresh, unused file name beside ``target`` (same folder, same disk)."""
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix, dir=target.parent
-    )
-    os.close(fd)
-    os.unlink(name)  # Keras refuses to save over some existing files
-    return Path(name)
+PARTIAL_PREFIX = ".partial-"
+
+
+def _temp_path(target: Path) -> Path:
+    """A fresh path beside ``target`` (same disk) whose folder says "partial".
+
+    The file keeps ``target``'s name (Keras checks the extension) inside a new
+    hidden folder ``.partial-XXXX``, so a half-written file never carries a
+    checkpoint's name where a user or a loader looks for one.
+    """
+    folder = tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=target.parent)
+    return Path(folder) / target.name
+
+
+def _discard(tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)
+    try:
+        tmp.parent.rmdir()
+    except OSError:
+        pass
+
+
+def remove_partial(folder: str | os.PathLike) -> int:
+    """Deletes ``.partial-*`` leftovers of saves a crash interrupted.
+
+    Args:
+        folder: A folder the callbacks here write into.
+
+    Returns:
+        How many leftovers were removed.
+
+    Example:
+        >>> remove_partial("runs/teaching")
+        0
+    """
+    found = list(Path(folder).glob(f"{PARTIAL_PREFIX}*"))
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(found)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -51,7 +88,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         PosixPath('out/state.json')
     """
     path = Path(path)
-    tmp = _temp_path(path, ".tmp")
+    tmp = _temp_path(path)
     try:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
@@ -59,19 +96,19 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
     return path
 
 
-def _atomic_save(save, path: Path, suffix: str) -> None:
+def _atomic_save(save, path: Path) -> None:
     """Calls ``save(tmp)`` then renames ``tmp`` over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_path(path, suffix)
+    tmp = _temp_path(path)
     try:
         save(str(tmp))
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
 
 
 class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
@@ -90,9 +127,9 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
         if not self._should_save_model(epoch, batch, logs, str(filepath)):
             return
         if self.save_weights_only:
-            _atomic_save(self.model.save_weights, filepath, ".weights.h5")
+            _atomic_save(self.model.save_weights, filepath)
         else:
-            _atomic_save(self.model.save, filepath, ".keras")
+            _atomic_save(self.model.save, filepath)
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saved the model to {filepath}")
 
@@ -137,6 +174,8 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         return state
 
     def _load_model(self):
+        if os.path.isdir(self.backup_dir):
+            remove_partial(self.backup_dir)
         state = self.read_state(self.backup_dir)
         if state is None:
             return
@@ -149,7 +188,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         folder = Path(self.backup_dir)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"epoch-{self._current_epoch:04d}.weights.h5"
-        _atomic_save(self.model.save_weights, folder / name, ".weights.h5")
+        _atomic_save(self.model.save_weights, folder / name)
         state = {"epoch": self._current_epoch, "weights": name}
         atomic_write_text(self.state_path, json.dumps(state))
         for old in folder.glob("epoch-*.weights.h5"):

@@ -37,6 +37,7 @@ __all__ = [
     "default_precision",
     "describe_devices",
     "detect_gpus",
+    "fix_keras_multi_worker",
     "is_chief",
     "set_precision",
     "split_cpu",
@@ -276,3 +277,63 @@ def describe_devices(
         f"{hw}; {precision}; {n} replica{'s' if n != 1 else ''} ({name} strategy); "
         f"XLA {'on' if jit else 'off'}"
     )
+
+
+def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
+    """Lets Keras 3 ``fit`` run under ``MultiWorkerMirroredStrategy``.
+
+    Keras 3 (checked with 3.15) fails there twice (keras-team/keras#20585):
+
+    * before the first step it reduces one whole ``(images, masks)`` batch with
+      a single ``strategy.reduce`` call ("unsupported type PerReplica"); it only
+      needs the batch's shapes, so we give it this worker's local batch;
+    * after each step it averages the scalar logs (loss, metrics) over workers
+      with ``axis=0``, which a scalar does not have; we use ``axis=None``
+      for scalars.
+
+    Does nothing for other strategies.
+
+    Args:
+        model: The compiled model, built under ``strategy.scope()``.
+        strategy: The strategy it will train under.
+
+    Example:
+        >>> fix_keras_multi_worker(model, tf.distribute.get_strategy())  # no-op
+    """
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return
+    from keras.src.backend.tensorflow import trainer as tf_trainer
+
+    def local(value):
+        if isinstance(value, tf.distribute.DistributedValues):
+            return strategy.experimental_local_results(value)[0]
+        return value
+
+    def build(iterator=None, data_batch=None):
+        if iterator is not None:
+            for _, _, it in iterator:
+                data_batch = tf.nest.map_structure(local, next(it))
+                break
+        with strategy.scope():
+            model._symbolic_build(data_batch=data_batch)
+
+    model._maybe_symbolic_build = build
+
+    original = tf_trainer.reduce_per_replica
+    if getattr(original, "fixed_by_plate_unet", False):
+        return
+
+    def reduce_per_replica(values, strategy, reduction="auto"):
+        if reduction in ("auto", "mean") and (
+            tf_trainer._collective_all_reduce_multi_worker(strategy)
+        ):
+
+            def mean(v):
+                rank = local(v).shape.rank
+                return strategy.reduce("MEAN", v, axis=0 if rank else None)
+
+            return tf.nest.map_structure(mean, values)
+        return original(values, strategy, reduction)
+
+    reduce_per_replica.fixed_by_plate_unet = True
+    tf_trainer.reduce_per_replica = reduce_per_replica

@@ -39,6 +39,7 @@ from plate_unet.callbacks import (
     AtomicBackupAndRestore,
     AtomicModelCheckpoint,
     atomic_write_text,
+    remove_partial,
 )
 from plate_unet.losses import get_loss
 from plate_unet.metrics import DiceScore, IoUScore, MeanIoUOverThresholds
@@ -238,10 +239,12 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
         return {}
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    columns = rows[0].keys() if rows else []
-    return {
-        c: [float(r[c]) for r in rows if r.get(c) not in (None, "")] for c in columns
-    }
+    out: dict[str, list[float]] = {}
+    for column in rows[0].keys() if rows else []:
+        values = [r[column] for r in rows if r.get(column) not in (None, "", "NA")]
+        if values:  # Keras writes "NA" for validation columns it never saw
+            out[column] = [float(v) for v in values]
+    return out
 
 
 def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
@@ -363,6 +366,7 @@ def train(
     jit_compile: bool | None = None,
     resume: bool = True,
     seed: int = 0,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose: str | int = "auto",
 ) -> TrainResult:
     """Trains a U-Net with checkpoints, logs and crash-safe resume.
@@ -385,6 +389,8 @@ def train(
         resume: Continue from ``out_dir/backup`` if a killed run left one;
             ``False`` starts over.
         seed: Seed of the weights, the shuffle order and the augmentation.
+        callbacks: Extra Keras callbacks (e.g. a live plot), run before the
+            per-epoch backup.
         verbose: Keras' ``fit`` verbosity (``"auto"``: a progress bar).
 
     Returns:
@@ -413,6 +419,7 @@ def train(
     # Only the chief writes where the user looks; other workers use a scratch dir.
     scratch = out if chief else Path(tempfile.mkdtemp(prefix="worker-", dir=out))
 
+    remove_partial(scratch)  # leftovers of a save that a crash interrupted
     backup = scratch / "backup"
     if not resume and backup.exists():
         shutil.rmtree(backup)
@@ -437,6 +444,7 @@ def train(
             )
     finally:
         keras.mixed_precision.set_global_policy(previous)
+    devices.fix_keras_multi_worker(model, strategy)
 
     train_ds = _as_dataset(train_samples, preset, True, seed)
     val_ds = (
@@ -453,7 +461,10 @@ def train(
         train_ds,
         validation_data=val_ds,
         epochs=epochs,
-        callbacks=_callbacks(scratch, monitor, preset, best, resume and done > 0),
+        callbacks=[
+            *callbacks,
+            *_callbacks(scratch, monitor, preset, best, resume and done > 0),
+        ],
         shuffle=False,  # the datasets shuffle themselves (seeded)
         verbose=verbose,
     )
