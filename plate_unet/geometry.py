@@ -4,13 +4,12 @@ A U-Net gives a probability per pixel. To turn it into plates you
 
 1. threshold it and split the foreground into connected components (one per plate);
 2. drop components smaller than ``min_area`` (specks of noise);
-3. take the largest outer contour of each component and simplify it to four
-   corners (:func:`cv2.approxPolyDP`; when it does not give a convex
-   quadrilateral, the convex hull cut down to four corners, and
-   :func:`cv2.minAreaRect` as the last resort), then straighten each side with a
-   line fit and move it half a pixel out (the contour runs through the centres
-   of the outermost plate pixels, half a pixel inside the plate's edge): the
-   corners land within a fraction of a pixel;
+3. take the largest outer contour of each component and guess four corners
+   three ways (:func:`cv2.approxPolyDP`; the convex hull cut down to four
+   corners; :func:`cv2.minAreaRect`), straighten each guess's sides with line
+   fits, move the sides half a pixel out (the contour runs through the centres
+   of the outermost plate pixels) and keep the guess whose filled quad matches
+   the component best: corners land within a fraction of a pixel;
 4. order the corners top-left, top-right, bottom-right, bottom-left
    (:func:`order_corners`), take the axis-aligned box and the mean probability
    inside the component as the score;
@@ -28,6 +27,8 @@ from typing import Any
 
 import cv2
 import numpy as np
+
+from plate_unet.data.masks import rasterize
 
 __all__ = [
     "Plate",
@@ -101,8 +102,11 @@ def order_corners(points) -> np.ndarray:
     """Orders four corners top-left, top-right, bottom-right, bottom-left.
 
     The corners are sorted clockwise (as seen on screen, y pointing down) around
-    their centre; the top edge is then the edge that points most nearly to the
-    right, so a plate tilted by up to 45° keeps its top edge on top.
+    their centre. For a wide quad (one pair of opposite sides at least 1.25×
+    longer than the other, as every plate), the top edge is the higher of the
+    two long sides, so a plate keeps its top edge on top at any tilt below 90°
+    and under strong perspective. For a squarish quad, the top edge is the edge
+    that points most nearly to the right (tilts below 45°).
 
     Args:
         points: Four ``(x, y)`` corners in any order, shape ``(4, 2)``.
@@ -123,7 +127,13 @@ def order_corners(points) -> np.ndarray:
     quad = quad[np.argsort(angles, kind="stable")]  # clockwise on screen
     edges = np.roll(quad, -1, axis=0) - quad
     lengths = np.maximum(np.linalg.norm(edges, axis=1), 1e-9)
-    start = int(np.argmax(edges[:, 0] / lengths))  # the edge pointing right
+    pair_a, pair_b = lengths[0] + lengths[2], lengths[1] + lengths[3]
+    if max(pair_a, pair_b) >= 1.25 * min(pair_a, pair_b):
+        long_sides = (0, 2) if pair_a > pair_b else (1, 3)
+        mid_y = (quad[:, 1] + np.roll(quad, -1, axis=0)[:, 1]) / 2
+        start = min(long_sides, key=lambda i: mid_y[i])  # the higher long side
+    else:
+        start = int(np.argmax(edges[:, 0] / lengths))  # the edge pointing right
     return np.roll(quad, -start, axis=0).astype(np.float32)
 
 
@@ -313,24 +323,62 @@ def _reduce_to_four(points: np.ndarray) -> np.ndarray | None:
     return hull.astype(np.float32) if len(hull) == 4 else None
 
 
-def _contour_quad(contour: np.ndarray) -> np.ndarray:
-    """Four corners of one outer contour (unordered, float32, contour pixels)."""
+def _candidate_quads(contour: np.ndarray) -> list[np.ndarray]:
+    """Four-corner guesses for one contour, each also refined by line fits.
+
+    Guesses: the first convex 4-point :func:`cv2.approxPolyDP` over a range of
+    tolerances, the convex hull cut down to four corners, and
+    :func:`cv2.minAreaRect` (which suits thin, round-ended blobs).
+    """
     perimeter = cv2.arcLength(contour, True)
-    approx = None
-    for eps in (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1):
+    guesses = []
+    for eps in np.arange(0.005, 0.1, 0.0025):
         poly = cv2.approxPolyDP(contour, eps * perimeter, True)
         if len(poly) == 4 and cv2.isContourConvex(poly):
-            approx = poly.reshape(4, 2).astype(np.float32)
+            guesses.append(poly.reshape(4, 2).astype(np.float32))
             break
         if len(poly) < 4:
             break
-    if approx is None:  # e.g. a wedge: from 5 corners straight to 3
-        approx = _reduce_to_four(contour.reshape(-1, 2))
-    if approx is None or cv2.contourArea(approx) < 1.0:
-        return cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
-    approx = order_corners(approx)
-    refined = _line_fit_corners(contour, approx)
-    return approx if refined is None else refined
+    guesses.append(_reduce_to_four(contour.reshape(-1, 2)))
+    guesses.append(cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32))
+    candidates = []
+    for guess in guesses:
+        if guess is None or abs(cv2.contourArea(guess)) < 1.0:
+            continue
+        guess = order_corners(guess)
+        candidates.append(guess)
+        refined = _line_fit_corners(contour, guess)
+        if refined is not None and cv2.isContourConvex(refined):
+            candidates.append(order_corners(refined))
+    return candidates
+
+
+def _fit_quad(contour: np.ndarray, component: np.ndarray, origin) -> np.ndarray:
+    """The candidate quad whose filled pixels best match the component (IoU).
+
+    Args:
+        contour: Outer contour in map pixels.
+        component: The component's {0, 1} mask, its top-left pixel at ``origin``.
+        origin: ``(x, y)`` of ``component[0, 0]`` in map pixels.
+
+    Returns:
+        float32 ``(4, 2)`` corners TL, TR, BR, BL, sides moved out by
+        :data:`EDGE_OFFSET`.
+    """
+    pad = 3
+    target = np.pad(component.astype(bool), pad)
+    shift = np.float32(origin) - pad
+    best, best_iou = None, -1.0
+    for quad in _candidate_quads(contour):
+        quad = _offset_quad(quad, EDGE_OFFSET)
+        filled = rasterize([quad - shift], *target.shape).astype(bool)
+        union = np.logical_or(filled, target).sum()
+        iou = np.logical_and(filled, target).sum() / union if union else 0.0
+        if iou > best_iou:
+            best, best_iou = quad, iou
+    if best is None:  # degenerate blob (a line): its rotated rectangle
+        best = order_corners(cv2.boxPoints(cv2.minAreaRect(contour)))
+    return best
 
 
 def _offset_quad(quad: np.ndarray, distance: float) -> np.ndarray:
@@ -425,7 +473,7 @@ def find_plates(
         contour = max(contours, key=cv2.contourArea) + np.int32([x, y])
         if len(contour) < 4:
             continue
-        quad = _offset_quad(order_corners(_contour_quad(contour)), EDGE_OFFSET)
+        quad = _fit_quad(contour, component, (x, y))
         score = float(p[y : y + h, x : x + w][component.astype(bool)].mean())
         if letterbox is not None:
             quad = np.asarray(letterbox.inverse(quad), np.float32)

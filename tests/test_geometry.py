@@ -197,3 +197,30 @@ def test_corners_match_the_data_rasterizer_on_average(rng):
         (plate,) = find_plates(_fill((180, 180), true))
         errors.append(_corner_error(plate.quad, true))
     assert np.mean(errors) < 0.35 and np.max(errors) < 1.5
+
+
+def test_ragged_model_like_edges(rng):
+    """Blurred, noisy maps (as a network gives) still yield the plate's corners."""
+    errors = []
+    for _ in range(25):
+        true = _plate_quad(
+            *rng.uniform(70, 110, 2), rng.uniform(40, 90), rng.uniform(10, 30),
+            rng.uniform(-30, 30), jitter=rng.uniform(-4, 4, (4, 2)),
+        )  # fmt: skip
+        prob = cv2.GaussianBlur(_fill((180, 180), true), (0, 0), 2)
+        prob += rng.normal(0, 0.15, prob.shape).astype(np.float32)
+        prob = np.clip(cv2.GaussianBlur(prob, (0, 0), 0.8), 0, 1)
+        (plate,) = find_plates(prob)
+        errors.append(_corner_error(plate.quad, true))
+    assert np.mean(errors) < 1.0 and np.max(errors) < 3.0
+
+
+def test_order_corners_keeps_a_skewed_plate_upright():
+    # Strong perspective: the short right side is nearer horizontal (15°) than
+    # the long top side (-23°), yet the long sides are top and bottom.
+    quad = np.float32([[75, 89], [140, 61], [156, 65], [86, 106]])
+    for k in range(4):
+        np.testing.assert_allclose(order_corners(np.roll(quad, k, axis=0)), quad)
+    # A squarish quad falls back to "the edge pointing right is the top".
+    square = _plate_quad(0, 0, 10, 10, 30)
+    np.testing.assert_allclose(order_corners(square[::-1]), square, atol=1e-5)
