@@ -24,8 +24,8 @@ import tensorflow as tf
 
 from plate_unet.data.augment import AugmentConfig, augment_pair
 from plate_unet.data.masks import Letterbox, check_masks, letterbox_plates, rasterize
-from plate_unet.data.readers import image_size
 from plate_unet.data.records import Sample
+from plate_unet.data.validate import image_size
 
 AUTOTUNE = tf.data.AUTOTUNE
 _SHUFFLE_BYTES = 256 * 2**20  # cap on the shuffle buffer after a cache

@@ -27,11 +27,37 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from plate_unet.data.masks import mask_to_quads
-from plate_unet.data.records import Sample, as_plate, polygon_area
+from plate_unet.data.records import Sample, as_plate
+from plate_unet.data.validate import (
+    MIN_PLATE_AREA,
+    TOLERANCE_PX,
+    Problems,
+    check_plate,
+    image_size,
+    make_sample,
+    resolve_image,
+)
 from plate_unet.errors import AnnotationError
+
+__all__ = [
+    "MIN_PLATE_AREA",
+    "SEED_HEADER",
+    "TOLERANCE_PX",
+    "check_plate",
+    "detect_format",
+    "image_size",
+    "load_annotations",
+    "parse_ccpd_name",
+    "read_ccpd",
+    "read_mask_pairs",
+    "read_seed_csv",
+    "read_voc",
+    "read_voc_file",
+    "resolve_image",
+    "write_seed_csv",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,166 +65,6 @@ SEED_HEADER = ("name", "BR_x", "BR_y", "BL_x", "BL_y", "TL_x", "TL_y", "TR_x", "
 # Column pairs of the seed CSV (BR, BL, TL, TR) → our order TL, TR, BR, BL.
 _SEED_TO_TLTRBRBL = (2, 3, 0, 1)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
-TOLERANCE_PX = 2.0  # corners this far outside the image are clipped, not rejected
-MIN_PLATE_AREA = 1.0  # px²; smaller polygons are "zero-area"
-_MAX_LISTED = 25
-
-
-class _Problems:
-    """Collects per-item problems; raises them together or logs and skips them."""
-
-    def __init__(self, source: Path, on_error: str) -> None:
-        if on_error not in ("raise", "skip"):
-            raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-        self.source, self.on_error, self.items = source, on_error, []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-        if self.on_error == "skip":
-            log.warning("skipping %s: %s", where, message)
-
-    def finish(self, samples: list[Sample], total: int) -> list[Sample]:
-        if not self.items:
-            return samples
-        if self.on_error == "raise":
-            shown = self.items[:_MAX_LISTED]
-            more = len(self.items) - len(shown)
-            lines = "\n  ".join(shown) + (f"\n  ... and {more} more" if more else "")
-            raise AnnotationError(
-                f"{len(self.items)} problem(s) in {self.source} "
-                f"(pass on_error='skip' to leave those images out):\n  {lines}"
-            )
-        log.warning(
-            "%s: skipped %d of %d image(s) with problems; kept %d",
-            self.source,
-            total - len(samples),
-            total,
-            len(samples),
-        )
-        return samples
-
-
-def resolve_image(root: Path, name: str) -> Path:
-    """Joins an annotated image name to its folder, refusing names that escape it.
-
-    Args:
-        root: The data folder the names are relative to.
-        name: A relative file name such as ``0001.jpg`` or ``images/0001.jpg``.
-
-    Returns:
-        ``root / name``, normalised.
-
-    Raises:
-        AnnotationError: If the name is empty, absolute, or leaves ``root``
-            (for example ``../x.jpg``).
-
-    Example:
-        >>> resolve_image(Path("data"), "a/b.jpg").as_posix()
-        'data/a/b.jpg'
-    """
-    if not name.strip():
-        raise AnnotationError("empty image name")
-    if os.path.isabs(name) or name.startswith(("/", "\\")) or Path(name).drive:
-        raise AnnotationError(
-            f"image name {name!r} is an absolute path; use a name relative to {root}"
-        )
-    full = Path(os.path.normpath(root / name))
-    base = Path(os.path.normpath(root))
-    if full != base and base not in full.parents:
-        raise AnnotationError(f"image name {name!r} escapes the data folder {root}")
-    return full
-
-
-def image_size(path: Path) -> tuple[int, int]:
-    """Returns ``(width, height)`` of an image, checking it is readable and whole.
-
-    Reads only the header, plus the end of JPEG/PNG files to spot truncation (a
-    full decode is tried only when the end marker is missing).
-
-    Args:
-        path: Image file.
-
-    Returns:
-        ``(width, height)`` in pixels.
-
-    Raises:
-        AnnotationError: If the file is missing, not an image, or truncated.
-
-    Example:
-        >>> image_size(Path("data/sample/images/00000.jpg"))  # doctest: +SKIP
-        (360, 580)
-    """
-    if not path.is_file():
-        raise AnnotationError(f"image not found: {path}")
-    try:
-        with Image.open(path) as img:
-            size = img.size
-            fmt = img.format
-            if not _has_end_marker(path, fmt):
-                img.load()  # raises OSError on a truncated file
-    except UnidentifiedImageError:
-        raise AnnotationError(f"not a readable image: {path}") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise AnnotationError(f"unreadable or truncated image {path}: {exc}") from None
-    return int(size[0]), int(size[1])
-
-
-def _has_end_marker(path: Path, fmt: str | None) -> bool:
-    markers = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND"}
-    if fmt not in markers:
-        return False
-    with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        f.seek(max(0, f.tell() - 64))
-        tail = f.read().rstrip(b"\x00\r\n ")
-    return markers[fmt] in tail[-16:]
-
-
-def check_plate(plate, width: int, height: int, tolerance: float = TOLERANCE_PX):
-    """Validates one plate against its image: inside it, and not zero-area.
-
-    Args:
-        plate: ``(4, 2)`` corners.
-        width: Image width in pixels.
-        height: Image height in pixels.
-        tolerance: Corners at most this many pixels outside are clipped.
-
-    Returns:
-        The (clipped) float32 ``(4, 2)`` plate.
-
-    Raises:
-        AnnotationError: If a corner lies farther outside, or the area is < 1 px².
-
-    Example:
-        >>> check_plate([[-1, 0], [9, 0], [9, 4], [0, 4]], 10, 10)[0].tolist()
-        [0.0, 0.0]
-    """
-    p = as_plate(plate)
-    lo = np.array([0.0, 0.0], np.float32)
-    hi = np.array([width - 1, height - 1], np.float32)
-    outside = np.maximum(lo - p, p - hi).max()
-    if outside > tolerance:
-        bad = p[np.argmax(np.maximum(lo - p, p - hi).max(axis=1))]
-        raise AnnotationError(
-            f"corner ({bad[0]:g}, {bad[1]:g}) lies {outside:.1f} px outside the "
-            f"{width}x{height} image (tolerance {tolerance:g} px)"
-        )
-    p = np.clip(p, lo, hi)
-    if polygon_area(p) < MIN_PLATE_AREA:
-        raise AnnotationError(f"zero-area polygon {p.tolist()}")
-    return p
-
-
-def _make_sample(path: Path, plates: Iterable, size: tuple[int, int] | None = None):
-    """Checks the image and plates; returns a Sample (raises AnnotationError)."""
-    width, height = image_size(path)
-    if size is not None and tuple(size) != (width, height):
-        raise AnnotationError(
-            f"annotated size {size[0]}x{size[1]} differs from the image's "
-            f"{width}x{height}"
-        )
-    checked = tuple(check_plate(p, width, height) for p in plates)
-    return Sample(path, checked, width=width, height=height)
 
 
 # --- seed CSV ---------------------------------------------------------------------
@@ -273,7 +139,7 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
         (4, 2)
     """
     csv_path = Path(csv_path)
-    problems = _Problems(csv_path, on_error)
+    problems = Problems(csv_path, on_error)
     with open(csv_path, newline="", encoding="utf-8-sig") as f:
         rows = [(i + 1, r) for i, r in enumerate(csv.reader(f))]
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
@@ -327,7 +193,7 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
             continue
         try:
             path = resolve_image(root, name)
-            samples.append(_make_sample(path, [p for _, p in entries if p is not None]))
+            samples.append(make_sample(path, [p for _, p in entries if p is not None]))
         except AnnotationError as exc:
             problems.add(where, str(exc))
     return problems.finish(samples, len(groups))
@@ -435,12 +301,12 @@ def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
         16
     """
     folder = Path(folder)
-    problems = _Problems(folder, on_error)
+    problems = Problems(folder, on_error)
     files = _image_files(folder)
     samples = []
     for path in files:
         try:
-            samples.append(_make_sample(path, [parse_ccpd_name(path.name)]))
+            samples.append(make_sample(path, [parse_ccpd_name(path.name)]))
         except AnnotationError as exc:
             problems.add(path.name, str(exc))
     return problems.finish(samples, len(files))
@@ -513,7 +379,7 @@ def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
         )
         if wh[0] <= 0 or wh[1] <= 0:
             wh = None  # some tools write 0: trust the image
-    return _make_sample(resolve_image(folder, name), plates, wh)
+    return make_sample(resolve_image(folder, name), plates, wh)
 
 
 def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):
@@ -537,7 +403,7 @@ def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):
     folder = Path(folder)
     if not list(folder.glob("*.xml")) and (folder / "Annotations").is_dir():
         folder = folder / "Annotations"
-    problems = _Problems(folder, on_error)
+    problems = Problems(folder, on_error)
     files = sorted(folder.glob("*.xml"))
     samples = []
     for xml_path in files:
@@ -570,7 +436,7 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
         >>> samples = read_mask_pairs("my_plates")  # doctest: +SKIP
     """
     folder = Path(folder)
-    problems = _Problems(folder, on_error)
+    problems = Problems(folder, on_error)
     files = _image_files(folder / "images")
     samples = []
     for path in files:
@@ -585,7 +451,7 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
                 mask = mask.max(axis=2)
             h, w = mask.shape
             quads = mask_to_quads(mask > 0, min_area=min_area)
-            samples.append(_make_sample(path, quads, size=(w, h)))
+            samples.append(make_sample(path, quads, size=(w, h)))
         except AnnotationError as exc:
             problems.add(path.name, str(exc))
     return problems.finish(samples, len(files))
@@ -687,7 +553,7 @@ def load_annotations(path, on_error: str = "raise", image_dir=None) -> list[Samp
         csv_path = path if path.is_file() else next(path.glob("*.csv"))
         samples = read_seed_csv(csv_path, image_dir, on_error)
     elif fmt == "voc" and path.is_file():
-        problems = _Problems(path, on_error)
+        problems = Problems(path, on_error)
         try:
             samples = [read_voc_file(path, image_dir)]
         except AnnotationError as exc:
