@@ -26,7 +26,21 @@ _MAX_LISTED = 25
 
 
 class Problems:
-    """Collects per-item problems; raises them together or logs and skips them."""
+    """Collects per-item problems; raises them together or logs and skips them.
+
+    Args:
+        source: The annotation file or folder (named in messages).
+        on_error: ``"raise"`` or ``"skip"``.
+
+    Raises:
+        ValueError: On another ``on_error``.
+
+    Example:
+        >>> problems = Problems(Path("labels.csv"), "skip")
+        >>> problems.add("labels.csv line 3 (a.jpg)", "image not found")
+        >>> problems.finish([], total=1)
+        []
+    """
 
     def __init__(self, source: Path, on_error: str) -> None:
         if on_error not in ("raise", "skip"):
@@ -34,11 +48,13 @@ class Problems:
         self.source, self.on_error, self.items = source, on_error, []
 
     def add(self, where: str, message: str) -> None:
+        """Records a problem at ``where`` (logged at once when skipping)."""
         self.items.append(f"{where}: {message}")
         if self.on_error == "skip":
             log.warning("skipping %s: %s", where, message)
 
     def finish(self, samples: list[Sample], total: int) -> list[Sample]:
+        """Raises every problem at once, or logs the skip count; returns samples."""
         if not self.items:
             return samples
         if self.on_error == "raise":
