@@ -339,3 +339,315 @@ class PredictionExplorer(widgets.VBox):
         )
         self.picture.value = png_bytes(rgb)
         self.score.value = "" if iou is None else f"<b>IoU</b> {iou:.3f}"
+
+
+# --- image chooser and feature-map explorer: notebook 06 (NOTEBOOK helper 3) --------
+
+
+def decode_upload(upload_value) -> tuple[str, np.ndarray]:
+    """Decodes the first file of a ``FileUpload`` value into an RGB image.
+
+    Args:
+        upload_value: ``FileUpload.value`` (ipywidgets 8: a tuple of dicts with
+            ``"name"`` and ``"content"``), or one such dict.
+
+    Returns:
+        ``(name, image)``: the file name and a uint8 RGB ``(H, W, 3)`` array.
+
+    Raises:
+        ValueError: If nothing was uploaded or the file is not a readable image.
+
+    Example:
+        >>> name, image = decode_upload(app.upload.value)  # doctest: +SKIP
+    """
+    files = [upload_value] if isinstance(upload_value, dict) else list(upload_value)
+    if not files:
+        raise ValueError("no file uploaded: choose a .jpg or .png photo first.")
+    name, content = str(files[0]["name"]), bytes(files[0]["content"])
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    bgr = cv2.imdecode(np.frombuffer(content, np.uint8), flags) if content else None
+    if bgr is None:
+        raise ValueError(f"{name} is not a readable image: upload a .jpg or .png.")
+    return name, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def predict_at_image_size(model, image, plates=None):
+    """Runs the model on one photo; returns the probability map at the photo's size.
+
+    Args:
+        model: A plate-unet Keras model.
+        image: uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` photo of any size.
+        plates: The annotated ``(4, 2)`` corner arrays, or ``None`` when unknown.
+
+    Returns:
+        ``(prob, true_mask)``: float32 ``(H, W)`` probabilities (the letterboxed
+        prediction mapped back) and the uint8 ``(H, W)`` plate mask, or ``None``
+        without ``plates``.
+
+    Example:
+        >>> prob, mask = predict_at_image_size(model, image, plates)  # doctest: +SKIP
+    """
+    from plate_unet.data.masks import rasterize
+    from plate_unet.predict import predict_probability
+
+    prob, letterbox = predict_probability(model, image)
+    prob = letterbox.invert_mask(prob)
+    height, width = np.shape(image)[:2]
+    mask = None if plates is None else rasterize(list(plates), height, width)
+    return prob, mask
+
+
+class PredictionGallery(PredictionExplorer):
+    """The prediction explorer with an image chooser and a photo upload.
+
+    Each image is predicted once, when it is first shown, and kept.
+
+    Args:
+        model: A plate-unet Keras model.
+        images: ``{name: (image, plates or None)}``: uint8 RGB photos and their
+            annotated ``(4, 2)`` corners (``None``: no annotation, no IoU).
+        width: Display width of the picture in pixels.
+
+    Attributes:
+        choice: ``Dropdown`` "Image" over the names of ``images``.
+        upload: ``FileUpload`` "Upload": adds your photo and shows it.
+        threshold, alpha, view, picture, score: As in :class:`PredictionExplorer`.
+
+    Raises:
+        ValueError: If ``images`` is empty.
+
+    Example:
+        >>> app = PredictionGallery(model, {"scene 1": (image, plates)})
+        >>> app.choice.value = "scene 1"  # the picture and the IoU follow
+    """
+
+    def __init__(self, model, images: dict, width: int = 360) -> None:
+        if not images:
+            raise ValueError("images is empty: pass {name: (image, plates or None)}.")
+        self.model, self.images, self._cache = model, dict(images), {}
+        first = next(iter(self.images))
+        super().__init__(*self.prediction(first), width=width)
+        self.choice = widgets.Dropdown(
+            options=list(self.images), value=first, description="Image"
+        )
+        self.upload = widgets.FileUpload(
+            accept="image/*", multiple=False, description="Upload"
+        )
+        self.choice.observe(self._choose, names="value")
+        self.upload.observe(self._uploaded, names="value")
+        self.children = (widgets.HBox([self.choice, self.upload]), *self.children)
+
+    def prediction(self, name: str):
+        """Returns ``(image, prob, true_mask)`` of one named image (cached)."""
+        if name not in self._cache:
+            image, plates = self.images[name]
+            self._cache[name] = (
+                image,
+                *predict_at_image_size(self.model, image, plates),
+            )
+        return self._cache[name]
+
+    def add_image(self, name: str, image, plates=None) -> None:
+        """Adds a photo to the chooser and shows it."""
+        self.images[name] = (np.asarray(image), plates)
+        self._cache.pop(name, None)
+        self.choice.options = list(self.images)
+        self.choice.value = name
+        self._choose()
+
+    def _choose(self, _change=None) -> None:
+        self._data = self.prediction(self.choice.value)
+        views = VIEWS if self._data[2] is not None else VIEWS[:-1]
+        if tuple(self.view.options) != views:
+            keep = self.view.value if self.view.value in views else "overlay"
+            self.view.unobserve(self._update, names="value")
+            self.view.options, self.view.value = views, keep
+            self.view.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, _change=None) -> None:
+        super()._update()
+        if not self.score.value:
+            self.score.value = "<b>IoU</b> - (no annotation for this photo)"
+
+    def _uploaded(self, change) -> None:
+        if change["new"]:
+            name, image = decode_upload(change["new"])
+            self.add_image(f"upload: {name}", image)
+
+    def __repr__(self) -> str:  # short and stable: notebooks show it as text
+        return (
+            f"PredictionGallery(images={len(self.images)}, "
+            f"image={self.choice.value!r}, threshold={self.threshold.value:.2f}, "
+            f"view={self.view.value!r})"
+        )
+
+
+#: The U-Net levels worth looking at: the last convolution of each block.
+FEATURE_LAYER_PATTERN = r"(enc|dec)\d+_conv2"
+
+
+def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
+    """Names of the model's layers that match ``pattern``, in model order.
+
+    Args:
+        model: A plate-unet Keras model.
+        pattern: A regular expression the whole layer name must match.
+
+    Returns:
+        E.g. ``["enc1_conv2", …, "enc5_conv2", "dec4_conv2", …, "dec1_conv2"]``.
+
+    Raises:
+        ValueError: If no layer matches.
+
+    Example:
+        >>> feature_layers(build_unet(UNetConfig(64, 40, depth=3)))[:2]
+        ['enc1_conv2', 'enc2_conv2']
+    """
+    import re
+
+    names = [layer.name for layer in model.layers if re.fullmatch(pattern, layer.name)]
+    if not names:
+        raise ValueError(f"no layer of {model.name!r} matches {pattern!r}.")
+    return names
+
+
+def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
+    """Runs one input through the model and keeps the named layers' outputs.
+
+    Args:
+        model: A plate-unet Keras model.
+        x: One model input ``(H, W, C)`` float32 in [0, 1] (see
+            :func:`plate_unet.predict.prepare_input`).
+        layers: Layer names; ``None``: :func:`feature_layers`.
+
+    Returns:
+        ``{layer name: float32 (h, w, channels)}`` in the order of ``layers``.
+
+    Raises:
+        ValueError: If a name is not a layer of the model.
+
+    Example:
+        >>> maps = feature_maps(model, x, ["enc3_conv2"])  # doctest: +SKIP
+        >>> maps["enc3_conv2"].shape  # doctest: +SKIP
+        (64, 40, 32)
+    """
+    import keras
+
+    layers = list(layers) if layers is not None else feature_layers(model)
+    known = {layer.name for layer in model.layers}
+    for name in layers:
+        if name not in known:
+            raise ValueError(f"{name!r} is not a layer of {model.name!r}.")
+    probe = keras.Model(model.input, [model.get_layer(n).output for n in layers])
+    outputs = probe(np.asarray(x, np.float32)[None], training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    return {
+        n: np.asarray(o, np.float32)[0] for n, o in zip(layers, outputs, strict=True)
+    }
+
+
+def render_feature_map(image, maps: dict, layer: str, channel: int):
+    """Draws one channel of one layer's activation beside the model input.
+
+    The activation is scaled to its own min..max, coloured with viridis and
+    enlarged (nearest neighbour, so you see its real resolution) to the input size.
+
+    Args:
+        image: The model input ``(H, W)`` or ``(H, W, C)``, uint8 or float in [0, 1].
+        maps: ``{layer: (h, w, channels)}`` from :func:`feature_maps`.
+        layer: A key of ``maps``.
+        channel: Channel index, ``0 <= channel < channels``.
+
+    Returns:
+        ``(panel, text)``: uint8 RGB ``(H, 2 W + 8, 3)`` and a one-line summary
+        (layer, size, channel, value range).
+
+    Raises:
+        ValueError: On an unknown layer or a channel out of range.
+
+    Example:
+        >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)  # doctest: +SKIP
+    """
+    if layer not in maps:
+        raise ValueError(f"layer {layer!r} is unknown: choose one of {list(maps)}.")
+    act = maps[layer]
+    if not 0 <= int(channel) < act.shape[-1]:
+        raise ValueError(
+            f"channel={channel} is out of range: {layer} has channels 0 to "
+            f"{act.shape[-1] - 1}."
+        )
+    plane = act[..., int(channel)]
+    lo, hi = float(plane.min()), float(plane.max())
+    grey = ((plane - lo) / (hi - lo) * 255 if hi > lo else plane * 0).astype(np.uint8)
+    base = _to_rgb8(image)
+    height, width = base.shape[:2]
+    grey = cv2.resize(grey, (width, height), interpolation=cv2.INTER_NEAREST)
+    colour = cv2.cvtColor(
+        cv2.applyColorMap(grey, cv2.COLORMAP_VIRIDIS), cv2.COLOR_BGR2RGB
+    )
+    gap = np.full((height, 8, 3), 255, np.uint8)
+    text = (
+        f"{layer}: {act.shape[0]}×{act.shape[1]}×{act.shape[2]}, channel {channel}: "
+        f"{lo:.3g} to {hi:.3g}, {np.mean(plane > 0):.0%} active"
+    )
+    return np.concatenate([base, gap, colour], axis=1), text
+
+
+class FeatureMapExplorer(widgets.VBox):
+    """Pick a U-Net level and a channel, see its activation beside the input.
+
+    Args:
+        model: A plate-unet Keras model.
+        x: One model input ``(H, W, C)`` float32 in [0, 1].
+        layers: Layer names to offer; ``None``: :func:`feature_layers`.
+        width: Display width of the panel in pixels.
+
+    Attributes:
+        layer: ``Dropdown`` "Layer" (e.g. ``enc3_conv2``).
+        channel: ``IntSlider`` "Channel"; its maximum follows the layer.
+        picture: ``Image`` with :func:`render_feature_map`'s panel.
+        info: ``HTML`` line: size, channel and value range.
+
+    Example:
+        >>> app = FeatureMapExplorer(model, x)
+        >>> app.layer.value = "dec2_conv2"  # the picture follows
+    """
+
+    def __init__(self, model, x, layers=None, width: int = 420) -> None:
+        self.x = np.asarray(x, np.float32)
+        self.maps = feature_maps(model, self.x, layers)
+        names = list(self.maps)
+        self.layer = widgets.Dropdown(
+            options=names, value=names[0], description="Layer"
+        )
+        self.channel = widgets.IntSlider(0, min=0, max=1, description="Channel")
+        self.picture = widgets.Image(format="png", width=width)
+        self.info = widgets.HTML()
+        self.layer.observe(self._layer_changed, names="value")
+        self.channel.observe(self.update, names="value")
+        controls = widgets.HBox([self.layer, self.channel])
+        super().__init__([controls, self.info, self.picture])
+        self._layer_changed()
+
+    def _layer_changed(self, _change=None) -> None:
+        last = self.maps[self.layer.value].shape[-1] - 1
+        self.channel.unobserve(self.update, names="value")
+        self.channel.max = last
+        self.channel.value = min(self.channel.value, last)
+        self.channel.observe(self.update, names="value")
+        self.update()
+
+    def update(self, _change=None) -> None:
+        """Redraws the panel from the layer and channel controls."""
+        panel, text = render_feature_map(
+            self.x, self.maps, self.layer.value, self.channel.value
+        )
+        self.picture.value = png_bytes(panel)
+        self.info.value = text
+
+    def __repr__(self) -> str:  # short and stable: notebooks show it as text
+        return (
+            f"FeatureMapExplorer(layer={self.layer.value!r}, "
+            f"channel={self.channel.value})"
+        )
