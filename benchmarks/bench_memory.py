@@ -1,0 +1,203 @@
+"""Training memory: peak RSS on CPU per batch size, and an estimate for GPUs.
+
+Each (size, batch) runs in its own subprocess: build the model, note the peak
+RSS (``resource.getrusage(...).ru_maxrss``), run a few ``fit`` steps (one at the
+seed size, where each step is slow on a CPU), note the peak again. The
+difference is what training adds on top of TensorFlow, the model and the data.
+
+The GPU estimate comes from :func:`plate_unet.memory.activation_memory`
+(every layer output kept for the backward pass, their gradients, and float32
+weights + gradients + Adam moments) for float32 (4 bytes per value) and mixed
+precision (2 bytes); the CPU numbers above show how far the estimate is from a
+real peak.
+
+Run: ``python benchmarks/bench_memory.py`` (about 3 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+
+from common import machine_info, machine_line, model_configs, print_table, write_json
+
+GIB = 2**30
+
+
+def _estimate(model, batch: int, dtype_bytes: int) -> int:
+    """Training bytes estimated from layer shapes (plate_unet.memory if present)."""
+    try:
+        from plate_unet.memory import activation_memory
+    except ImportError:  # the notebook helper's module not there: same formula
+        values = sum(math.prod(layer.output.shape[1:]) for layer in model.layers)
+        act = batch * values * dtype_bytes
+        return 2 * act + 16 * model.count_params()
+    return activation_memory(model, [batch], dtype_bytes=dtype_bytes)[0].total
+
+
+def child(name: str, batch: int, steps: int) -> None:
+    """Runs in the subprocess: prints one JSON line with the RSS peaks (bytes)."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from plate_unet.losses import get_loss
+    from plate_unet.model import build_unet
+
+    config = model_configs()[name][0]
+    model = build_unet(config)
+    model.compile(optimizer="adam", loss=get_loss("bce_dice"))
+    h, w, c = model.input_shape[1:]
+    rng = np.random.default_rng(0)
+    x = rng.random((batch, h, w, c), dtype=np.float32)
+    y = (rng.random((batch, h, w, 1)) > 0.9).astype(np.float32)
+    data = tf.data.Dataset.from_tensors((x, y)).repeat()
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    t0 = time.perf_counter()
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    estimate = _estimate(model, batch, 4)
+    del keras
+    print(
+        json.dumps(
+            {
+                "base": base,
+                "peak": peak,
+                "estimate": estimate,
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+    )
+
+
+def available_bytes() -> int:
+    """MemAvailable from /proc/meminfo (bytes)."""
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_rows(sizes, batches) -> list[dict]:
+    """Measures every (size, batch) in a subprocess; skips what cannot fit."""
+    import keras
+
+    from plate_unet.model import build_unet
+
+    configs = model_configs()
+    rows = []
+    for name in sizes:
+        config = configs[name][0]
+        model = build_unet(config)
+        for batch in batches:
+            estimate = _estimate(model, batch, 4)
+            row = {
+                "model": name,
+                "input": f"{config.height}x{config.width}",
+                "batch": batch,
+                "estimate GiB": estimate / GIB,
+            }
+            if estimate > 0.6 * available_bytes():
+                row["note"] = "skipped: estimate > 60 % of available memory"
+                rows.append(row)
+                continue
+            steps = 1 if name == "seed" else 3
+            cmd = [sys.executable, __file__, "--child", name, str(batch), str(steps)]
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=280)
+            if out.returncode:
+                row["note"] = f"failed (exit {out.returncode})"
+                print(out.stderr[-1500:], file=sys.stderr)
+            else:
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                row.update(
+                    {
+                        "steps": steps,
+                        "peak RSS GiB": r["peak"] / GIB,
+                        "before fit GiB": r["base"] / GIB,
+                        "training adds GiB": (r["peak"] - r["base"]) / GIB,
+                        "adds / estimate": (r["peak"] - r["base"]) / estimate,
+                        "fit s": r["seconds"],
+                    }
+                )
+            rows.append(row)
+            print_table("so far", rows[-1:])
+        del model
+        keras.backend.clear_session()
+    return rows
+
+
+def gpu_rows(sizes, batches) -> list[dict]:
+    """The estimate for float32 and mixed precision at larger batch sizes."""
+    import keras
+
+    from plate_unet.model import build_unet
+
+    rows = []
+    configs = model_configs()
+    for name in sizes:
+        config = configs[name][0]
+        model = build_unet(config)
+        for batch in batches:
+            rows.append(
+                {
+                    "model": name,
+                    "input": f"{config.height}x{config.width}",
+                    "batch": batch,
+                    "float32 GiB": _estimate(model, batch, 4) / GIB,
+                    "mixed_float16 GiB": _estimate(model, batch, 2) / GIB,
+                }
+            )
+        del model
+        keras.backend.clear_session()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-seed", action="store_true", help="teaching size only")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        name, batch, steps = args.child
+        child(name, int(batch), int(steps))
+        return
+    start = time.perf_counter()
+    info = machine_info()
+    print(machine_line(info), flush=True)
+    sizes = ["teaching"] if args.skip_seed else ["teaching", "seed"]
+    cpu = cpu_rows(sizes, (1, 2, 4))
+    columns = [
+        "model",
+        "input",
+        "batch",
+        "steps",
+        "peak RSS GiB",
+        "training adds GiB",
+        "estimate GiB",
+        "adds / estimate",
+        "note",
+    ]
+    print_table(
+        "Peak RSS of training on CPU (float32, one subprocess each)", cpu, columns
+    )
+    gpu = gpu_rows(["teaching", "slim", "seed"], (1, 4, 8, 16, 32))
+    print_table("Estimated training memory on a GPU (activations x bytes)", gpu)
+    write_json(
+        "memory",
+        {
+            "table": cpu,
+            "columns": columns,
+            "gpu_estimate": gpu,
+            "seconds": time.perf_counter() - start,
+        },
+        info,
+    )
+
+
+if __name__ == "__main__":
+    main()
