@@ -17,6 +17,11 @@ Rows (images per second, same files, same run):
 Photos: ``../shared/data`` (seed_sample + ccpd) repeated; without them, synthetic
 720×1160 JPEGs written with cv2 to a temporary folder.
 
+The rows run in interleaved rounds and each keeps its best round, so a busy
+neighbour slows a round rather than one row. ``cpu ms/img`` is this process's
+CPU time per image (all threads); ``img/s if idle`` = threads / that, what the
+same work gives on idle cores (the seed's loop uses one thread).
+
 Run: ``python benchmarks/bench_pipeline.py [--quick]`` (≤ 5 min; --quick ≈ 1 min).
 """
 
