@@ -477,9 +477,8 @@ class PredictionGallery(PredictionExplorer):
 
     def __repr__(self) -> str:  # short and stable: notebooks show it as text
         return (
-            f"PredictionGallery(images={len(self.images)}, "
-            f"image={self.choice.value!r}, threshold={self.threshold.value:.2f}, "
-            f"view={self.view.value!r})"
+            f"PredictionGallery(image={self.choice.value!r}, "
+            f"threshold={self.threshold.value:.2f}, view={self.view.value!r})"
         )
 
 

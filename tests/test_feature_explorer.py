@@ -105,7 +105,7 @@ def test_gallery_follows_the_image_chooser(model):
     shown = app.picture.value
     app.threshold.value = 0.0  # every pixel is plate: the mask covers the photo
     assert app.picture.value != shown and app.score.value != score
-    assert repr(app).startswith("PredictionGallery(images=2, image='two'")
+    assert repr(app).startswith("PredictionGallery(image='two', threshold=0.00")
 
 
 def test_gallery_shows_an_uploaded_photo_without_iou(model):
