@@ -18,11 +18,12 @@ import tensorflow as tf
 
 from plate_unet import cli, devices
 from plate_unet.callbacks import AtomicModelCheckpoint, remove_partial
-from plate_unet.model import UNetConfig
+from plate_unet.model import UNetConfig, build_unet
 from plate_unet.train import (
     PRESETS,
     Preset,
     get_preset,
+    init_output_bias,
     pick_preset,
     read_log,
     split_samples,
@@ -139,6 +140,15 @@ def test_atomic_checkpoint_replaces_the_file_whole(tmp_path):
     keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
     (tmp_path / ".partial-left").mkdir()
     assert remove_partial(tmp_path) == 1
+
+
+def test_output_prior_sets_the_starting_probability():
+    model = build_unet(UNetConfig(32, 32, base_filters=2, depth=2))
+    init_output_bias(model, 0.02)
+    probs = model(np.zeros((1, 32, 32, 1), "float32"), training=False)
+    assert np.allclose(np.asarray(probs), 0.02, atol=1e-6)
+    with pytest.raises(ValueError, match="output_prior=1.5"):
+        init_output_bias(model, 1.5)
 
 
 # --- kill -9 and resume ---------------------------------------------------------
