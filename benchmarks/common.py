@@ -30,9 +30,9 @@ from pathlib import Path
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 #: The slim variant chosen by ``bench_slim.py`` (until PRESETS["slim"] exists):
-#: separable convolutions, half the filters and 1/2 of the seed's input scale;
-#: 1.47 GFLOP per image, 66× fewer than the seed.
-SLIM_KWARGS = {"height": 576, "width": 352, "base_filters": 8, "separable": True}
+#: the teaching model with depthwise-separable convolutions — 0.25 GFLOP per
+#: image at 256×160, about 390× fewer than the seed and 4× fewer than teaching.
+SLIM_CHANGES = {"separable": True}
 
 #: CPU flags that decide how fast float32/bf16/int8 kernels can be.
 INTERESTING_FLAGS = (
@@ -386,8 +386,9 @@ def model_configs() -> dict:
     """Returns the named U-Net configurations the benchmarks compare.
 
     ``seed`` is the seed project's model (1152×704, 16…512 filters). ``teaching``
-    comes from ``plate_unet.train.PRESETS`` once that exists, else the interim
-    ``UNetConfig(384, 224, base_filters=8)``; likewise ``slim``.
+    comes from ``plate_unet.train.PRESETS`` (else the interim
+    ``UNetConfig(384, 224, base_filters=8)``); ``slim`` from ``PRESETS["slim"]``
+    once it exists, else the teaching model with :data:`SLIM_CHANGES`.
 
     Returns:
         ``{name: (UNetConfig, source)}`` where ``source`` says where it came from.
@@ -399,17 +400,19 @@ def model_configs() -> dict:
     from plate_unet.model import UNetConfig
 
     configs = {"seed": (UNetConfig(), "UNetConfig() defaults")}
-    fallback = {
-        "teaching": UNetConfig(384, 224, base_filters=8),
-        "slim": UNetConfig(**SLIM_KWARGS),
-    }
     try:
         from plate_unet.train import PRESETS
     except Exception:  # noqa: BLE001 - train.py not there yet (or broken)
         PRESETS = {}
-    for name, config in fallback.items():
-        if name in PRESETS:
-            configs[name] = (PRESETS[name].unet, f"plate_unet.train.PRESETS[{name!r}]")
-        else:
-            configs[name] = (config, "interim (benchmarks/common.py)")
+    if "teaching" in PRESETS:
+        teaching = PRESETS["teaching"].unet
+        configs["teaching"] = (teaching, "plate_unet.train.PRESETS['teaching']")
+    else:
+        teaching = UNetConfig(384, 224, base_filters=8)
+        configs["teaching"] = (teaching, "interim (benchmarks/common.py)")
+    if "slim" in PRESETS:
+        configs["slim"] = (PRESETS["slim"].unet, "plate_unet.train.PRESETS['slim']")
+    else:
+        slim = teaching.replace(**SLIM_CHANGES)
+        configs["slim"] = (slim, "interim: teaching + SLIM_CHANGES (common.py)")
     return configs
