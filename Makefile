@@ -17,7 +17,7 @@ export PYTHONHASHSEED ?= 0
 # pytest exits 5 when it collects nothing: that is not a failure here.
 PYTEST = $(BIN)/python -m pytest
 
-.PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser
+.PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser bench
 
 # Install once; re-install only when pyproject.toml changes (idempotent set-up).
 $(STAMP): pyproject.toml
@@ -80,6 +80,12 @@ test-browser: setup chromium
 	$(PYTEST) tests/browser -m browser $(PYTEST_FLAGS)
 
 test: setup lint unit nbval test-browser
+
+# Every benchmarks/bench_*.py (each <= ~5 min on 2 idle cores), its tables printed,
+# then benchmarks/results/summary.md for the README. BENCH_FLAGS="--only slim,export".
+BENCH_FLAGS ?=
+bench: setup
+	$(BIN)/python benchmarks/run_all.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
