@@ -558,7 +558,9 @@ def train_synthetic(
     ):
         folder = data_dir / f"{preset.name}-{part}-{part_seed}"
         labels = folder / "labels.csv"
-        if not (labels.is_file() and len(list(folder.glob("images/*.jpg"))) == n):
+        samples = load_annotations(labels) if labels.is_file() else []
+        if len(samples) != n:
             generate_dataset(folder, n, seed=part_seed, size=preset.scene_size)
-        sets[part] = load_annotations(labels)
+            samples = load_annotations(labels)
+        sets[part] = samples
     return train(preset, sets["train"], sets["val"], out_dir, seed=seed, **train_kwargs)
