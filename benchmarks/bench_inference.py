@@ -173,6 +173,8 @@ def main() -> None:
         "--child-onednn-off", action="store_true", help=argparse.SUPPRESS
     )
     args = parser.parse_args()
+    # One tf.function per layer/model is intended here: no retracing warnings.
+    tf.get_logger().setLevel("ERROR")
     configs = model_configs()
     teaching = configs["teaching"][0]
     if args.child_onednn_off:

@@ -150,6 +150,8 @@ def main() -> None:
         help="also train every candidate for EPOCHS epochs (slow: minutes each)",
     )
     args = parser.parse_args()
+    # One tf.function per layer/model is intended here: no retracing warnings.
+    tf.get_logger().setLevel("ERROR")
     start = time.perf_counter()
     info = machine_info()
     print(machine_line(info), flush=True)
