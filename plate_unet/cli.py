@@ -305,12 +305,78 @@ def _run_export(args) -> int:
 
 # --- demo -----------------------------------------------------------------------
 def _add_demo(sub) -> None:
-    p = sub.add_parser("demo", help="generate, train, evaluate and predict end to end")
+    p = sub.add_parser(
+        "demo",
+        help="generate, train, evaluate and predict end to end",
+        description="The whole job in one command: generate synthetic scenes, train "
+        "(the 'teaching' preset on a CPU, 'seed' on a GPU, 'smoke' when "
+        "PLATE_UNET_SMOKE=1), score the best model on held-out synthetic scenes "
+        "(report.json, report.txt, worst_cases.png), predict the held-out images "
+        "and --images, and print where everything is. With --pretrained it makes "
+        "the committed checkpoint plate_unet/pretrained/teaching.keras instead.",
+    )
+    p.add_argument(
+        "--out",
+        help="output folder (default runs/demo; with --pretrained "
+        "plate_unet/pretrained)",
+    )
+    p.add_argument(
+        "--preset",
+        help="seed, teaching or smoke (default: picked; with --pretrained teaching)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--images",
+        help="also predict this folder of photos, scored when the names are CCPD "
+        "annotations (default: ../shared/data/ccpd when it exists)",
+    )
+    p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
+    p.add_argument(
+        "--pretrained",
+        action="store_true",
+        help="train the teaching preset and write the pretrained checkpoint with "
+        "metrics.json, training_log.csv and README.md (make pretrained)",
+    )
+    p.add_argument("--quiet", action="store_true", help="one line per epoch, no bar")
     p.set_defaults(func=_run_demo)
 
 
 def _run_demo(args) -> int:
-    raise PlateUnetError("demo is not available yet")
+    from plate_unet.data.pipeline import keep_freed_memory
+    from plate_unet.demo import default_photos, make_pretrained, run_demo
+    from plate_unet.train import get_preset
+
+    if args.epochs is not None and args.epochs < 1:
+        raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
+    if args.preset is not None:
+        get_preset(args.preset)  # an unknown name fails before any work
+    import matplotlib
+
+    matplotlib.use("Agg")
+    keep_freed_memory()
+    if args.pretrained:
+        if args.images:
+            raise ValueError("--images does not go with --pretrained")
+        make_pretrained(
+            out=args.out,
+            seed=args.seed,
+            preset=args.preset or "teaching",
+            epochs=args.epochs,
+            verbose=not args.quiet,
+        )
+        return 0
+    images = args.images or default_photos()
+    if images is not None and not args.images:
+        print(f"photos: {images} (choose others with --images)")
+    run_demo(
+        out_dir=args.out or os.path.join("runs", "demo"),
+        preset=args.preset,
+        seed=args.seed,
+        images=images,
+        epochs=args.epochs,
+        verbose=not args.quiet,
+    )
+    return 0
 
 
 # --- entry point ----------------------------------------------------------------
