@@ -17,7 +17,8 @@ export PYTHONHASHSEED ?= 0
 # pytest exits 5 when it collects nothing: that is not a failure here.
 PYTEST = $(BIN)/python -m pytest
 
-.PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser bench
+.PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser bench \
+	demo pretrained
 
 # Install once; re-install only when pyproject.toml changes (idempotent set-up).
 $(STAMP): pyproject.toml
@@ -86,6 +87,17 @@ test: setup lint unit nbval test-browser
 BENCH_FLAGS ?=
 bench: setup
 	$(BIN)/python benchmarks/run_all.py $(BENCH_FLAGS)
+
+# The whole job: synthetic data, training (teaching on a CPU, seed on a GPU), held-out
+# report and predictions in runs/demo/. DEMO_FLAGS="--preset smoke --out runs/x".
+DEMO_FLAGS ?=
+demo: setup
+	$(BIN)/plate-unet demo $(DEMO_FLAGS)
+
+# The committed checkpoint plate_unet/pretrained/teaching.keras (fixed seed, ~10 min
+# on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
+pretrained: setup
+	$(BIN)/plate-unet demo --pretrained
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
