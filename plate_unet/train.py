@@ -6,7 +6,11 @@ epochs, learning rate, how much synthetic data). Three are built in:
 * ``seed`` - the seed project's run: 1152×704, 16 base filters, depth 6,
   batch 5, Adam, 10 epochs. Meant for a GPU.
 * ``teaching`` - small and fast enough to train on 2 CPU cores in about
-  10 minutes to a useful model.
+  10 minutes to a useful model. Measured: 256×160, base 8, depth 5, no
+  dropout, 400 synthetic scenes, batch 8, 10 epochs (500 steps); 1.28 s per
+  step on 2 lightly loaded cores (about 11 minutes); on 2 cores shared with
+  other jobs (load 8-11) the run took 18.7 minutes and reached a held-out
+  synthetic IoU of 0.73, still rising.
 * ``smoke`` - seconds, for CI and notebook smoke runs.
 
 :func:`train` runs Keras ``fit`` under a ``tf.distribute`` strategy with
@@ -138,12 +142,13 @@ PRESETS: dict[str, Preset] = {
     ),
     "teaching": Preset(
         "teaching",
-        UNetConfig(height=256, width=160, base_filters=8, depth=5, dropout_step=0.02),
+        UNetConfig(height=256, width=160, base_filters=8, depth=5, dropout_step=0.0),
         batch_size=8,
-        epochs=12,
-        learning_rate=2e-3,
+        epochs=10,
+        learning_rate=1e-3,
         n_train=400,
         n_val=48,
+        augment=None,
         scene_size=(360, 580),
         description="256x160, base 8, depth 5: about 10 minutes on 2 CPU cores",
     ),
