@@ -7,7 +7,7 @@ the seed model, the parameters, and the inference time per image on this CPU
 (``tf.function``, batch 4, timed round-robin so all candidates share the load).
 
 Accuracy needs training, which takes far longer than a benchmark may: run
-``python benchmarks/bench_slim.py --train 12`` once (it trains the teaching
+``python benchmarks/bench_slim.py --train 10`` once (it trains the teaching
 model and the slim model with the teaching preset's data, schedule and seed via
 :func:`plate_unet.train.train_synthetic` and stores the best held-out
 synthetic IoU in ``benchmarks/results/slim_accuracy.json``); later runs read
@@ -182,7 +182,8 @@ def main() -> None:
     notes = [
         "slim: " + repr(configs["slim"]),
         "val IoU: best held-out synthetic IoU with the teaching preset's data and "
-        "schedule; 'not run' = run `python benchmarks/bench_slim.py --train 12`.",
+        "schedule; 'not run': run `python benchmarks/bench_slim.py --train 10` "
+        "(10 = the teaching preset's epochs).",
     ]
     for name, run in accuracy.items():
         notes.append(
