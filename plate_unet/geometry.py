@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from plate_unet.data.masks import rasterize
+from plate_unet.data.records import order_corners
 
 __all__ = [
     "Plate",
@@ -96,45 +97,6 @@ def _as_quad(points, name: str = "points") -> np.ndarray:
             f"{name} has shape {quad.shape}: use 4 finite (x, y) corners, shape (4, 2)."
         )
     return quad
-
-
-def order_corners(points) -> np.ndarray:
-    """Orders four corners top-left, top-right, bottom-right, bottom-left.
-
-    The corners are sorted clockwise (as seen on screen, y pointing down) around
-    their centre. For a wide quad (one pair of opposite sides at least 1.25×
-    longer than the other, as every plate), the top edge is the higher of the
-    two long sides, so a plate keeps its top edge on top at any tilt below 90°
-    and under strong perspective. For a squarish quad, the top edge is the edge
-    that points most nearly to the right (tilts below 45°).
-
-    Args:
-        points: Four ``(x, y)`` corners in any order, shape ``(4, 2)``.
-
-    Returns:
-        float32 ``(4, 2)`` corners TL, TR, BR, BL.
-
-    Raises:
-        ValueError: If ``points`` is not four finite ``(x, y)`` pairs.
-
-    Example:
-        >>> order_corners([[10, 5], [0, 0], [0, 5], [10, 0]]).tolist()
-        [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]]
-    """
-    quad = _as_quad(points)
-    centre = quad.mean(axis=0)
-    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
-    quad = quad[np.argsort(angles, kind="stable")]  # clockwise on screen
-    edges = np.roll(quad, -1, axis=0) - quad
-    lengths = np.maximum(np.linalg.norm(edges, axis=1), 1e-9)
-    pair_a, pair_b = lengths[0] + lengths[2], lengths[1] + lengths[3]
-    if max(pair_a, pair_b) >= 1.25 * min(pair_a, pair_b):
-        long_sides = (0, 2) if pair_a > pair_b else (1, 3)
-        mid_y = (quad[:, 1] + np.roll(quad, -1, axis=0)[:, 1]) / 2
-        start = min(long_sides, key=lambda i: mid_y[i])  # the higher long side
-    else:
-        start = int(np.argmax(edges[:, 0] / lengths))  # the edge pointing right
-    return np.roll(quad, -start, axis=0).astype(np.float32)
 
 
 def quad_box(quad) -> tuple[float, float, float, float]:
