@@ -17,9 +17,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def require(name: str) -> str:
-    """Return the served path of ``notebooks/<name>``; skip while it is unwritten."""
-    if not (NOTEBOOKS / name).is_file():
-        pytest.skip(f"notebooks/{name} does not exist yet")
+    """Return the served path of ``notebooks/<name>``, which must exist."""
+    assert (NOTEBOOKS / name).is_file(), f"notebooks/{name} is missing"
     return f"notebooks/{name}"
 
 
