@@ -1,16 +1,20 @@
 """Training: presets, the ``fit`` loop with its callbacks, and crash-safe resume.
 
 A :class:`Preset` bundles everything one training run needs (model size, batch,
-epochs, learning rate, how much synthetic data). Three are built in:
+epochs, learning rate, how much synthetic data). Four are built in:
 
 * ``seed`` - the seed project's run: 1152×704, 16 base filters, depth 6,
   batch 5, Adam, 10 epochs. Meant for a GPU.
 * ``teaching`` - small and fast enough to train on 2 CPU cores in about
-  10 minutes to a useful model. Measured: 256×160, base 8, depth 5, no
-  dropout, 400 synthetic scenes, batch 8, 10 epochs (500 steps); 1.28 s per
-  step on 2 lightly loaded cores (about 11 minutes); on 2 cores shared with
-  other jobs (load 8-11) the run took 18.7 minutes and reached a held-out
-  synthetic IoU of 0.73, still rising.
+  10 minutes to a useful model: 256×160, base 8, depth 5, no dropout,
+  batch normalisation, 400 synthetic scenes, batch 8, 10 epochs (500 steps),
+  Adam at 2e-3 with a cosine decay and gradient clipping. Measured on the same
+  data and seed: without batch norm (lr 1e-3, ReduceLROnPlateau) it reached a
+  held-out synthetic IoU of 0.73 (18.7 minutes under load); with batch norm
+  and the cosine schedule 0.83 (64 held-out scenes; best validation IoU 0.86)
+  in 11.8 minutes, about 60 s per epoch on 2 cores.
+* ``slim`` - ``teaching`` with depthwise-separable convolutions (4× fewer
+  FLOPs).
 * ``smoke`` - seconds, for CI and notebook smoke runs.
 
 :func:`train` runs Keras ``fit`` under a ``tf.distribute`` strategy with
@@ -93,6 +97,10 @@ class Preset:
             share of plate pixels, instead of 0 (``p = 0.5`` everywhere), so the
             first steps need not push 98 % of the pixels down (the RetinaNet
             "prior" initialisation). ``None`` keeps the seed's zero bias.
+        lr_schedule: ``None`` keeps ``learning_rate`` and halves it when the
+            validation loss stalls (ReduceLROnPlateau); ``"cosine"`` decays it
+            along a cosine from ``learning_rate`` to 1 % of it over all the
+            run's steps (``keras.optimizers.schedules.CosineDecay``).
         description: One line for humans.
 
     Example:
@@ -113,6 +121,7 @@ class Preset:
     patience: int = 4
     clipnorm: float | None = 1.0
     output_prior: float | None = 0.02
+    lr_schedule: str | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -123,6 +132,10 @@ class Preset:
         if not self.learning_rate > 0:
             raise ValueError(
                 f"learning_rate={self.learning_rate!r} is invalid: use a value > 0."
+            )
+        if self.lr_schedule not in (None, "cosine"):
+            raise ValueError(
+                f"lr_schedule={self.lr_schedule!r} is invalid: use None or 'cosine'."
             )
 
     def replace(self, **changes) -> Preset:
@@ -145,15 +158,26 @@ PRESETS: dict[str, Preset] = {
     ),
     "teaching": Preset(
         "teaching",
-        UNetConfig(height=256, width=160, base_filters=8, depth=5, dropout_step=0.0),
+        UNetConfig(
+            height=256,
+            width=160,
+            base_filters=8,
+            depth=5,
+            dropout_step=0.0,
+            batch_norm=True,
+        ),
         batch_size=8,
         epochs=10,
-        learning_rate=1e-3,
+        learning_rate=2e-3,
         n_train=400,
         n_val=48,
         augment=None,
         scene_size=(360, 580),
-        description="256x160, base 8, depth 5: about 10 minutes on 2 CPU cores",
+        lr_schedule="cosine",
+        description=(
+            "256x160, base 8, depth 5, batch norm, lr 2e-3 cosine: about 10 "
+            "minutes on 2 CPU cores"
+        ),
     ),
     "smoke": Preset(
         "smoke",
@@ -169,6 +193,16 @@ PRESETS: dict[str, Preset] = {
         description="64x40, base 4, depth 3: seconds, for CI",
     ),
 }
+#: The teaching recipe with depthwise-separable convolutions (the BENCH
+#: engineer's slim choice: about 4x fewer FLOPs than ``teaching``).
+PRESETS["slim"] = PRESETS["teaching"].replace(
+    name="slim",
+    unet=PRESETS["teaching"].unet.replace(separable=True),
+    description=(
+        "teaching with depthwise-separable convolutions: 256x160, base 8, "
+        "depth 5, batch norm, lr 2e-3 cosine"
+    ),
+)
 
 
 def get_preset(preset: str | Preset) -> Preset:
@@ -338,8 +372,29 @@ def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Data
     return ds.with_options(options)
 
 
+def _learning_rate(preset: Preset, epochs: int, train_data):
+    """The preset's learning rate: a float, or a cosine schedule over the run."""
+    if preset.lr_schedule is None:
+        return preset.learning_rate
+    if isinstance(train_data, tf.data.Dataset):
+        steps = int(train_data.cardinality())
+    else:
+        steps = -(-len(train_data) // preset.batch_size)
+    steps = max(1, steps) * epochs  # unknown cardinality (< 0): at least 1 a epoch
+    return keras.optimizers.schedules.CosineDecay(
+        preset.learning_rate, decay_steps=steps, alpha=0.01
+    )
+
+
 def _callbacks(out: Path, monitor: str, preset: Preset, best, resume: bool):
     """The callback list; order matters: the backup is written last."""
+    plateau = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss" if monitor.startswith("val_") else "loss",
+        factor=0.5,
+        patience=max(1, preset.patience // 2),
+        min_lr=1e-5,
+        verbose=1,
+    )
     return [
         keras.callbacks.TerminateOnNaN(),
         AtomicModelCheckpoint(
@@ -352,13 +407,7 @@ def _callbacks(out: Path, monitor: str, preset: Preset, best, resume: bool):
         keras.callbacks.EarlyStopping(
             monitor=monitor, mode="max", patience=preset.patience, verbose=1
         ),
-        keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss" if monitor.startswith("val_") else "loss",
-            factor=0.5,
-            patience=max(1, preset.patience // 2),
-            min_lr=1e-5,
-            verbose=1,
-        ),
+        *([plateau] if preset.lr_schedule is None else []),
         keras.callbacks.CSVLogger(str(out / "log.csv"), append=resume),
         *_tensorboard(out / "tb"),
         AtomicBackupAndRestore(str(out / "backup")),
@@ -480,7 +529,8 @@ def train(
                 init_output_bias(model, preset.output_prior)
             model.compile(
                 optimizer=keras.optimizers.Adam(
-                    preset.learning_rate, global_clipnorm=preset.clipnorm
+                    _learning_rate(preset, epochs, train_samples),
+                    global_clipnorm=preset.clipnorm,
                 ),
                 loss=get_loss(preset.loss),
                 metrics=[IoUScore(name="iou"), DiceScore(), MeanIoUOverThresholds()],
