@@ -487,11 +487,15 @@ FEATURE_LAYER_PATTERN = r"(enc|dec)\d+_conv2"
 
 
 def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
-    """Names of the model's layers that match ``pattern``, in model order.
+    """Names of the layers that output each U-Net block, in model order.
+
+    A block ends with its second convolution ``enc3_conv2``; with batch norm that
+    convolution is linear and the block's output is ``enc3_relu2``, which is
+    returned instead.
 
     Args:
         model: A plate-unet Keras model.
-        pattern: A regular expression the whole layer name must match.
+        pattern: A regular expression the whole convolution name must match.
 
     Returns:
         E.g. ``["enc1_conv2", …, "enc5_conv2", "dec4_conv2", …, "dec1_conv2"]``.
@@ -505,7 +509,14 @@ def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
     """
     import re
 
-    names = [layer.name for layer in model.layers if re.fullmatch(pattern, layer.name)]
+    known = {layer.name for layer in model.layers}
+    names = [
+        relu
+        if (relu := layer.name.replace("_conv2", "_relu2")) in known
+        else layer.name
+        for layer in model.layers
+        if re.fullmatch(pattern, layer.name)
+    ]
     if not names:
         raise ValueError(f"no layer of {model.name!r} matches {pattern!r}.")
     return names

@@ -48,6 +48,11 @@ def test_feature_layers_are_the_last_convolution_of_each_block(model):
         feature_layers(model, r"nothing\d")
 
 
+def test_feature_layers_take_the_activation_after_batch_norm():
+    bn = build_unet(UNetConfig(64, 40, base_filters=4, depth=3, batch_norm=True))
+    assert feature_layers(bn)[:2] == ["enc1_relu2", "enc2_relu2"]
+
+
 def test_feature_maps_have_each_layers_shape(model, x):
     maps = feature_maps(model, x)
     assert maps["enc3_conv2"].shape == (16, 10, 16)
