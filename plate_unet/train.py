@@ -408,10 +408,26 @@ def _callbacks(out: Path, monitor: str, preset: Preset, best, resume: bool):
             monitor=monitor, mode="max", patience=preset.patience, verbose=1
         ),
         *([plateau] if preset.lr_schedule is None else []),
+        LearningRateLogger(),
         keras.callbacks.CSVLogger(str(out / "log.csv"), append=resume),
         *_tensorboard(out / "tb"),
         AtomicBackupAndRestore(str(out / "backup")),
     ]
+
+
+class LearningRateLogger(keras.callbacks.Callback):
+    """Puts the epoch's learning rate in the logs, for a schedule too.
+
+    Keras logs ``learning_rate`` only when it is a plain number; with a schedule
+    (the ``teaching`` preset's cosine decay) the column would vanish from
+    ``log.csv`` and the learning curves. This callback adds it either way.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(
+                keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
+            )
 
 
 def _tensorboard(log_dir: Path) -> list[keras.callbacks.Callback]:

@@ -211,3 +211,14 @@ def test_cli_train_on_a_csv(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "trained 1 epochs" in text and str(out / "best.keras") in text
     keras.saving.load_model(out / "best.keras", safe_mode=True)
+
+
+def test_a_cosine_schedule_still_logs_the_learning_rate(tmp_path):
+    from plate_unet import train
+
+    preset = train.PRESETS["smoke"].replace(lr_schedule="cosine", epochs=2)
+    x = np.random.default_rng(0).random((8, 64, 40, 1)).astype("float32")
+    ds = tf.data.Dataset.from_tensor_slices((x, (x > 0.7).astype("float32"))).batch(4)
+    train.train(preset, ds, ds, tmp_path, verbose=0)
+    rates = train.read_log(tmp_path / "log.csv")["learning_rate"]
+    assert len(rates) == 2 and rates[1] < rates[0]  # decays along the cosine
