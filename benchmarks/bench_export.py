@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 import warnings
 
@@ -41,21 +40,13 @@ from common import (
     write_json,
 )
 
+from plate_unet.data.synthetic import generate_scene
+from plate_unet.export import to_tflite
 from plate_unet.model import build_unet
-
-try:
-    from plate_unet.export import to_tflite
-except ImportError:  # export.py not there: convert with TFLiteConverter directly
-    to_tflite = None
 
 
 def scenes(config, n: int) -> np.ndarray:
     """``n`` synthetic scenes, grey, resized to the model's input, in [0, 1]."""
-    try:
-        from plate_unet.data.synthetic import generate_scene
-    except ImportError:
-        rng = np.random.default_rng(0)
-        return rng.random((n, config.height, config.width, 1), dtype=np.float32)
     out = []
     for seed in range(n):
         image, _ = generate_scene(seed, width=360, height=580)
@@ -67,25 +58,9 @@ def scenes(config, n: int) -> np.ndarray:
 
 def convert(model, mode: str, calibration: np.ndarray) -> bytes:
     """TFLite bytes: ``float``, ``dynamic`` (int8 weights) or ``int8`` (full)."""
-    if mode != "int8" and to_tflite is not None:
-        return to_tflite(model, quantize=mode == "dynamic")
-    spec = tf.TensorSpec((1, *model.input_shape[1:]), tf.float32, name="image")
-    # Through a SavedModel, as plate_unet.export does: a concrete function of a
-    # Keras 3 model would leave its weights as unresolved variables.
-    archive = keras.export.ExportArchive()
-    archive.track(model)
-    archive.add_endpoint(
-        "serve", lambda image: model(image, training=False), input_signature=[spec]
-    )
-    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
-        archive.write_out(tmp, verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        if mode != "float":
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if mode == "int8":
-            converter.representative_dataset = lambda: ([x[None]] for x in calibration)
-            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        return converter.convert()
+    if mode == "int8":
+        return to_tflite(model, representative=calibration)
+    return to_tflite(model, quantize=mode == "dynamic")
 
 
 def interpreter_fn(data: bytes, images: np.ndarray, threads: int = 2):
@@ -173,9 +148,7 @@ def main() -> None:
             "table": rows,
             "columns": columns,
             "tflite_threads": 2,
-            "converter": "plate_unet.export.to_tflite"
-            if to_tflite
-            else "tf.lite.TFLiteConverter",
+            "converter": "plate_unet.export.to_tflite",
             "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
             "seconds": time.perf_counter() - start,
         },

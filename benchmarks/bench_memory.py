@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import resource
 import subprocess
 import sys
@@ -30,13 +29,9 @@ GIB = 2**30
 
 
 def _estimate(model, batch: int, dtype_bytes: int) -> int:
-    """Training bytes estimated from layer shapes (plate_unet.memory if present)."""
-    try:
-        from plate_unet.memory import activation_memory
-    except ImportError:  # the notebook helper's module not there: same formula
-        values = sum(math.prod(layer.output.shape[1:]) for layer in model.layers)
-        act = batch * values * dtype_bytes
-        return 2 * act + 16 * model.count_params()
+    """Training bytes estimated from layer shapes (plate_unet.memory)."""
+    from plate_unet.memory import activation_memory
+
     return activation_memory(model, [batch], dtype_bytes=dtype_bytes)[0].total
 
 

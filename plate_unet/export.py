@@ -55,7 +55,9 @@ def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
     return int(height), int(width), int(channels)
 
 
-def to_tflite(model, quantize: bool = False, input_size=None) -> bytes:
+def to_tflite(
+    model, quantize: bool = False, input_size=None, representative=None
+) -> bytes:
     """Converts a Keras model to a TFLite flat buffer with a fixed input shape.
 
     Args:
@@ -63,6 +65,8 @@ def to_tflite(model, quantize: bool = False, input_size=None) -> bytes:
         quantize: Store weights as int8 (dynamic-range quantisation).
         input_size: ``(height, width)`` to trace with; required when the model
             accepts any size, otherwise the model's own size.
+        representative: Optional images ``(H, W, C)`` in [0, 1] for full int8
+            quantisation (activations too); implies ``quantize``.
 
     Returns:
         The ``.tflite`` file's bytes (batch size 1).
@@ -90,8 +94,12 @@ def to_tflite(model, quantize: bool = False, input_size=None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="plate-unet-tflite-") as tmp:
         archive.write_out(tmp, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        if quantize:
+        if quantize or representative is not None:
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if representative is not None:
+            images = [np.asarray(x, np.float32)[None] for x in representative]
+            converter.representative_dataset = lambda: ([x] for x in images)
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         return converter.convert()
 
 
