@@ -377,6 +377,41 @@ class LabPage:
         """Wait until ``probe()`` differs from ``before`` and return the new value."""
         return wait_for(probe, lambda value: value != before, timeout, what)
 
+    def wait_settled(
+        self,
+        probe: Callable[[], T],
+        before: T,
+        what: str,
+        quiet: float = 1.5,
+        timeout: float = 30.0,
+    ) -> T:
+        """Wait until ``probe()`` differs from ``before`` and then holds still.
+
+        A slider moved by several arrow keys sends one update per key, so the
+        first change seen may be an intermediate value. This waits for a value
+        that stays the same for ``quiet`` seconds and returns it.
+
+        Raises:
+            TimeoutError: If no change comes, or the value never settles.
+        """
+        value = self.wait_changed(probe, before, what, timeout)
+        deadline = time.monotonic() + timeout
+        stable_since = time.monotonic()
+        while time.monotonic() - stable_since < quiet:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{what} kept changing for {timeout:.0f} s")
+            time.sleep(0.25)
+            now = probe()
+            if now != value:
+                value, stable_since = now, time.monotonic()
+        return value
+
+    def wait_equal(
+        self, probe: Callable[[], T], expected: T, what: str, timeout: float = 30.0
+    ) -> T:
+        """Wait until ``probe()`` equals ``expected``; errors show the last value."""
+        return wait_for(probe, lambda value: value == expected, timeout, what)
+
     def assert_widgets_rendered(self, fallbacks: tuple[str, ...] = ()) -> int:
         """Assert widgets render as controls, not as their text fallback.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lab_page import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +44,14 @@ def test_augmentation_playground_follows_its_controls(lab):
     lab.screenshot("01_playground_1_initial")
 
     strength = lab.move_slider("Strength", steps=4)
-    text_after_slider = lab.wait_changed(
-        info.inner_text, text, "the playground text to follow Strength"
+    # Four arrow keys send four updates: wait for the text of the last one.
+    text_after_slider = wait_for(
+        info.inner_text,
+        lambda t: f"strength {strength}" in t,
+        30,
+        f"the playground text to follow Strength to {strength}",
     )
-    assert f"strength {strength}" in text_after_slider
-    pixels_after_slider = lab.wait_changed(
+    pixels_after_slider = lab.wait_settled(
         lambda: lab.image_digest(image), pixels, "the panel to follow Strength"
     )
     lab.screenshot("01_playground_2_strength")
@@ -92,7 +96,7 @@ def test_prediction_explorer_follows_threshold_and_image(lab):
     iou_after_slider = lab.wait_changed(
         lambda: iou_text(lab), iou, "the IoU text to follow the threshold"
     )
-    pixels_after_slider = lab.wait_changed(
+    pixels_after_slider = lab.wait_settled(
         lambda: lab.image_digest(image), pixels, "the picture to follow the threshold"
     )
     lab.screenshot("06_explorer_2_threshold")
