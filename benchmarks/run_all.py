@@ -33,6 +33,7 @@ ORDER = [
     "train_step",
     "memory",
     "slim",
+    "resolution",
     "export",
 ]
 TITLES = {
@@ -43,6 +44,7 @@ TITLES = {
     "train_step": "Training step",
     "memory": "Training memory",
     "slim": "Slim variant",
+    "resolution": "What the input size alone costs",
     "export": "Exported models (TFLite)",
 }
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.masks import rasterize
+from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
 from plate_unet.errors import PlateUnetError
 from plate_unet.geometry import Plate, box_iou, quad_box, quad_iou
 
@@ -40,6 +40,7 @@ __all__ = [
     "evaluate_model",
     "match_plates",
     "pixel_scores",
+    "resolution_ceiling",
 ]
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,38 @@ def pixel_scores(true_mask, pred_mask) -> tuple[float, float]:
     if total == 0:
         return 1.0, 1.0
     return inter / (total - inter), 2 * inter / total
+
+
+def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
+    """The best pixel IoU any model of input ``height × width`` can score.
+
+    Each sample's true mask is drawn at the model's size (as for training),
+    taken back to the image's size the way predictions are (linear resize,
+    threshold 0.5), and compared with the mask drawn at the image's size. What
+    is lost is lost to the resolution alone, before any model makes a mistake.
+
+    Args:
+        samples: Samples with plates and image sizes (as readers return them).
+        height: Model input height.
+        width: Model input width.
+
+    Returns:
+        Pixel IoU over all samples (intersections and unions summed).
+
+    Example:
+        >>> samples = load_annotations("data/sample")
+        >>> round(resolution_ceiling(samples, 256, 160), 2)  # doctest: +SKIP
+        0.95
+    """
+    inter = union = 0
+    for sample in samples:
+        truth = rasterize(sample.plates, sample.height, sample.width) > 0
+        small = rasterize(letterbox_plates(sample, height, width), height, width)
+        box = Letterbox(sample.height, sample.width, height, width)
+        back = box.invert_mask(small.astype(np.float32)) > 0.5
+        inter += int((truth & back).sum())
+        union += int((truth | back).sum())
+    return _ratio(inter, union)
 
 
 def corner_error(a, b) -> float:

@@ -19,6 +19,7 @@ from plate_unet.evaluate import (
     evaluate_model,
     match_plates,
     pixel_scores,
+    resolution_ceiling,
 )
 from plate_unet.geometry import Plate, quad_box
 
@@ -175,3 +176,31 @@ def test_cli_evaluate_writes_report(scenes, tmp_path, capsys):
     assert cli.main(["evaluate", "--model", str(tmp_path / "no.keras"), "--data",
                      str(csv)]) == 2  # fmt: skip
     assert "no.keras" in capsys.readouterr().err
+
+
+def _plate_sample(width: int, height: int, quad) -> Sample:
+    return Sample("scene.jpg", (np.array(quad, np.float32),), width, height)
+
+
+def test_resolution_ceiling_is_one_at_the_images_own_size():
+    sample = _plate_sample(160, 256, [[30, 100], [110, 104], [108, 130], [29, 126]])
+    assert resolution_ceiling([sample], 256, 160) == 1.0
+
+
+def test_resolution_ceiling_falls_as_the_input_shrinks():
+    # A tilted 80x26 plate in a 720x1160 photo, and a small one beside it.
+    sample = Sample(
+        "scene.jpg",
+        (
+            np.array([[200, 600], [280, 612], [278, 638], [198, 626]], np.float32),
+            np.array([[500, 300], [530, 302], [530, 312], [500, 310]], np.float32),
+        ),
+        720,
+        1160,
+    )
+    ceilings = [
+        resolution_ceiling([sample], h, w)
+        for h, w in [(1152, 704), (576, 352), (256, 160), (128, 96)]
+    ]
+    assert ceilings == sorted(ceilings, reverse=True)
+    assert ceilings[0] > 0.95 and ceilings[-1] < 0.8
