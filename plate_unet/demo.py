@@ -15,28 +15,29 @@
 :func:`make_pretrained` is what ``make pretrained`` runs: it trains the ``teaching``
 preset with a fixed seed and writes the committed checkpoint
 ``plate_unet/pretrained/teaching.keras`` with ``metrics.json``,
-``training_log.csv`` and a ``README.md`` beside it.
+``training_log.csv`` and a ``README.md`` beside it. It lives in
+:mod:`plate_unet.pretrained_maker` (with ``MAX_CHECKPOINT_MB``); :func:`heldout_set`
+and ``TEST_SEED_OFFSET``, which both use, live in :mod:`plate_unet.heldout`. This
+module re-exports all four, so ``from plate_unet.demo import make_pretrained``
+works as before; imports go one way: neither of those modules imports this one.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-import platform
-import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from plate_unet.data.readers import load_annotations
-from plate_unet.data.records import Sample
-from plate_unet.data.synthetic import generate_dataset
-from plate_unet.errors import AnnotationError, PlateUnetError
+from plate_unet.errors import AnnotationError
 from plate_unet.evaluate import EvalReport, evaluate_model
-from plate_unet.predict import default_model_path, list_images, load_model
+from plate_unet.heldout import TEST_SEED_OFFSET, heldout_set
+from plate_unet.predict import list_images, load_model
 from plate_unet.predict import predict_folder as _predict_folder
+from plate_unet.pretrained_maker import _README as _README
+from plate_unet.pretrained_maker import MAX_CHECKPOINT_MB, make_pretrained
 from plate_unet.train import Preset, get_preset, pick_preset, train_synthetic
 
 __all__ = [
@@ -51,11 +52,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``seed``
-#: and validation ``seed + 1_000_003`` (see :func:`plate_unet.train.train_synthetic`).
-TEST_SEED_OFFSET = 2_000_003
-#: The committed checkpoint must stay below this size.
-MAX_CHECKPOINT_MB = 10.0
 #: Real photos scored by the demo when they are there (and --images is not given).
 _SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared/data/ccpd"
 
@@ -68,35 +64,6 @@ def default_photos() -> Path | None:
         PosixPath('/work/shared/data/ccpd')
     """
     return _SHARED_PHOTOS if _SHARED_PHOTOS.is_dir() else None
-
-
-def heldout_set(
-    preset: Preset, data_dir: str | Path, n: int, seed: int = 0
-) -> tuple[Path, list[Sample]]:
-    """Generates (or reuses) the held-out synthetic test set of a preset.
-
-    Args:
-        preset: The preset (its ``scene_size`` and name are used).
-        data_dir: Parent folder; the set goes to ``<name>-test-<seed>``.
-        n: Number of scenes.
-        seed: The run's seed; the set uses ``seed + TEST_SEED_OFFSET``.
-
-    Returns:
-        ``(folder, samples)``; the images are in ``folder/images``.
-
-    Example:
-        >>> folder, samples = heldout_set(get_preset("smoke"), "runs/d/data", 8)
-        >>> len(samples)
-        8
-    """
-    test_seed = seed + TEST_SEED_OFFSET
-    folder = Path(data_dir) / f"{preset.name}-test-{test_seed}"
-    labels = folder / "labels.csv"
-    samples = load_annotations(labels) if labels.is_file() else []
-    if len(samples) != n:
-        generate_dataset(folder, n, seed=test_seed, size=preset.scene_size)
-        samples = load_annotations(labels)
-    return folder, samples
 
 
 def write_report(report: EvalReport, out_dir: str | Path, k: int = 4) -> dict:
@@ -322,183 +289,3 @@ def run_demo(
     files["summary"].write_text(json.dumps(summary, indent=2) + "\n")
     print(result.summary())
     return result
-
-
-_README = """# The pretrained teaching checkpoint
-
-`{model}` is the U-Net of the `{preset}` preset ({description}), trained from
-synthetic scenes only, with seed {seed}. The notebooks and `plate-unet predict`
-use it when you give no `--model`.
-
-Made by one command (about {minutes:.0f} minutes here, {devices}):
-
-    {command}
-
-| file | what |
-|---|---|
-| `{model}` | architecture and weights, no optimizer state ({size_mb:.1f} MB) |
-| `metrics.json` | held-out scores, training configuration, seed, versions, time |
-| `training_log.csv` | loss and metrics per epoch (Keras' CSVLogger) |
-
-Load it with `plate_unet.predict.load_model()` (checks the architecture) or
-`keras.saving.load_model(path, safe_mode=True)`.
-
-Held-out synthetic test set: {scenes} scenes never seen in training (seed
-{test_seed}). Pixel IoU **{pixel_iou:.3f}**, Dice {dice:.3f}; CCPD protocol
-(a plate is found when its box IoU > 0.7): precision {precision:.3f}, recall
-{recall:.3f}; mean corner error {corner} px.
-
-The file holds no optimizer state: Keras 3 has no `include_optimizer=False`,
-and the Adam slots would triple its size. To train it further, compile it
-again, e.g. with `get_loss("{loss}")` and Adam at {lr:g}.
-Trained with TensorFlow {tf} and Keras {keras}.
-"""
-
-
-def make_pretrained(
-    out: str | Path | None = None,
-    seed: int = 0,
-    preset: str | Preset = "teaching",
-    work_dir: str | Path = "runs/pretrained",
-    n_test: int = 64,
-    epochs: int | None = None,
-    verbose: bool = True,
-    max_mb: float = MAX_CHECKPOINT_MB,
-) -> dict[str, Path]:
-    """Trains a preset from synthetic data and writes the committed checkpoint.
-
-    Writes ``<preset>.keras`` (weights and architecture, no optimizer state;
-    float32 even on a GPU so that it runs anywhere), ``metrics.json``,
-    ``training_log.csv`` and ``README.md`` into ``out``. Training data and the
-    run itself go to ``work_dir``; a killed run continues where it stopped
-    when called again.
-
-    Args:
-        out: Output folder (default: ``plate_unet/pretrained``).
-        seed: Seed of the data and the training.
-        preset: A preset or its name.
-        work_dir: Folder for the synthetic sets and the training run.
-        n_test: Held-out synthetic scenes for ``metrics.json``.
-        epochs: Override the preset's epochs.
-        verbose: Progress bars (``False``: one line per epoch).
-        max_mb: Largest allowed model file in MB.
-
-    Returns:
-        ``{"model", "metrics", "log", "readme"}`` → paths.
-
-    Raises:
-        ValueError: If the preset is unknown or ``n_test`` < 1.
-        PlateUnetError: If the saved model is larger than ``max_mb``.
-
-    Example:
-        >>> make_pretrained()["model"].name  # doctest: +SKIP
-        'teaching.keras'
-    """
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    from plate_unet.export import export_model
-
-    started = time.perf_counter()
-    preset = get_preset(preset)
-    if not isinstance(n_test, int) or n_test < 1:
-        raise ValueError(f"n_test={n_test!r} is invalid: use an integer >= 1.")
-    out = Path(out) if out is not None else default_model_path().parent
-    work = Path(work_dir)
-    _, test_samples = heldout_set(preset, work / "data", n_test, seed)
-    trained = train_synthetic(
-        preset,
-        work / "train",
-        data_dir=work / "data",
-        seed=seed,
-        epochs=epochs,
-        mixed_precision=False,
-        verbose="auto" if verbose else 2,
-    )
-    # load_model gives the uncompiled model: saved again, it carries no optimizer.
-    model_path = export_model(
-        load_model(trained.best_path), out / f"{preset.name}.keras"
-    )
-    size_mb = model_path.stat().st_size / 2**20
-    if size_mb > max_mb:
-        raise PlateUnetError(
-            f"{model_path} is {size_mb:.1f} MB, above the {max_mb:g} MB limit for a "
-            "committed checkpoint: choose a smaller preset."
-        )
-    model = keras.saving.load_model(model_path, safe_mode=True)
-    report = evaluate_model(model, test_samples)
-    paths = {
-        "model": model_path,
-        "metrics": out / "metrics.json",
-        "log": out / "training_log.csv",
-        "readme": out / "README.md",
-    }
-    shutil.copyfile(trained.log_path, paths["log"])
-    seconds = time.perf_counter() - started
-    command = (
-        "make pretrained"
-        if preset.name == "teaching" and seed == 0
-        else f"plate-unet demo --pretrained --preset {preset.name} --seed {seed}"
-    )
-    metrics = {
-        "model": model_path.name,
-        "size_bytes": model_path.stat().st_size,
-        "params": int(model.count_params()),
-        "seed": seed,
-        "command": command,
-        "preset": dataclasses.asdict(preset),
-        "training": {
-            "epochs_run": trained.epochs_run,
-            "best_val_iou": trained.best_val_iou,
-            "seconds": round(trained.seconds, 1),
-            "devices": trained.devices,
-        },
-        "heldout": {
-            "scenes": n_test,
-            "seed": seed + TEST_SEED_OFFSET,
-            "scene_size": list(preset.scene_size),
-            "threshold": report.threshold,
-            "iou_threshold": report.iou_threshold,
-        }
-        | report.totals,
-        "versions": {
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-        },
-        "wall_seconds": round(seconds, 1),
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    paths["metrics"].write_text(json.dumps(metrics, indent=2) + "\n")
-    t = report.totals
-    corner = t["mean_corner_error"]
-    paths["readme"].write_text(
-        _README.format(
-            model=model_path.name,
-            preset=preset.name,
-            description=preset.description,
-            seed=seed,
-            minutes=seconds / 60,
-            devices=trained.devices,
-            command=command,
-            size_mb=size_mb,
-            scenes=n_test,
-            test_seed=seed + TEST_SEED_OFFSET,
-            corner="-" if corner is None else f"{corner:.2f}",
-            loss=preset.loss,
-            lr=preset.learning_rate,
-            tf=tf.__version__,
-            keras=keras.__version__,
-            **{k: t[k] for k in ("pixel_iou", "dice", "precision", "recall")},
-        ),
-        encoding="utf-8",
-    )
-    print(
-        f"wrote {model_path} ({size_mb:.1f} MB): held-out synthetic IoU "
-        f"{t['pixel_iou']:.3f}, recall {t['recall']:.3f}, in {seconds:.0f} s\n"
-        f"metrics: {paths['metrics']}\nlog:     {paths['log']}\n"
-        f"readme:  {paths['readme']}"
-    )
-    return paths

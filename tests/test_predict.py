@@ -153,14 +153,14 @@ def test_wrong_architecture_gives_model_file_error(build, tmp_path):
 
 
 def test_default_model_missing_says_how_to_make_it(monkeypatch, tmp_path):
-    import plate_unet.predict as predict
+    import plate_unet.model_file as model_file  # load_model looks it up there
 
     assert default_model_path().parts[-3:] == (
         "plate_unet",
         "pretrained",
         "teaching.keras",
     )
-    monkeypatch.setattr(predict, "default_model_path", lambda: tmp_path / "t.keras")
+    monkeypatch.setattr(model_file, "default_model_path", lambda: tmp_path / "t.keras")
     with pytest.raises(ModelFileError, match="make pretrained"):
         load_model()
 

@@ -1,0 +1,76 @@
+"""CCPD: the plate corners are encoded in each image's file name.
+
+:func:`parse_ccpd_name` decodes one name, :func:`read_ccpd` reads a folder.
+Re-exported by :mod:`plate_unet.data.readers`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from plate_unet.data.formats.common import _SEED_TO_TLTRBRBL, _image_files
+from plate_unet.data.records import Sample, as_plate
+from plate_unet.data.validate import Problems, make_sample
+from plate_unet.errors import AnnotationError
+
+
+def parse_ccpd_name(name: str) -> np.ndarray:
+    """Returns the plate corners (TL, TR, BR, BL) encoded in a CCPD file name.
+
+    Args:
+        name: e.g. ``025-95_113-154&383_386&473-386&473_177&454_154&383_363&402-...``
+            (7 fields separated by ``-``; the 4th holds BR, BL, TL, TR as ``x&y``).
+
+    Returns:
+        float32 ``(4, 2)`` corners.
+
+    Raises:
+        AnnotationError: If the name does not follow the CCPD pattern.
+
+    Example:
+        >>> parse_ccpd_name("1-2_3-0&0_9&9-9&9_0&9_0&0_9&0-0_0-1-2.jpg")[0].tolist()
+        [0.0, 0.0]
+    """
+    fields = Path(name).stem.split("-")
+    try:
+        if len(fields) != 7:
+            raise ValueError(f"{len(fields)} fields")
+        pts = [[float(c) for c in v.split("&")] for v in fields[3].split("_")]
+        plate = as_plate(pts)  # BR, BL, TL, TR
+    except ValueError as exc:
+        raise AnnotationError(
+            f"{name!r} is not a CCPD name (area-tilt-box-BR_BL_TL_TR-chars-"
+            f"brightness-blur, vertices as x&y): {exc}"
+        ) from None
+    return plate[list(_SEED_TO_TLTRBRBL)]
+
+
+def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
+    """Reads a folder of CCPD images, the plate corners taken from each file name.
+
+    Args:
+        folder: Folder of ``*.jpg`` files with CCPD names.
+        on_error: ``"raise"`` or ``"skip"``.
+
+    Returns:
+        One :class:`Sample` (one plate) per image, sorted by name.
+
+    Raises:
+        AnnotationError: On a name that does not parse or a bad image.
+
+    Example:
+        >>> len(read_ccpd("../shared/data/ccpd"))  # doctest: +SKIP
+        16
+    """
+    folder = Path(folder)
+    problems = Problems(folder, on_error)
+    files = _image_files(folder)
+    samples = []
+    for path in files:
+        try:
+            samples.append(make_sample(path, [parse_ccpd_name(path.name)]))
+        except AnnotationError as exc:
+            problems.add(path.name, str(exc))
+    return problems.finish(samples, len(files))

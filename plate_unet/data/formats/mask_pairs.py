@@ -1,0 +1,57 @@
+"""Image + mask pairs: ``images/`` and ``masks/``, one plate per mask blob.
+
+:func:`read_mask_pairs` reads them. Re-exported by :mod:`plate_unet.data.readers`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+
+from plate_unet.data.formats.common import _image_files
+from plate_unet.data.masks import mask_to_quads
+from plate_unet.data.validate import Problems, make_sample
+from plate_unet.errors import AnnotationError
+
+
+def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
+    """Reads ``folder/images/*`` with masks ``folder/masks/<same stem>.png``.
+
+    Each connected blob of non-zero mask pixels becomes one quadrilateral plate
+    (see :func:`plate_unet.data.masks.mask_to_quads`).
+
+    Args:
+        folder: Folder holding ``images/`` and ``masks/``.
+        on_error: ``"raise"`` or ``"skip"``.
+        min_area: Blobs with fewer pixels are ignored as noise.
+
+    Returns:
+        One :class:`Sample` per image, sorted by name.
+
+    Raises:
+        AnnotationError: On a missing/unreadable mask or one of another size.
+
+    Example:
+        >>> samples = read_mask_pairs("my_plates")  # doctest: +SKIP
+    """
+    folder = Path(folder)
+    problems = Problems(folder, on_error)
+    files = _image_files(folder / "images")
+    samples = []
+    for path in files:
+        mask_path = folder / "masks" / f"{path.stem}.png"
+        try:
+            if not mask_path.is_file():
+                raise AnnotationError(f"mask not found: {mask_path}")
+            mask = cv2.imread(str(mask_path), cv2.IMREAD_UNCHANGED)
+            if mask is None:
+                raise AnnotationError(f"unreadable mask {mask_path}")
+            if mask.ndim == 3:
+                mask = mask.max(axis=2)
+            h, w = mask.shape
+            quads = mask_to_quads(mask > 0, min_area=min_area)
+            samples.append(make_sample(path, quads, size=(w, h)))
+        except AnnotationError as exc:
+            problems.add(path.name, str(exc))
+    return problems.finish(samples, len(files))

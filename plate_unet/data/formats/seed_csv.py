@@ -1,0 +1,198 @@
+"""The seed's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
+
+Several rows with one name are several plates; a row whose 8 corner fields are
+empty is an image with no plate. :func:`read_seed_csv` reads it,
+:func:`write_seed_csv` writes it. Re-exported by :mod:`plate_unet.data.readers`.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from plate_unet.data.formats.common import _SEED_TO_TLTRBRBL
+from plate_unet.data.records import Sample
+from plate_unet.data.validate import Problems, make_sample, resolve_image
+from plate_unet.errors import AnnotationError
+
+SEED_HEADER = ("name", "BR_x", "BR_y", "BL_x", "BL_y", "TL_x", "TL_y", "TR_x", "TR_y")
+
+
+def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
+    if all(not v.strip() for v in values):
+        return None  # an image with no plate
+    numbers = []
+    for col, v in zip(column_names, values, strict=True):
+        try:
+            x = float(v)
+        except ValueError:
+            raise AnnotationError(f"{col}={v!r} is not a number") from None
+        if not math.isfinite(x):
+            raise AnnotationError(f"{col}={v!r} is not a finite number")
+        numbers.append(x)
+    pairs = np.array(numbers, np.float32).reshape(4, 2)  # BR, BL, TL, TR
+    return pairs[list(_SEED_TO_TLTRBRBL)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_header(row: list[str]) -> bool:
+    """A first row is a header if it starts with "name" or has no number at all."""
+    if row and row[0].strip().lower() == "name":
+        return True
+    cells = [c.strip() for c in row[1:] if c.strip()]
+    return bool(cells) and not any(_is_number(c) for c in cells)
+
+
+def _guess_image_dir(csv_path: Path, names: list[str]) -> Path:
+    parent = csv_path.parent
+    candidates = [parent, parent / f"{csv_path.stem}_images", parent / "images"]
+    candidates += [d for d in sorted(parent.glob("*_images")) if d not in candidates]
+    probe = names[:20]
+
+    def hits(d: Path) -> int:
+        return sum((d / n).is_file() for n in probe if n and not os.path.isabs(n))
+
+    best = max(candidates, key=hits)
+    return best if hits(best) else parent
+
+
+def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sample]:
+    """Reads the seed's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
+
+    Corners come in the order BR, BL, TL, TR and are returned as TL, TR, BR, BL.
+    Several rows with one name give one sample with several plates; a row whose 8
+    corner fields are empty is an image with no plate.
+
+    Args:
+        csv_path: The CSV file.
+        image_dir: Folder the names are relative to. By default the CSV's folder,
+            or a sibling ``<stem>_images/`` or ``images/`` folder holding the files.
+        on_error: ``"raise"`` (one error listing every problem) or ``"skip"``.
+
+    Returns:
+        One :class:`Sample` per image, in the order of first appearance.
+
+    Raises:
+        AnnotationError: On bad rows or images (file and row named), when
+            ``on_error="raise"``; on an unreadable header in any case.
+
+    Example:
+        >>> samples = read_seed_csv("train.csv", on_error="skip")  # doctest: +SKIP
+        >>> samples[0].plates[0].shape
+        (4, 2)
+    """
+    csv_path = Path(csv_path)
+    problems = Problems(csv_path, on_error)
+    with open(csv_path, newline="", encoding="utf-8-sig") as f:
+        rows = [(i + 1, r) for i, r in enumerate(csv.reader(f))]
+    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
+    columns = list(SEED_HEADER)
+    if rows and _is_header(rows[0][1]):
+        header = [c.strip() for c in rows.pop(0)[1]]
+        if sorted(header) != sorted(SEED_HEADER):
+            raise AnnotationError(
+                f"{csv_path}: header {','.join(header)!r} is not the seed format "
+                f"{','.join(SEED_HEADER)!r}"
+            )
+        columns = header
+    order = [columns.index(c) for c in SEED_HEADER]
+    groups: dict[str, list[tuple[int, np.ndarray | None]]] = {}
+    bad_names: set[str] = set()
+    for line, row in rows:
+        where = f"{csv_path.name} line {line}"
+        if len(row) != len(SEED_HEADER):
+            name = row[order[0]].strip() if len(row) > order[0] else ""
+            bad_names.add(name)
+            problems.add(
+                where,
+                f"expected {len(SEED_HEADER)} columns ({','.join(SEED_HEADER)}), "
+                f"got {len(row)}: {','.join(row)!r}",
+            )
+            continue
+        cells = [row[j] for j in order]
+        name = cells[0].strip()
+        try:
+            plate = _parse_corners(cells[1:], SEED_HEADER[1:])
+        except AnnotationError as exc:
+            bad_names.add(name)
+            problems.add(f"{where} ({name})", str(exc))
+            continue
+        groups.setdefault(name, []).append((line, plate))
+    if not groups and not problems.items:
+        raise AnnotationError(f"{csv_path}: no annotation rows")
+    root = (
+        Path(image_dir)
+        if image_dir is not None
+        else _guess_image_dir(csv_path, list(groups))
+    )
+    samples = []
+    for name, entries in groups.items():
+        lines = ",".join(str(n) for n, _ in entries)
+        where = (
+            f"{csv_path.name} line{'s' if len(entries) > 1 else ''} {lines} ({name})"
+        )
+        if name in bad_names:
+            problems.add(where, "left out because another row for it is invalid")
+            continue
+        try:
+            path = resolve_image(root, name)
+            samples.append(make_sample(path, [p for _, p in entries if p is not None]))
+        except AnnotationError as exc:
+            problems.add(where, str(exc))
+    return problems.finish(samples, len(groups))
+
+
+def _fmt(v) -> str:
+    return np.format_float_positional(np.float32(v), trim="-")
+
+
+def write_seed_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
+    """Writes samples as the seed's CSV (one row per plate, BR, BL, TL, TR).
+
+    An image with no plate gets one row with 8 empty corner fields.
+
+    Args:
+        samples: The samples to write.
+        path: The CSV file to write.
+        image_dir: Folder the written names are relative to (default: the CSV's
+            folder). Every image must lie inside it.
+
+    Returns:
+        ``path``, as a Path.
+
+    Raises:
+        ValueError: If an image lies outside ``image_dir``.
+
+    Example:
+        >>> write_seed_csv(read_seed_csv("in.csv"), "out.csv")  # doctest: +SKIP
+        PosixPath('out.csv')
+    """
+    path = Path(path)
+    root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(SEED_HEADER)
+        for s in samples:
+            full = Path(os.path.abspath(s.image_path))
+            if root not in full.parents:
+                raise ValueError(f"image {s.image_path} is not inside {root}")
+            name = full.relative_to(root).as_posix()
+            if not s.plates:
+                writer.writerow([name] + [""] * 8)
+            for p in s.plates:
+                br, bl, tl, tr = p[2], p[3], p[0], p[1]
+                writer.writerow([name] + [_fmt(v) for q in (br, bl, tl, tr) for v in q])
+    return path

@@ -1,0 +1,116 @@
+"""Pascal VOC XML: each ``<object>`` box becomes a plate of 4 corners.
+
+:func:`read_voc_file` reads one ``.xml`` file, :func:`read_voc` a folder of them
+(or its ``Annotations/``). Re-exported by :mod:`plate_unet.data.readers`.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from plate_unet.data.records import Sample
+from plate_unet.data.validate import Problems, make_sample, resolve_image
+from plate_unet.errors import AnnotationError
+
+
+def _voc_number(node, tag: str, where: str) -> float:
+    text = node.findtext(tag)
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise AnnotationError(f"{where}: <{tag}> is {text!r}, not a number") from None
+    if not math.isfinite(value):
+        raise AnnotationError(f"{where}: <{tag}> is {text!r}, not a finite number")
+    return value
+
+
+def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
+    """Reads one Pascal VOC XML file; each ``<object>`` box becomes a plate.
+
+    Args:
+        xml_path: The ``.xml`` file.
+        image_dir: Folder of the images (default: the XML's folder, else a sibling
+            ``JPEGImages/`` as in the VOC layout).
+        labels: Object names to keep (default: every object).
+
+    Returns:
+        The :class:`Sample`; box ``(xmin, ymin, xmax, ymax)`` → TL, TR, BR, BL.
+
+    Raises:
+        AnnotationError: On malformed XML, a bad box, or a bad image.
+
+    Example:
+        >>> read_voc_file("Annotations/0001.xml").plates  # doctest: +SKIP
+    """
+    xml_path = Path(xml_path)
+    try:
+        root = ET.parse(xml_path).getroot()
+    except ET.ParseError as exc:
+        raise AnnotationError(f"malformed XML: {exc}") from None
+    name = (root.findtext("filename") or "").strip()
+    if not name:
+        raise AnnotationError("no <filename> element")
+    if image_dir is not None:
+        folder = Path(image_dir)
+    elif (xml_path.parent / name).exists() or not (
+        xml_path.parent.parent / "JPEGImages"
+    ).is_dir():
+        folder = xml_path.parent
+    else:
+        folder = xml_path.parent.parent / "JPEGImages"
+    plates = []
+    for k, obj in enumerate(root.iter("object")):
+        if labels is not None and (obj.findtext("name") or "").strip() not in labels:
+            continue
+        box = obj.find("bndbox")
+        where = f"<object> {k + 1}"
+        if box is None:
+            raise AnnotationError(f"{where} has no <bndbox>")
+        x0, y0, x1, y1 = (
+            _voc_number(box, t, where) for t in ("xmin", "ymin", "xmax", "ymax")
+        )
+        plates.append([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    size = root.find("size")
+    wh = None
+    if size is not None and size.findtext("width") and size.findtext("height"):
+        wh = (
+            int(_voc_number(size, "width", "<size>")),
+            int(_voc_number(size, "height", "<size>")),
+        )
+        if wh[0] <= 0 or wh[1] <= 0:
+            wh = None  # some tools write 0: trust the image
+    return make_sample(resolve_image(folder, name), plates, wh)
+
+
+def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):
+    """Reads a folder of Pascal VOC ``.xml`` files (or its ``Annotations/``).
+
+    Args:
+        folder: Folder holding ``*.xml`` (or a VOC root with ``Annotations/``).
+        image_dir: Folder of the images (see :func:`read_voc_file`).
+        on_error: ``"raise"`` or ``"skip"``.
+        labels: Object names to keep (default: every object).
+
+    Returns:
+        One :class:`Sample` per XML file, sorted by file name.
+
+    Raises:
+        AnnotationError: On problems, naming the XML file.
+
+    Example:
+        >>> samples = read_voc("VOC/Annotations")  # doctest: +SKIP
+    """
+    folder = Path(folder)
+    if not list(folder.glob("*.xml")) and (folder / "Annotations").is_dir():
+        folder = folder / "Annotations"
+    problems = Problems(folder, on_error)
+    files = sorted(folder.glob("*.xml"))
+    samples = []
+    for xml_path in files:
+        try:
+            samples.append(read_voc_file(xml_path, image_dir, labels))
+        except AnnotationError as exc:
+            problems.add(xml_path.name, str(exc))
+    return problems.finish(samples, len(files))
