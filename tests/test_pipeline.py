@@ -145,3 +145,17 @@ def test_bad_arguments_and_empty_mask_guards(samples, monkeypatch):
     )
     with pytest.raises(tf.errors.InvalidArgumentError, match="all-zero mask"):
         list(make_dataset(samples, H, W))
+
+
+def test_uint8_masks_hold_the_same_values_as_float_masks(samples):
+    as_float = list(make_dataset(samples, H, W, batch_size=2, cache=True))
+    as_uint8 = list(make_dataset(samples, H, W, batch_size=2, mask_dtype="uint8"))
+    assert len(as_float) == len(as_uint8)
+    for (image_f, mask_f), (image_u, mask_u) in zip(as_float, as_uint8, strict=True):
+        assert mask_u.dtype == tf.uint8 and mask_f.dtype == tf.float32
+        assert image_u.dtype == tf.float32
+        np.testing.assert_array_equal(image_u.numpy(), image_f.numpy())
+        np.testing.assert_array_equal(mask_u.numpy(), mask_f.numpy().astype(np.uint8))
+        assert mask_u.numpy().any()
+    with pytest.raises(ValueError, match="mask_dtype must be 'float32' or 'uint8'"):
+        make_dataset(samples, H, W, mask_dtype="bool")
