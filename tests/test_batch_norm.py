@@ -77,7 +77,19 @@ def test_bad_lr_schedule_names_the_valid_ones():
 def test_slim_preset_is_teaching_with_separable_convolutions():
     teaching, slim = PRESETS["teaching"], PRESETS["slim"]
     assert teaching.unet.batch_norm and teaching.lr_schedule == "cosine"
-    assert slim.unet == teaching.unet.replace(separable=True)
-    assert slim.replace(name="teaching", unet=teaching.unet, description="") == (
-        teaching.replace(description="")
+    assert slim.unet == teaching.unet.replace(separable=True, base_filters=12)
+    same_otherwise = slim.replace(
+        name="teaching", unet=teaching.unet, batch_size=teaching.batch_size
     )
+    assert same_otherwise.replace(description="") == teaching.replace(description="")
+
+
+def test_slim_preset_has_fewer_flops_than_teaching_and_far_fewer_than_seed():
+    from plate_unet.flops import config_flops
+
+    slim, teaching = (
+        config_flops(PRESETS["slim"].unet),
+        config_flops(PRESETS["teaching"].unet),
+    )
+    assert slim < teaching / 1.5
+    assert config_flops(PRESETS["seed"].unet) / slim > 10
