@@ -29,11 +29,6 @@ from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
-#: The slim variant chosen by ``bench_slim.py`` (until PRESETS["slim"] exists):
-#: the teaching model with depthwise-separable convolutions — 0.25 GFLOP per
-#: image at 256×160, about 390× fewer than the seed and 4× fewer than teaching.
-SLIM_CHANGES = {"separable": True}
-
 #: CPU flags that decide how fast float32/bf16/int8 kernels can be.
 INTERESTING_FLAGS = (
     "sse4_2",
@@ -385,10 +380,9 @@ def _json_default(obj: object) -> object:
 def model_configs() -> dict:
     """Returns the named U-Net configurations the benchmarks compare.
 
-    ``seed`` is the seed project's model (1152×704, 16…512 filters). ``teaching``
-    comes from ``plate_unet.train.PRESETS`` (else the interim
-    ``UNetConfig(384, 224, base_filters=8)``); ``slim`` from ``PRESETS["slim"]``
-    once it exists, else the teaching model with :data:`SLIM_CHANGES`.
+    ``seed`` is the seed project's model (1152×704, 16…512 filters); ``teaching``
+    and ``slim`` are the models of those presets in
+    ``plate_unet.presets.PRESETS``.
 
     Returns:
         ``{name: (UNetConfig, source)}`` where ``source`` says where it came from.
@@ -398,21 +392,13 @@ def model_configs() -> dict:
         1152
     """
     from plate_unet.model import UNetConfig
+    from plate_unet.presets import PRESETS
 
-    configs = {"seed": (UNetConfig(), "UNetConfig() defaults")}
-    try:
-        from plate_unet.train import PRESETS
-    except Exception:  # noqa: BLE001 - train.py not there yet (or broken)
-        PRESETS = {}
-    if "teaching" in PRESETS:
-        teaching = PRESETS["teaching"].unet
-        configs["teaching"] = (teaching, "plate_unet.train.PRESETS['teaching']")
-    else:
-        teaching = UNetConfig(384, 224, base_filters=8)
-        configs["teaching"] = (teaching, "interim (benchmarks/common.py)")
-    if "slim" in PRESETS:
-        configs["slim"] = (PRESETS["slim"].unet, "plate_unet.train.PRESETS['slim']")
-    else:
-        slim = teaching.replace(**SLIM_CHANGES)
-        configs["slim"] = (slim, "interim: teaching + SLIM_CHANGES (common.py)")
-    return configs
+    return {
+        "seed": (UNetConfig(), "UNetConfig() defaults"),
+        "teaching": (
+            PRESETS["teaching"].unet,
+            "plate_unet.presets.PRESETS['teaching']",
+        ),
+        "slim": (PRESETS["slim"].unet, "plate_unet.presets.PRESETS['slim']"),
+    }

@@ -13,10 +13,14 @@ import os
 import sys
 
 from plate_unet.errors import PlateUnetError
+from plate_unet.presets import PRESETS
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 log = logging.getLogger("plate_unet")
+
+#: The names ``--preset`` accepts, for the help texts.
+_PRESET_NAMES = ", ".join(PRESETS)
 
 
 # --- generate -------------------------------------------------------------------
@@ -78,7 +82,7 @@ def _add_train(sub) -> None:
         "default: generate synthetic scenes into data/generated/",
     )
     p.add_argument("--val", help="validation annotations (default: 10%% of --data)")
-    p.add_argument("--preset", help="seed, teaching or smoke (default: picked)")
+    p.add_argument("--preset", help=f"one of {_PRESET_NAMES} (default: picked)")
     p.add_argument("--out", help="output folder (default: runs/<preset>)")
     p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
     p.add_argument(
@@ -100,13 +104,8 @@ def _add_train(sub) -> None:
 
 
 def _run_train(args) -> int:
-    from plate_unet.train import (
-        get_preset,
-        pick_preset,
-        split_samples,
-        train,
-        train_synthetic,
-    )
+    from plate_unet.presets import get_preset, pick_preset
+    from plate_unet.train import split_samples, train, train_synthetic
 
     if args.preset is None:
         name, reason = pick_preset()
@@ -192,7 +191,7 @@ def _run_evaluate(args) -> int:
 
     from plate_unet.data.readers import load_annotations
     from plate_unet.evaluate import evaluate_model
-    from plate_unet.predict import load_model
+    from plate_unet.model_file import load_model
 
     for flag, value in (("--threshold", args.threshold), ("--iou", args.iou)):
         if not 0.0 <= value <= 1.0:
@@ -245,7 +244,8 @@ def _add_predict(sub) -> None:
 
 
 def _run_predict(args) -> int:
-    from plate_unet.predict import load_model, predict_folder
+    from plate_unet.model_file import load_model
+    from plate_unet.predict import predict_folder
 
     if not 0.0 <= args.threshold <= 1.0:
         raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
@@ -322,7 +322,7 @@ def _add_demo(sub) -> None:
     )
     p.add_argument(
         "--preset",
-        help="seed, teaching or smoke (default: picked; with --pretrained teaching)",
+        help=f"one of {_PRESET_NAMES} (default: picked; with --pretrained teaching)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument(
@@ -344,7 +344,7 @@ def _add_demo(sub) -> None:
 def _run_demo(args) -> int:
     from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo import default_photos, make_pretrained, run_demo
-    from plate_unet.train import get_preset
+    from plate_unet.presets import get_preset
 
     if args.epochs is not None and args.epochs < 1:
         raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")

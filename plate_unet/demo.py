@@ -34,11 +34,12 @@ from plate_unet.data.readers import load_annotations
 from plate_unet.errors import AnnotationError
 from plate_unet.evaluate import EvalReport, evaluate_model
 from plate_unet.heldout import TEST_SEED_OFFSET, heldout_set
-from plate_unet.predict import list_images, load_model
+from plate_unet.model_file import load_model
+from plate_unet.predict import list_images
 from plate_unet.predict import predict_folder as _predict_folder
-from plate_unet.pretrained_maker import _README as _README
+from plate_unet.presets import Preset, get_preset, pick_preset
 from plate_unet.pretrained_maker import MAX_CHECKPOINT_MB, make_pretrained
-from plate_unet.train import Preset, get_preset, pick_preset, train_synthetic
+from plate_unet.train import train_synthetic
 
 __all__ = [
     "DemoResult",
@@ -195,7 +196,7 @@ def run_demo(
     Args:
         out_dir: Output folder.
         preset: A preset or its name; ``None`` picks one for this machine
-            (:func:`plate_unet.train.pick_preset`).
+            (:func:`plate_unet.presets.pick_preset`).
         seed: Seed of the data and the training.
         images: A folder of photos to predict as well; when their names are CCPD
             annotations they are also scored (box IoU > 0.5).

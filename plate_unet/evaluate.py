@@ -430,7 +430,7 @@ def evaluate_model(
     """Predicts every sample's image and scores it against the annotation.
 
     Images are letterboxed to the model's input as in
-    :func:`plate_unet.predict.predict_image`; masks and plates are compared at
+    :func:`plate_unet.inference.predict_image`; masks and plates are compared at
     the ORIGINAL image size.
 
     Args:
@@ -454,7 +454,8 @@ def evaluate_model(
         >>> report = evaluate_model("best.keras", samples)  # doctest: +SKIP
         >>> report.totals["recall"]  # doctest: +SKIP
     """
-    from plate_unet.predict import load_model, predict_image, read_image
+    from plate_unet.inference import predict_image, read_image
+    from plate_unet.model_file import load_model
 
     if match_on not in ("box", "quad"):
         raise ValueError(f"match_on={match_on!r} is invalid: use 'box' or 'quad'.")

@@ -119,7 +119,7 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
 
     Args:
         model: A Keras model, or the path of a ``.keras`` file (loaded safely and
-            checked with :func:`plate_unet.predict.load_model`).
+            checked with :func:`plate_unet.model_file.load_model`).
         out: File (``.keras``, ``.tflite``) or folder (SavedModel) to write.
         format: ``"keras"``, ``"savedmodel"``, ``"tflite"`` or ``"tflite-int8"``.
         input_size: ``(height, width)`` for TFLite when the model accepts any size.
@@ -141,7 +141,7 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
             f"format={format!r} is unknown: use one of {', '.join(FORMATS)}."
         )
     if isinstance(model, (str, os.PathLike)):
-        from plate_unet.predict import load_model
+        from plate_unet.model_file import load_model
 
         model = load_model(model)
     out = Path(out)

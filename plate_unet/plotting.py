@@ -1,10 +1,24 @@
 """Matplotlib helpers for the notebooks and reports: a cell shows *what* is
-plotted, these functions hold the plumbing. Shared file: add functions, keep
-sections, never rewrite others' code."""
+plotted, these functions hold the plumbing.
+
+* U-Net anatomy and general plots: :func:`plot_transposed_conv` (notebook 02),
+  :func:`plot_unet_architecture` (notebook 03), :func:`plot_image_row` and
+  :func:`plot_curves`;
+* evaluation: :func:`plot_worst_cases`, the images of an evaluation report with
+  the lowest pixel IoU (``plate-unet demo``, notebook 07);
+* synthetic scenes: :func:`show_scenes`, scenes with their plates outlined and
+  their masks (notebook 01);
+* training: :func:`plot_learning_curves` from a CSV log or ``History.history``
+  (notebook 05);
+* data: :func:`show_augmented_pairs`, augmented image + mask pairs.
+
+Each function imports what it needs (matplotlib, numpy, OpenCV, TensorFlow) when
+called, so importing this module is cheap; each returns its matplotlib figure.
+"""
 
 from __future__ import annotations
 
-# --- U-Net anatomy: notebooks 02 and 03 (NOTEBOOK helper) ---------------------------
+# --- U-Net anatomy, image rows and curves -------------------------------------------
 
 
 def _figure(*args, **kwargs):
@@ -231,7 +245,7 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
     return fig
 
 
-# --- Evaluation: worst cases (INFER helper) ------------------------------------------
+# --- evaluation: worst cases --------------------------------------------------------
 
 
 def plot_worst_cases(report, k: int = 4, cols: int = 4):
@@ -291,7 +305,7 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
     return fig
 
 
-# --- synthetic scenes (SYNTH helper) -------------------------------------------------
+# --- synthetic scenes ---------------------------------------------------------------
 
 
 def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float = 2.2):
@@ -343,7 +357,7 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
     return fig
 
 
-# --- training: learning curves, notebook 05 (NOTEBOOK helper 2) ---------------------
+# --- training: learning curves ------------------------------------------------------
 
 
 def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""):
@@ -400,7 +414,7 @@ def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""
     return fig
 
 
-# --- data: augmented image + mask pairs, notebook 04 (DATA helper) ------------------
+# --- data: augmented image + mask pairs ---------------------------------------------
 
 
 def show_augmented_pairs(

@@ -7,13 +7,14 @@ epochs, learning rate, how much synthetic data). Four are built in
 * ``seed`` - the seed project's run: 1152×704, 16 base filters, depth 6,
   batch 5, Adam, 10 epochs. Meant for a GPU.
 * ``teaching`` - small and fast enough to train on 2 CPU cores in about
-  10 minutes to a useful model: 256×160, base 8, depth 5, no dropout,
+  8 minutes to a useful model: 256×160, base 8, depth 5, no dropout,
   batch normalisation, 400 synthetic scenes, batch 8, 10 epochs (500 steps),
   Adam at 2e-3 with a cosine decay and gradient clipping. Measured on the same
   data and seed: without batch norm (lr 1e-3, ReduceLROnPlateau) it reached a
   held-out synthetic IoU of 0.73 (18.7 minutes under load); with batch norm
   and the cosine schedule 0.83 (64 held-out scenes; best validation IoU 0.86)
-  in 11.8 minutes, about 60 s per epoch on 2 cores.
+  in about 8 minutes on 2 CPU cores (480 s for the 10 epochs, about 48 s per
+  epoch on 2 busy cores: ``plate_unet/pretrained/metrics.json``).
 * ``slim`` - ``teaching`` with depthwise-separable convolutions, 12 base
   filters and batch 4: 1.9× fewer FLOPs than ``teaching`` (188× fewer than
   ``seed``), held-out synthetic IoU 0.812 against teaching's 0.825.
@@ -55,8 +56,9 @@ class Preset:
         scene_size: ``(width, height)`` of generated synthetic scenes.
         patience: Epochs without a better validation IoU before stopping.
         clipnorm: Clip the global gradient norm to this (``None``: no clipping).
-            The U-Net has no batch normalisation; without clipping, Adam's
-            first steps can blow its activations up (we measured values of
+            Without batch normalisation (the ``seed`` and ``smoke`` models;
+            ``teaching`` and ``slim`` have it) and without clipping, Adam's
+            first steps can blow the activations up (we measured values of
             30,000 in ``dec1`` after one epoch at learning rate 2e-3). Under a
             strategy with several replicas, runs with clipping did not match a
             one-device run after the first epoch (Keras 3.15), so the GPU

@@ -21,8 +21,9 @@ from pathlib import Path
 from plate_unet.errors import PlateUnetError
 from plate_unet.evaluate import evaluate_model
 from plate_unet.heldout import TEST_SEED_OFFSET, heldout_set
-from plate_unet.predict import default_model_path, load_model
-from plate_unet.train import Preset, get_preset, train_synthetic
+from plate_unet.model_file import default_model_path, load_model
+from plate_unet.presets import Preset, get_preset
+from plate_unet.train import train_synthetic
 
 __all__ = ["MAX_CHECKPOINT_MB", "make_pretrained"]
 
@@ -46,7 +47,7 @@ Made by one command (about {minutes:.0f} minutes here, {devices}):
 | `metrics.json` | held-out scores, training configuration, seed, versions, time |
 | `training_log.csv` | loss and metrics per epoch (Keras' CSVLogger) |
 
-Load it with `plate_unet.predict.load_model()` (checks the architecture) or
+Load it with `plate_unet.model_file.load_model()` (checks the architecture) or
 `keras.saving.load_model(path, safe_mode=True)`.
 
 Held-out synthetic test set: {scenes} scenes never seen in training (seed

@@ -408,9 +408,11 @@ def train_synthetic(
 ) -> TrainResult:
     """Generates a synthetic training and validation set, then :func:`train` s.
 
-    The sets are written once into ``data_dir/train`` and ``data_dir/val``
-    (scenes from disjoint seeds, so validation is held out) and reused when they
-    already hold the preset's number of scenes.
+    The sets are written once into ``data_dir/<preset>-train-<seed>`` and
+    ``data_dir/<preset>-val-<seed + 1000003>`` (scenes from disjoint seeds, so
+    validation is held out, e.g. ``teaching-train-0`` and
+    ``teaching-val-1000003``) and reused when they already hold the preset's
+    number of scenes.
 
     Args:
         preset: A :class:`Preset` or a name in :data:`PRESETS`.

@@ -17,8 +17,10 @@ The apps live in one module each; this package re-exports their names, so
   ``FEATURE_LAYER_PATTERN``, :func:`feature_layers`, :func:`feature_maps`,
   :func:`render_feature_map`, :class:`FeatureMapExplorer`.
 
-Imports go one way: ``render`` imports no other widget module; the three apps
-import ``render`` only; this package imports all four. It also keeps the old
+Imports go one way: ``render`` imports no other widget module; of the widget
+modules the three apps import ``render`` only (``prediction`` also imports
+:mod:`plate_unet.evaluate` for :func:`pixel_iou`); this package imports all
+four. It also keeps the old
 single module's private helpers reachable (``widgets._to_rgb8``, ``widgets._plane``).
 """
 

@@ -9,7 +9,7 @@ import numpy as np
 from plate_unet.data.augment import AUGMENTATIONS, apply_augmentation
 from plate_unet.widgets.render import _to_rgb8, overlay_mask, png_bytes
 
-# --- augmentation playground: notebook 01 (NOTEBOOK helper 2) -----------------------
+# --- augmentation playground --------------------------------------------------------
 
 
 def render_augmentation(image, mask, name: str, strength: float, seed: int = 0):

@@ -9,7 +9,7 @@ import numpy as np
 
 from plate_unet.widgets.render import _to_rgb8, png_bytes
 
-# --- feature-map explorer: notebook 06 (NOTEBOOK helper 3) --------------------------
+# --- feature-map explorer -----------------------------------------------------------
 
 #: The U-Net levels worth looking at: the last convolution of each block.
 FEATURE_LAYER_PATTERN = r"(enc|dec)\d+_conv2"
@@ -57,7 +57,7 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     Args:
         model: A plate-unet Keras model.
         x: One model input ``(H, W, C)`` float32 in [0, 1] (see
-            :func:`plate_unet.predict.prepare_input`).
+            :func:`plate_unet.inference.prepare_input`).
         layers: Layer names; ``None``: :func:`feature_layers`.
 
     Returns:

@@ -8,9 +8,10 @@ import cv2
 import ipywidgets as widgets
 import numpy as np
 
+from plate_unet.evaluate import pixel_scores
 from plate_unet.widgets.render import _to_rgb8, overlay_mask, png_bytes
 
-# --- prediction explorer: notebook 06 (NOTEBOOK helper) -----------------------------
+# --- prediction explorer: one prediction, its views and its IoU ---------------------
 
 VIEWS = ("image", "probability", "mask", "overlay", "error")
 _TP, _FP, _FN = (0, 200, 0), (230, 0, 0), (0, 90, 255)  # green, red, blue
@@ -31,9 +32,7 @@ def pixel_iou(true_mask, pred_mask) -> float:
         >>> pixel_iou(np.ones((2, 2)), np.ones((2, 2)))
         1.0
     """
-    t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
-    union = np.logical_or(t, p).sum()
-    return 1.0 if union == 0 else float(np.logical_and(t, p).sum() / union)
+    return pixel_scores(true_mask, pred_mask)[0]
 
 
 def render_prediction(
@@ -137,7 +136,7 @@ class PredictionExplorer(widgets.VBox):
         self.score.value = "" if iou is None else f"<b>IoU</b> {iou:.3f}"
 
 
-# --- image chooser: notebook 06 (NOTEBOOK helper 3) ---------------------------------
+# --- gallery: choose or upload an image, predict it ---------------------------------
 
 
 def decode_upload(upload_value) -> tuple[str, np.ndarray]:
@@ -184,7 +183,7 @@ def predict_at_image_size(model, image, plates=None):
         >>> prob, mask = predict_at_image_size(model, image, plates)  # doctest: +SKIP
     """
     from plate_unet.data.masks import rasterize
-    from plate_unet.predict import predict_probability
+    from plate_unet.inference import predict_probability
 
     prob, letterbox = predict_probability(model, image)
     prob = letterbox.invert_mask(prob)
