@@ -25,18 +25,20 @@ from plate_unet.data.records import Sample
 from plate_unet.data.synthetic import generate_scene, scene_seed
 from plate_unet.evaluate import resolution_ceiling
 from plate_unet.flops import config_flops
-from plate_unet.model import UNetConfig
+from plate_unet.heldout import TEST_SEED_OFFSET
+from plate_unet.presets import PRESETS
 
 CCPD = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccpd"
-TEST_SEED = 2_000_003  # plate_unet.demo.TEST_SEED_OFFSET + seed 0
-SCENE = (360, 580)  # the teaching preset's scene size (width, height)
+TEACHING = PRESETS["teaching"]
+TEST_SEED = TEST_SEED_OFFSET  # make demo's held-out scenes, run seed 0
+SCENE = TEACHING.scene_size  # (width, height)
 #: (label, height, width): the seed's input down to below the teaching one.
 SIZES = [
     ("seed", 1152, 704),
     ("", 576, 352),
     ("", 384, 224),
     ("", 320, 192),
-    ("teaching", 256, 160),
+    ("teaching", TEACHING.unet.height, TEACHING.unet.width),
     ("", 192, 128),
     ("", 128, 96),
 ]
@@ -60,13 +62,13 @@ def main() -> None:
         photos = load_annotations(CCPD, on_error="skip")
         if photos:
             sets[f"CCPD photos ({len(photos)})"] = photos
-    teaching_flops = config_flops(
-        UNetConfig(height=256, width=160, base_filters=8, depth=5, dropout_step=0.0)
-    )
+    teaching_flops = config_flops(TEACHING.unet)
     rows = []
     for label, height, width in SIZES:
         row = {"input": f"{height}x{width}", "preset": label}
-        row["pixels x teaching"] = height * width / (256 * 160)
+        row["pixels x teaching"] = (
+            height * width / (TEACHING.unet.height * TEACHING.unet.width)
+        )
         for name, samples in sets.items():
             row[f"ceiling IoU, {name}"] = resolution_ceiling(samples, height, width)
         rows.append(row)
@@ -75,7 +77,8 @@ def main() -> None:
         "ceiling = true masks drawn at the input size, resized back (linear, "
         "threshold 0.5) and compared at the image's size",
         f"a model's compute grows with its pixels: the teaching network is "
-        f"{teaching_flops / 1e9:.2f} GFLOP/img at 256x160",
+        f"{teaching_flops / 1e9:.2f} GFLOP/img at "
+        f"{TEACHING.unet.height}x{TEACHING.unet.width}",
     ]
     print("\n".join(notes))
     write_json("resolution", {"table": rows, "notes": notes}, info)

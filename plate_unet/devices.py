@@ -233,9 +233,11 @@ def default_jit_compile() -> bool:
     CPU we measured ``fit`` on the teaching U-Net (2 shared cores, batch 8):
     at 256×160, 1.16 s per step with XLA against 1.28 s without, but the first
     epoch took 25 s instead of 15 s (compiling); at 384×224, 3.58 against
-    3.74 s per step and 57 against 25 s for the first epoch. A 4-9 % gain
-    that a 10-minute run barely recovers from the compile (and the evaluation
-    step compiles again), so on a CPU the default is off.
+    3.74 s per step and 57 against 25 s for the first epoch. On 2 idle cores
+    ``benchmarks/bench_train_step.py`` measured 1.2x more images per second
+    at batch 8 once compiled. Either way a 6-10 minute CPU run gains a few
+    per cent after the compile (and the evaluation step compiles again), so
+    on a CPU the default is off.
 
     Returns:
         ``True`` when a GPU is present.

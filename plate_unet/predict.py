@@ -36,9 +36,6 @@ import numpy as np
 
 from plate_unet.errors import PlateUnetError
 from plate_unet.geometry import Plate, rectify
-from plate_unet.inference import _FORWARD as _FORWARD
-from plate_unet.inference import _model_depth as _model_depth
-from plate_unet.inference import _with_channels as _with_channels
 from plate_unet.inference import forward as forward
 from plate_unet.inference import (
     model_input_size,
@@ -47,8 +44,6 @@ from plate_unet.inference import (
     prepare_input,
     read_image,
 )
-from plate_unet.model_file import _MODEL_SUFFIXES as _MODEL_SUFFIXES
-from plate_unet.model_file import _check_architecture as _check_architecture
 from plate_unet.model_file import default_model_path, load_model
 
 __all__ = [

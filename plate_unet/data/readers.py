@@ -27,7 +27,6 @@ import logging
 from pathlib import Path
 
 from plate_unet.data.formats.ccpd import parse_ccpd_name, read_ccpd
-from plate_unet.data.formats.common import _SEED_TO_TLTRBRBL as _SEED_TO_TLTRBRBL
 from plate_unet.data.formats.common import IMAGE_SUFFIXES as IMAGE_SUFFIXES
 from plate_unet.data.formats.common import _image_files
 from plate_unet.data.formats.mask_pairs import read_mask_pairs
@@ -36,12 +35,6 @@ from plate_unet.data.formats.seed_csv import (
     read_seed_csv,
     write_seed_csv,
 )
-from plate_unet.data.formats.seed_csv import _fmt as _fmt
-from plate_unet.data.formats.seed_csv import _guess_image_dir as _guess_image_dir
-from plate_unet.data.formats.seed_csv import _is_header as _is_header
-from plate_unet.data.formats.seed_csv import _is_number as _is_number
-from plate_unet.data.formats.seed_csv import _parse_corners as _parse_corners
-from plate_unet.data.formats.voc import _voc_number as _voc_number
 from plate_unet.data.formats.voc import read_voc, read_voc_file
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import (
@@ -52,7 +45,6 @@ from plate_unet.data.validate import (
     image_size,
     resolve_image,
 )
-from plate_unet.data.validate import make_sample as make_sample
 from plate_unet.errors import AnnotationError
 
 __all__ = [

@@ -20,8 +20,7 @@ The apps live in one module each; this package re-exports their names, so
 Imports go one way: ``render`` imports no other widget module; of the widget
 modules the three apps import ``render`` only (``prediction`` also imports
 :mod:`plate_unet.evaluate` for :func:`pixel_iou`); this package imports all
-four. It also keeps the old
-single module's private helpers reachable (``widgets._to_rgb8``, ``widgets._plane``).
+four.
 """
 
 from __future__ import annotations
@@ -38,9 +37,6 @@ from plate_unet.widgets.features import (
     feature_maps,
     render_feature_map,
 )
-from plate_unet.widgets.prediction import _FN as _FN
-from plate_unet.widgets.prediction import _FP as _FP
-from plate_unet.widgets.prediction import _TP as _TP
 from plate_unet.widgets.prediction import (
     VIEWS,
     PredictionExplorer,
@@ -50,13 +46,11 @@ from plate_unet.widgets.prediction import (
     predict_at_image_size,
     render_prediction,
 )
-from plate_unet.widgets.prediction import _plane as _plane
 from plate_unet.widgets.render import (
     PLATE_COLOUR,
     overlay_mask,
     png_bytes,
 )
-from plate_unet.widgets.render import _to_rgb8 as _to_rgb8
 
 __all__ = [
     "FEATURE_LAYER_PATTERN",
