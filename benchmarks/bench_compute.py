@@ -2,7 +2,7 @@
 
 The matmul rate (a large ``tf.linalg.matmul``, median of repeats, this process)
 is the ceiling the other benchmarks divide by: a convolution cannot beat a big
-dense matrix product per FLOP. The FLOPs come from :mod:`plate_unet.flops`
+dense matrix product per FLOP. The FLOPs come from :mod:`plate_unet.model.flops`
 (multiply-add = 2 FLOPs, convolutions only; see that module).
 
 Run: ``python benchmarks/bench_compute.py`` (about 30 s).
@@ -22,8 +22,8 @@ from common import (
     write_json,
 )
 
-from plate_unet.flops import flops_by_layer
-from plate_unet.model import build_unet
+from plate_unet.model.flops import flops_by_layer
+from plate_unet.model.unet import build_unet
 
 
 def matmul_table() -> list[dict]:

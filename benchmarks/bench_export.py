@@ -5,7 +5,7 @@ on them), one image at a time (TFLite models have batch 1):
 
 * ``keras``: ``tf.function`` around the model (the fastest Keras way on a CPU,
   see ``bench_inference.py``);
-* ``tflite float32``: :func:`plate_unet.export.to_tflite`;
+* ``tflite float32``: :func:`plate_unet.inference.export.to_tflite`;
 * ``tflite int8 weights``: the same with dynamic-range quantisation (int8
   weights, float activations; what ``plate-unet export --format tflite-int8``
   writes);
@@ -40,9 +40,9 @@ from common import (
     write_json,
 )
 
-from plate_unet.data.synthetic import generate_scene
-from plate_unet.export import to_tflite
-from plate_unet.model import build_unet
+from plate_unet.data.synthetic.generate import generate_scene
+from plate_unet.inference.export import to_tflite
+from plate_unet.model.unet import build_unet
 
 
 def scenes(config, n: int) -> np.ndarray:
@@ -148,7 +148,7 @@ def main() -> None:
             "table": rows,
             "columns": columns,
             "tflite_threads": 2,
-            "converter": "plate_unet.export.to_tflite",
+            "converter": "plate_unet.inference.export.to_tflite",
             "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
             "seconds": time.perf_counter() - start,
         },

@@ -20,9 +20,13 @@ import time
 import cv2
 from common import machine_info, machine_line, print_table, write_json
 
-from plate_unet.data.synthetic import generate_dataset, generate_scene, scene_seed
+from plate_unet.data.synthetic.generate import (
+    generate_dataset,
+    generate_scene,
+    scene_seed,
+)
 
-SIZE = (720, 1160)
+SIZE = (1160, 720)  # (height, width)
 
 
 def _rate(n: int, seconds: float) -> float:
@@ -66,7 +70,7 @@ def main() -> None:
                     "scenes/s": _rate(n_set, time.perf_counter() - t0),
                 }
             )
-    title = f"Synthetic scenes at {SIZE[0]}x{SIZE[1]} — {machine_line(info)}"
+    title = f"Synthetic scenes at {SIZE[1]}x{SIZE[0]} — {machine_line(info)}"
     print_table(title, rows)
     print(
         f"TF {tf.__version__}, numpy {info['numpy']}, cv2 {info['cv2']}, cores {cores}"

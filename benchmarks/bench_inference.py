@@ -40,8 +40,8 @@ from common import (
     write_json,
 )
 
-from plate_unet.flops import forward_flops, layer_flops
-from plate_unet.model import build_unet
+from plate_unet.model.flops import forward_flops, layer_flops
+from plate_unet.model.unet import build_unet
 
 
 def runners(model: keras.Model, batch: int) -> dict:

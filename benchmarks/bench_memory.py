@@ -5,7 +5,7 @@ RSS (``resource.getrusage(...).ru_maxrss``), run a few ``fit`` steps (one at the
 seed size, where each step is slow on a CPU), note the peak again. The
 difference is what training adds on top of TensorFlow, the model and the data.
 
-The GPU estimate comes from :func:`plate_unet.memory.activation_memory`
+The GPU estimate comes from :func:`plate_unet.model.memory.activation_memory`
 (every layer output kept for the backward pass, their gradients, and float32
 weights + gradients + Adam moments) for float32 (4 bytes per value) and mixed
 precision (2 bytes); the CPU numbers above show how far the estimate is from a
@@ -29,8 +29,8 @@ GIB = 2**30
 
 
 def _estimate(model, batch: int, dtype_bytes: int) -> int:
-    """Training bytes estimated from layer shapes (plate_unet.memory)."""
-    from plate_unet.memory import activation_memory
+    """Training bytes estimated from layer shapes (plate_unet.model.memory)."""
+    from plate_unet.model.memory import activation_memory
 
     return activation_memory(model, [batch], dtype_bytes=dtype_bytes)[0].total
 
@@ -41,8 +41,8 @@ def child(name: str, batch: int, steps: int) -> None:
     import numpy as np
     import tensorflow as tf
 
-    from plate_unet.losses import get_loss
-    from plate_unet.model import build_unet
+    from plate_unet.model.unet import build_unet
+    from plate_unet.training.losses import get_loss
 
     config = model_configs()[name][0]
     model = build_unet(config)
@@ -82,7 +82,7 @@ def cpu_rows(sizes, batches) -> list[dict]:
     """Measures every (size, batch) in a subprocess; skips what cannot fit."""
     import keras
 
-    from plate_unet.model import build_unet
+    from plate_unet.model.unet import build_unet
 
     configs = model_configs()
     rows = []
@@ -130,7 +130,7 @@ def gpu_rows(sizes, batches) -> list[dict]:
     """The estimate for float32 and mixed precision at larger batch sizes."""
     import keras
 
-    from plate_unet.model import build_unet
+    from plate_unet.model.unet import build_unet
 
     rows = []
     configs = model_configs()

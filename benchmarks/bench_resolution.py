@@ -3,7 +3,7 @@
 For each model input size, every true mask is drawn at that size (as for
 training), taken back to the image's size the way predictions are (linear
 resize, threshold 0.5) and compared with the mask drawn at the image's size:
-:func:`plate_unet.evaluate.resolution_ceiling`. A perfect model at that input
+:func:`plate_unet.inference.evaluate.resolution_ceiling`. A perfect model at that input
 size scores exactly this; a real one scores less.
 
 Scenes: the ``make demo`` held-out set (64 synthetic scenes at the teaching
@@ -22,16 +22,16 @@ from common import machine_info, machine_line, print_table, write_json
 
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample
-from plate_unet.data.synthetic import generate_scene, scene_seed
-from plate_unet.evaluate import resolution_ceiling
-from plate_unet.flops import config_flops
-from plate_unet.heldout import TEST_SEED_OFFSET
-from plate_unet.presets import PRESETS
+from plate_unet.data.synthetic.generate import generate_scene, scene_seed
+from plate_unet.demo.heldout import TEST_SEED_OFFSET
+from plate_unet.inference.evaluate import resolution_ceiling
+from plate_unet.model.flops import config_flops
+from plate_unet.training.presets import PRESETS
 
 CCPD = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccpd"
 TEACHING = PRESETS["teaching"]
 TEST_SEED = TEST_SEED_OFFSET  # make demo's held-out scenes, run seed 0
-SCENE = TEACHING.scene_size  # (width, height)
+SCENE = TEACHING.scene_size  # (height, width)
 #: (label, height, width): the seed's input down to below the teaching one.
 SIZES = [
     ("seed", 1152, 704),
@@ -49,7 +49,7 @@ def heldout_scenes(n: int = 64) -> list[Sample]:
     samples = []
     for i in range(n):
         _, plates = generate_scene(scene_seed(TEST_SEED, i), *SCENE)
-        samples.append(Sample(f"scene-{i:05d}.jpg", tuple(plates), *SCENE))
+        samples.append(Sample(f"scene-{i:05d}.jpg", tuple(plates), height=SCENE[0], width=SCENE[1]))
     return samples
 
 

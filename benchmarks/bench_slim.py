@@ -11,8 +11,8 @@ Accuracy needs training, which takes far longer than a benchmark may: run
 on 2 cores). It trains the teaching model, the slim preset and the candidates
 named by ``--names`` on the teaching preset's data and seed (the slim preset
 with its own batch size; a candidate with the teaching recipe) via
-:func:`plate_unet.train.train_synthetic`, scores each on the 64 held-out scenes
-of ``make demo`` (:func:`plate_unet.demo.heldout_set`) and stores the best
+:func:`plate_unet.training.fit.train_synthetic`, scores each on the 64 held-out scenes
+of ``make demo`` (:func:`plate_unet.demo.run.heldout_set`) and stores the best
 validation IoU and the held-out pixel IoU in
 ``benchmarks/results/slim_accuracy.json``; later runs read that file to fill
 the IoU columns. Without it the columns say "not run".
@@ -39,9 +39,9 @@ from common import (
     write_json,
 )
 
-from plate_unet.flops import forward_flops
-from plate_unet.model import UNetConfig, build_unet
-from plate_unet.presets import PRESETS
+from plate_unet.model.flops import forward_flops
+from plate_unet.model.unet import UNetConfig, build_unet
+from plate_unet.training.presets import PRESETS
 
 ACCURACY_FILE = RESULTS_DIR / "slim_accuracy.json"
 
@@ -120,10 +120,10 @@ def train_accuracy(
     configs: dict[str, UNetConfig], epochs: int, names=("teaching", "slim")
 ) -> dict:
     """Trains ``names`` on the teaching data; returns (and stores) their IoUs."""
-    from plate_unet.demo import heldout_set
-    from plate_unet.evaluate import evaluate_model
-    from plate_unet.predict import load_model
-    from plate_unet.train import train_synthetic
+    from plate_unet.demo.run import heldout_set
+    from plate_unet.inference.evaluate import evaluate_model
+    from plate_unet.inference.predict import load_model
+    from plate_unet.training.fit import train_synthetic
 
     results = json.loads(ACCURACY_FILE.read_text()) if ACCURACY_FILE.exists() else {}
     data_dir = RESULTS_DIR / "slim_data"

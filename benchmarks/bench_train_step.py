@@ -36,9 +36,9 @@ from common import (
     write_json,
 )
 
-from plate_unet.flops import forward_flops
-from plate_unet.losses import get_loss
-from plate_unet.model import build_unet
+from plate_unet.model.flops import forward_flops
+from plate_unet.model.unet import build_unet
+from plate_unet.training.losses import get_loss
 
 
 class StepTimer(keras.callbacks.Callback):

@@ -382,7 +382,7 @@ def model_configs() -> dict:
 
     ``seed`` is the seed project's model (1152×704, 16…512 filters); ``teaching``
     and ``slim`` are the models of those presets in
-    ``plate_unet.presets.PRESETS``.
+    ``plate_unet.training.presets.PRESETS``.
 
     Returns:
         ``{name: (UNetConfig, source)}`` where ``source`` says where it came from.
@@ -391,14 +391,14 @@ def model_configs() -> dict:
         >>> model_configs()["seed"][0].height
         1152
     """
-    from plate_unet.model import UNetConfig
-    from plate_unet.presets import PRESETS
+    from plate_unet.model.unet import UNetConfig
+    from plate_unet.training.presets import PRESETS
 
     return {
         "seed": (UNetConfig(), "UNetConfig() defaults"),
         "teaching": (
             PRESETS["teaching"].unet,
-            "plate_unet.presets.PRESETS['teaching']",
+            "plate_unet.training.presets.PRESETS['teaching']",
         ),
-        "slim": (PRESETS["slim"].unet, "plate_unet.presets.PRESETS['slim']"),
+        "slim": (PRESETS["slim"].unet, "plate_unet.training.presets.PRESETS['slim']"),
     }

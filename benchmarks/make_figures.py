@@ -11,14 +11,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from plate_unet.data.synthetic import generate_scene, scene_seed
-from plate_unet.plotting import show_scenes
+from plate_unet.data.synthetic.generate import generate_scene, scene_seed
+from plate_unet.viz.plotting import show_scenes
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures" / "synthetic_scenes.png"
 
 
 def main() -> None:
-    scenes = [generate_scene(scene_seed(0, i), 360, 580) for i in range(8)]
+    scenes = [generate_scene(scene_seed(0, i), 580, 360) for i in range(8)]
     images, plates = zip(*scenes, strict=True)
     fig = show_scenes(images, plates, cols=8, size=1.6)
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 
 Each sub-command has an ``_add_<name>`` function that declares its flags and a
 ``_run_<name>`` function that does the work by calling the package. Errors on bad
-input are printed as one line (no traceback) and exit with status 2.
+input are printed as one line (no traceback) and exit with status 2. Nothing is
+imported from TensorFlow until a sub-command needs it, so ``--help`` is instant.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import os
 import sys
 
 from plate_unet.errors import PlateUnetError
-from plate_unet.presets import PRESETS
+from plate_unet.quiet import import_tensorflow
+from plate_unet.training.presets import PRESETS
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+#: Sub-commands that never load TensorFlow.
+_WITHOUT_TENSORFLOW = {"generate"}
 
 log = logging.getLogger("plate_unet")
 
@@ -45,7 +48,7 @@ def _add_generate(sub) -> None:
 
 
 def _run_generate(args) -> int:
-    from plate_unet.data.synthetic import generate_dataset
+    from plate_unet.data.synthetic.generate import generate_dataset
 
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
@@ -57,7 +60,7 @@ def _run_generate(args) -> int:
         args.out,
         args.n,
         seed=args.seed,
-        size=(w, h),
+        size=(h, w),
         progress=not args.quiet,
         workers=args.workers,
     )
@@ -104,8 +107,8 @@ def _add_train(sub) -> None:
 
 
 def _run_train(args) -> int:
-    from plate_unet.presets import get_preset, pick_preset
-    from plate_unet.train import split_samples, train, train_synthetic
+    from plate_unet.training.fit import split_samples, train, train_synthetic
+    from plate_unet.training.presets import get_preset, pick_preset
 
     if args.preset is None:
         name, reason = pick_preset()
@@ -158,7 +161,7 @@ def _add_evaluate(sub) -> None:
     p.add_argument(
         "--model",
         default=None,
-        help="a .keras model (default: the pretrained plate_unet/pretrained/"
+        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
         "teaching.keras)",
     )
     p.add_argument(
@@ -190,8 +193,8 @@ def _run_evaluate(args) -> int:
     from pathlib import Path
 
     from plate_unet.data.readers import load_annotations
-    from plate_unet.evaluate import evaluate_model
-    from plate_unet.model_file import load_model
+    from plate_unet.inference.evaluate import evaluate_model
+    from plate_unet.inference.model_file import load_model
 
     for flag, value in (("--threshold", args.threshold), ("--iou", args.iou)):
         if not 0.0 <= value <= 1.0:
@@ -206,7 +209,7 @@ def _run_evaluate(args) -> int:
         import matplotlib
 
         matplotlib.use("Agg")
-        from plate_unet.plotting import plot_worst_cases
+        from plate_unet.viz.plotting import plot_worst_cases
 
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -229,7 +232,7 @@ def _add_predict(sub) -> None:
     p.add_argument(
         "--model",
         default=None,
-        help="a .keras model (default: the pretrained plate_unet/pretrained/"
+        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
         "teaching.keras)",
     )
     p.add_argument("--images", required=True, help="folder of images (or one image)")
@@ -244,8 +247,8 @@ def _add_predict(sub) -> None:
 
 
 def _run_predict(args) -> int:
-    from plate_unet.model_file import load_model
-    from plate_unet.predict import predict_folder
+    from plate_unet.inference.model_file import load_model
+    from plate_unet.inference.predict import predict_folder
 
     if not 0.0 <= args.threshold <= 1.0:
         raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
@@ -263,17 +266,18 @@ def _run_predict(args) -> int:
 def _add_export(sub) -> None:
     p = sub.add_parser(
         "export",
-        help="export a model (.keras, SavedModel, TFLite)",
+        help="export a model (.keras, SavedModel, TFLite, ONNX)",
         description="Export a trained .keras model: keras (default), savedmodel "
-        "(a folder for TF Serving), tflite (float32) or tflite-int8 (dynamic-range "
-        "int8 weights). TFLite needs a fixed input size: the model's own, or "
-        "--size for a model that accepts any size.",
+        "(a folder for TF Serving), tflite (float32), tflite-int8 (dynamic-range "
+        "int8 weights) or onnx (needs pip install -e '.[onnx]'). TFLite needs a "
+        "fixed input size: the model's own, or --size for a model that accepts "
+        "any size.",
     )
     p.add_argument("--model", required=True, help="the .keras model to export")
     p.add_argument(
         "--format",
         default="keras",
-        choices=["keras", "savedmodel", "tflite", "tflite-int8"],
+        choices=["keras", "savedmodel", "tflite", "tflite-int8", "onnx"],
         help="output format (default keras)",
     )
     p.add_argument("--out", required=True, help="output file or SavedModel folder")
@@ -287,7 +291,7 @@ def _add_export(sub) -> None:
 
 
 def _run_export(args) -> int:
-    from plate_unet.export import export_model
+    from plate_unet.inference.export import export_model
 
     input_size = None
     if args.size:
@@ -313,12 +317,13 @@ def _add_demo(sub) -> None:
         "PLATE_UNET_SMOKE=1), score the best model on held-out synthetic scenes "
         "(report.json, report.txt, worst_cases.png), predict the held-out images "
         "and --images, and print where everything is. With --pretrained it makes "
-        "the committed checkpoint plate_unet/pretrained/teaching.keras instead.",
+        "the committed checkpoint plate_unet/inference/pretrained/teaching.keras "
+        "instead.",
     )
     p.add_argument(
         "--out",
         help="output folder (default runs/demo; with --pretrained "
-        "plate_unet/pretrained)",
+        "plate_unet/inference/pretrained)",
     )
     p.add_argument(
         "--preset",
@@ -343,8 +348,8 @@ def _add_demo(sub) -> None:
 
 def _run_demo(args) -> int:
     from plate_unet.data.pipeline import keep_freed_memory
-    from plate_unet.demo import default_photos, make_pretrained, run_demo
-    from plate_unet.presets import get_preset
+    from plate_unet.demo.run import default_photos, make_pretrained, run_demo
+    from plate_unet.training.presets import get_preset
 
     if args.epochs is not None and args.epochs < 1:
         raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
@@ -406,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    if args.command not in _WITHOUT_TENSORFLOW:
+        import_tensorflow()  # before Keras: no CUDA probe lines on a CPU machine
     try:
         return int(args.func(args) or 0)
     except (PlateUnetError, ValueError, FileNotFoundError) as exc:

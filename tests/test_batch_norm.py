@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from plate_unet.model import UNetConfig, build_unet
-from plate_unet.train import PRESETS, _callbacks, _learning_rate
+from plate_unet.training import PRESETS
+from plate_unet.training.fit import _callbacks, _learning_rate
 
 SMALL = UNetConfig(64, 32, base_filters=4, depth=3, dropout_step=0.0)
 
@@ -85,7 +86,7 @@ def test_slim_preset_is_teaching_with_separable_convolutions():
 
 
 def test_slim_preset_has_fewer_flops_than_teaching_and_far_fewer_than_seed():
-    from plate_unet.flops import config_flops
+    from plate_unet.model.flops import config_flops
 
     slim, teaching = (
         config_flops(PRESETS["slim"].unet),

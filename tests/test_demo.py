@@ -16,16 +16,11 @@ import pytest
 import tensorflow as tf
 
 from plate_unet import cli
-from plate_unet.data.synthetic import generate_dataset
-from plate_unet.demo import (
-    MAX_CHECKPOINT_MB,
-    TEST_SEED_OFFSET,
-    heldout_set,
-    make_pretrained,
-)
-from plate_unet.losses import get_loss
-from plate_unet.predict import load_model, predict_probability, read_image
-from plate_unet.train import get_preset
+from plate_unet.data import generate_dataset, read_image
+from plate_unet.demo import TEST_SEED_OFFSET, heldout_set, make_pretrained
+from plate_unet.demo.pretrained import MAX_CHECKPOINT_MB
+from plate_unet.inference import load_model, predict_probability
+from plate_unet.training import get_loss, get_preset
 
 TOTALS = {"pixel_iou", "dice", "precision", "recall", "mean_corner_error", "images"}
 
@@ -35,7 +30,7 @@ def demo_run(tmp_path_factory):
     """Runs `plate-unet demo` once (smoke preset picked by PLATE_UNET_SMOKE=1)."""
     root = tmp_path_factory.mktemp("demo")
     photos = root / "photos"
-    generate_dataset(photos, 2, seed=7, size=(180, 290), progress=False)
+    generate_dataset(photos, 2, seed=7, size=(290, 180), progress=False)
     out = root / "out"
     argv = ["demo", "--out", str(out), "--images", str(photos / "images"), "--quiet"]
     text = io.StringIO()

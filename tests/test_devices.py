@@ -8,7 +8,7 @@ import keras
 import pytest
 import tensorflow as tf
 
-from plate_unet import devices
+from plate_unet.training import devices
 
 
 def test_set_precision_accepts_names_and_booleans():

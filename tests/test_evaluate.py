@@ -12,7 +12,7 @@ import pytest
 from plate_unet import cli
 from plate_unet.data.masks import rasterize
 from plate_unet.data.records import Sample
-from plate_unet.evaluate import (
+from plate_unet.inference.evaluate import (
     EvalReport,
     corner_error,
     evaluate_image,
@@ -21,7 +21,7 @@ from plate_unet.evaluate import (
     pixel_scores,
     resolution_ceiling,
 )
-from plate_unet.geometry import Plate, quad_box
+from plate_unet.inference.postprocess import Plate, quad_box
 
 
 def _rect(x0, y0, x1, y1) -> np.ndarray:
@@ -152,7 +152,7 @@ def test_plot_worst_cases(scenes):
     import matplotlib
 
     matplotlib.use("Agg")
-    from plate_unet.plotting import plot_worst_cases
+    from plate_unet.viz.plotting import plot_worst_cases
 
     report = evaluate_model(_bright_is_plate(), scenes[:3])
     fig = plot_worst_cases(report, k=2)
@@ -162,7 +162,7 @@ def test_plot_worst_cases(scenes):
 
 
 def test_cli_evaluate_writes_report(scenes, tmp_path, capsys):
-    from plate_unet.data.readers import write_seed_csv
+    from plate_unet.data import write_seed_csv
 
     model_path = tmp_path / "m.keras"
     _bright_is_plate().save(model_path)
@@ -179,7 +179,9 @@ def test_cli_evaluate_writes_report(scenes, tmp_path, capsys):
 
 
 def _plate_sample(width: int, height: int, quad) -> Sample:
-    return Sample("scene.jpg", (np.array(quad, np.float32),), width, height)
+    return Sample(
+        "scene.jpg", (np.array(quad, np.float32),), height=height, width=width
+    )
 
 
 def test_resolution_ceiling_is_one_at_the_images_own_size():

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from plate_unet.errors import ModelFileError
-from plate_unet.export import TFLiteModel, export_model, to_tflite
+from plate_unet.inference import load_model
+from plate_unet.inference.export import OnnxModel, TFLiteModel, export_model, to_tflite
 from plate_unet.model import UNetConfig, build_unet
-from plate_unet.predict import load_model
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,9 @@ def test_any_size_model_needs_input_size_for_tflite(tmp_path):
 
 def test_bad_arguments_and_files(model, tmp_path):
     with pytest.raises(ValueError, match="tflite-int8"):
-        export_model(model, tmp_path / "m.onnx", format="onnx")
+        export_model(model, tmp_path / "m.pt", format="torch")
+    with pytest.raises(ValueError, match="must end in .onnx"):
+        export_model(model, tmp_path / "m.tflite", format="onnx")
     with pytest.raises(ValueError, match=r"\.keras"):
         export_model(model, tmp_path / "m.h5", format="keras")
     with pytest.raises(ModelFileError, match="not found"):
@@ -106,3 +108,25 @@ def test_cli_export(model, tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
     assert cli.main([*argv[:-1], str(tmp_path / "x.tflite"), "--size", "64by64"]) == 2
     assert "--size" in capsys.readouterr().err
+
+
+def test_onnx_parity_with_onnxruntime(model, images, tmp_path):
+    pytest.importorskip("tf2onnx")
+    pytest.importorskip("onnxruntime")
+    out = export_model(model, tmp_path / "m.onnx", format="onnx")
+    onnx = OnnxModel(out)
+    want = model.predict(images, verbose=0)
+    np.testing.assert_allclose(onnx.predict(images), want, atol=1e-5)
+    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+
+
+def test_onnx_keeps_an_any_size_model_any_size(tmp_path):
+    pytest.importorskip("tf2onnx")
+    pytest.importorskip("onnxruntime")
+    model = build_unet(UNetConfig(None, None, base_filters=2, depth=3))
+    onnx = OnnxModel(export_model(model, tmp_path / "any.onnx", format="onnx"))
+    x = np.random.default_rng(1).random((1, 32, 48, 1)).astype("float32")
+    np.testing.assert_allclose(onnx.predict(x), model.predict(x, verbose=0), atol=1e-5)
+    with pytest.raises(ModelFileError, match="junk.onnx"):
+        (tmp_path / "junk.onnx").write_bytes(b"not onnx")
+        OnnxModel(tmp_path / "junk.onnx")

@@ -9,8 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from plate_unet.model import UNetConfig, build_unet
-from plate_unet.widgets import (
+from plate_unet.model.unet import UNetConfig, build_unet
+from plate_unet.viz.widgets import (
     FeatureMapExplorer,
     PredictionGallery,
     decode_upload,

@@ -6,8 +6,13 @@ import keras
 import pytest
 from keras import layers
 
-from plate_unet.flops import config_flops, flops_by_layer, forward_flops, layer_flops
-from plate_unet.model import UNetConfig, build_unet
+from plate_unet.model.flops import (
+    config_flops,
+    flops_by_layer,
+    forward_flops,
+    layer_flops,
+)
+from plate_unet.model.unet import UNetConfig, build_unet
 
 
 def _one_layer(layer, shape):
@@ -59,7 +64,7 @@ def test_uncounted_layers_are_zero():
 
 
 def _unet_by_hand(h, w, c, b, depth):
-    """Closed-form forward FLOPs of the U-Net in plate_unet.model."""
+    """Closed-form forward FLOPs of the U-Net in plate_unet.model.unet."""
     total = 0
     for lvl in range(1, depth + 1):
         px = (h >> (lvl - 1)) * (w >> (lvl - 1))

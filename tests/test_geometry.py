@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from plate_unet.data.masks import Letterbox, rasterize
-from plate_unet.geometry import (
+from plate_unet.data.records import order_corners
+from plate_unet.inference.postprocess import (
     Plate,
     box_iou,
     find_plates,
-    order_corners,
     quad_box,
     quad_iou,
     rectify,
@@ -134,9 +134,9 @@ def test_rectify_straightens_a_tilted_plate():
     inner = crop[10:-10]
     assert inner[:, 10:110, 2].mean() > 200 and inner[:, 10:110, 0].mean() < 40
     assert inner[:, 130:230].min() > 200
-    assert rectify(image[..., 0], quad, size=(120, 40)).shape == (40, 120)
+    assert rectify(image[..., 0], quad, size=(40, 120)).shape == (40, 120)
     with pytest.raises(ValueError, match="size"):
-        rectify(image, quad, size=(1, 40))
+        rectify(image, quad, size=(40, 1))
 
 
 def test_letterbox_round_trip_gives_original_pixels():

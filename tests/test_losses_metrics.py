@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from plate_unet import losses, metrics
 from plate_unet.model import UNetConfig, build_unet
+from plate_unet.training import losses, metrics
 
 
 def np_dice(t, p, smooth=1.0):
@@ -48,6 +48,11 @@ def test_dice_loss_bce_dice_and_focal_match_numpy(pair):
     np.testing.assert_allclose(losses.bce_dice_loss(t, p), want, 1e-5)
     np.testing.assert_allclose(losses.focal_loss(t, p), np_focal(t, p), 1e-4)
     np.testing.assert_allclose(losses.BCEDiceLoss()(t, p), want.mean(), 1e-5)
+    focal = losses.get_loss("focal")  # Keras's own BinaryFocalCrossentropy
+    assert isinstance(focal, keras.losses.BinaryFocalCrossentropy)
+    np.testing.assert_allclose(focal(t, p), np_focal(t, p).mean(), 1e-4)
+    slow = losses.make_focal_loss(gamma=1.0, alpha=0.6)
+    np.testing.assert_allclose(slow(t, p), np_focal(t, p, 1.0, 0.6).mean(), 1e-4)
 
 
 def test_bce_dice_is_never_negative_but_the_seed_loss_is(rng):
@@ -88,6 +93,22 @@ def test_iou_metrics_match_numpy_over_several_batches(pair, rng):
     assert float(mean_iou.result()) == 1.0  # nothing seen: nothing missed
 
 
+def test_iou_score_equals_keras_binary_iou_on_scenes_with_plates(rng):
+    """IoUScore is kept for one case Keras scores differently: a batch with no
+    plate and no prediction, where IoUScore gives 1 (nothing missed)."""
+    ours, keras_iou = metrics.IoUScore(0.5), keras.metrics.BinaryIoU([1], 0.5)
+    for _ in range(3):
+        t = np.zeros((2, 24, 24, 1), "float32")
+        t[:, 5:12, 3:20] = 1  # every scene has a plate
+        p = np.clip(t * 0.6 + rng.random(t.shape) * 0.5, 0, 1).astype("float32")
+        ours.update_state(t, p)
+        keras_iou.update_state(t, p)
+    assert float(ours.result()) == pytest.approx(float(keras_iou.result()), abs=1e-6)
+    empty = metrics.IoUScore(0.5)
+    empty.update_state(np.zeros((1, 8, 8, 1)), np.zeros((1, 8, 8, 1)))
+    assert float(empty.result()) == 1.0
+
+
 def test_seed_thresholds_are_the_ten_from_half_to_095():
     assert metrics.SEED_THRESHOLDS == (
         0.5,
@@ -115,7 +136,9 @@ def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="threshold=1.5"):
         metrics.IoUScore(1.5)
     with pytest.raises(ValueError, match="gamma=-1"):
-        losses.FocalLoss(gamma=-1)
+        losses.make_focal_loss(gamma=-1)
+    with pytest.raises(ValueError, match="alpha=2"):
+        losses.make_focal_loss(alpha=2)
     with pytest.raises(ValueError, match="Unknown loss 'l2'"):
         losses.get_loss("l2")
 

@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from plate_unet.memory import activation_memory, format_memory_table
-from plate_unet.model import UNetConfig, build_unet
-from plate_unet.receptive_field import receptive_fields
-from plate_unet.seed import (
+from plate_unet.model.memory import activation_memory, format_memory_table
+from plate_unet.model.receptive_field import receptive_fields
+from plate_unet.model.seed import (
     SEED_TOTAL_PARAMS,
     compare_layer,
     compare_model,
@@ -18,6 +17,7 @@ from plate_unet.seed import (
     seed_summary_rows,
     unet_layer_names,
 )
+from plate_unet.model.unet import UNetConfig, build_unet
 
 
 @pytest.fixture(scope="module")

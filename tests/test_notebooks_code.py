@@ -1,9 +1,9 @@
 """Code taught in the notebooks is the package's code: both build the same layers.
 
-Notebook 02 writes ``conv_block``, ``encoder_block`` and ``decoder_block`` by hand in
-cells marked ``# Same as plate_unet.model.<name>``. This test runs those cells and
-compares what they build with :mod:`plate_unet.model`, layer by layer: names, types,
-output shapes and parameter counts.
+Notebook 02 writes ``conv_block``, ``encoder_block`` and ``decoder_block`` by hand
+in cells marked ``# Same as plate_unet.model.unet.<name>``. This test runs those
+cells and compares what they build with :mod:`plate_unet.model.unet`, layer by
+layer: names, types, output shapes and parameter counts.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import keras
 import pytest
 
 from plate_unet import model as package
-from plate_unet.model import UNetConfig
+from plate_unet.model.unet import UNetConfig
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-MARK = "# Same as plate_unet.model."
+MARK = "# Same as plate_unet.model.unet."
 CONFIG = UNetConfig(height=64, width=64, base_filters=4, depth=3)
 
 

@@ -10,8 +10,9 @@ import pytest
 import tensorflow as tf
 
 from plate_unet.data import pipeline
+from plate_unet.data.images import read_image, to_channels
 from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
-from plate_unet.data.pipeline import load_image, make_dataset
+from plate_unet.data.pipeline import make_dataset
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample
 from plate_unet.errors import AnnotationError
@@ -65,8 +66,8 @@ def test_pipeline_matches_letterbox_of_the_numpy_path(samples):
     box = Letterbox(60, 80, H, W)
     grey = cv2.cvtColor(cv2.imread(str(s.image_path)), cv2.COLOR_BGR2GRAY)
     expected = box.apply(grey).astype(np.float32) / 255
-    assert np.abs(image.numpy()[0, ..., 0] - expected).max() < 2 / 255
-    sized = Sample(s.image_path, s.plates, 80, 60)
+    assert np.abs(image.numpy()[0, ..., 0] - expected).max() < 1e-6
+    sized = Sample(s.image_path, s.plates, height=60, width=80)
     np.testing.assert_array_equal(
         mask.numpy()[0, ..., 0], rasterize(letterbox_plates(sized, H, W), H, W)
     )
@@ -120,10 +121,18 @@ def test_image_formats_are_converted(tmp_path):
     Image.fromarray(rgb).convert("P").save(tmp_path / "p.png")
     cv2.imwrite(str(tmp_path / "d.png"), rgb.astype(np.uint16) * 257)
     cv2.imwrite(str(tmp_path / "b.bmp"), rgb)
-    for name in ("a.png", "p.png", "d.png", "b.bmp"):
-        assert load_image(tmp_path / name, 3).shape == (30, 40, 3)
-        assert load_image(tmp_path / name, 1).shape == (30, 40, 1)
-    np.testing.assert_array_equal(load_image(tmp_path / "d.png", 3), rgb[..., ::-1])
+    cv2.imwrite(str(tmp_path / "t.tif"), rgb)
+    cv2.imwrite(str(tmp_path / "w.webp"), rgb, [cv2.IMWRITE_WEBP_QUALITY, 101])
+    names = ("a.png", "p.png", "d.png", "b.bmp", "t.tif", "w.webp")
+    for name in names:
+        assert read_image(tmp_path / name).shape == (30, 40, 3)
+        assert to_channels(read_image(tmp_path / name), 1).shape == (30, 40, 1)
+    np.testing.assert_array_equal(read_image(tmp_path / "d.png"), rgb[..., ::-1])
+    np.testing.assert_array_equal(read_image(tmp_path / "w.webp"), rgb[..., ::-1])
+    # Every suffix prediction reads, training reads too.
+    samples = [Sample(tmp_path / n, [], height=30, width=40) for n in names]
+    images, _ = next(iter(make_dataset(samples, 32, 32, channels=3, batch_size=6)))
+    assert images.shape == (6, 32, 32, 3)
 
 
 def test_bad_arguments_and_empty_mask_guards(samples, monkeypatch):

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from plate_unet.model import UNetConfig
-from plate_unet.plotting import (
+from plate_unet.model.unet import UNetConfig
+from plate_unet.viz.plotting import (
     plot_curves,
     plot_image_row,
     plot_transposed_conv,

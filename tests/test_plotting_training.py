@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from plate_unet.plotting import plot_learning_curves
+from plate_unet.viz.plotting import plot_learning_curves
 
 HISTORY = {
     "epoch": [0.0, 1.0, 2.0],

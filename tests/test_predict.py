@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 
 from plate_unet import cli
+from plate_unet.data import list_images
 from plate_unet.errors import ModelFileError, PlateUnetError
-from plate_unet.model import UNetConfig, build_unet
-from plate_unet.predict import (
+from plate_unet.inference import (
     default_model_path,
-    list_images,
     load_model,
     model_input_size,
     predict_folder,
     predict_image,
 )
+from plate_unet.model import UNetConfig, build_unet
 
 
 def _bright_is_plate(height=64, width=64, channels=1) -> keras.Model:
@@ -153,10 +153,11 @@ def test_wrong_architecture_gives_model_file_error(build, tmp_path):
 
 
 def test_default_model_missing_says_how_to_make_it(monkeypatch, tmp_path):
-    import plate_unet.model_file as model_file  # load_model looks it up there
+    import plate_unet.inference.model_file as model_file  # load_model looks it up there
 
-    assert default_model_path().parts[-3:] == (
+    assert default_model_path().parts[-4:] == (
         "plate_unet",
+        "inference",
         "pretrained",
         "teaching.keras",
     )
@@ -192,22 +193,39 @@ def test_cli_predict(model_file, images_dir, tmp_path, capsys):
     assert len(err) == 1 and "corrupt.keras" in err[0] and "Traceback" not in err[0]
 
 
+def _training_and_serving_inputs(path, sample, height, width, channels):
+    from plate_unet.data import make_dataset, read_image
+    from plate_unet.inference import prepare_input
+
+    model = _bright_is_plate(height, width, channels)
+    (batch, _), *_ = make_dataset([sample], height, width, channels, batch_size=1)
+    x, letterbox = prepare_input(model, read_image(path))
+    return batch.numpy()[0], x, letterbox
+
+
 @pytest.mark.parametrize("channels", [1, 3])
 def test_model_sees_what_the_training_pipeline_gives(channels, tmp_path):
-    from plate_unet.data.pipeline import make_dataset
-    from plate_unet.data.records import Sample
-    from plate_unet.predict import prepare_input, read_image
+    from plate_unet.data import Sample
 
     rng = np.random.default_rng(0)
     image = rng.integers(0, 256, (90, 130, 3), dtype=np.uint8)
     image[30:50, 40:90] = 255
-    path = tmp_path / "scene.png"  # lossless: both sides decode the same pixels
+    path = tmp_path / "scene.jpg"
     _write(path, image)
     sample = Sample(path, (np.float32([[40, 30], [89, 30], [89, 49], [40, 49]]),))
-    model = _bright_is_plate(64, 96, channels)
-    (batch, _), *_ = make_dataset([sample], 64, 96, channels, batch_size=1)
-    x, letterbox = prepare_input(model, read_image(path))
+    batch, x, letterbox = _training_and_serving_inputs(path, sample, 64, 96, channels)
     assert x.shape == (64, 96, channels) and x.dtype == np.float32
     assert (letterbox.src_h, letterbox.src_w) == (90, 130)
-    # Grey conversions round differently by at most a level or two.
-    assert np.abs(x - batch.numpy()[0]).max() <= 2.5 / 255
+    np.testing.assert_array_equal(x, batch)  # one path: the same bits
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_real_jpeg_trains_and_serves_on_the_same_pixels(channels, shared_data):
+    from plate_unet.data import load_annotations
+
+    samples = load_annotations(shared_data / "openalpr_eu" / "labels.csv")
+    sample = next(s for s in samples if s.width > s.height)  # a landscape photo
+    batch, x, _ = _training_and_serving_inputs(
+        sample.image_path, sample, 160, 256, channels
+    )
+    assert np.abs(x - batch).max() <= 1 / 255

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from plate_unet.widgets import (
+from plate_unet.viz.widgets import (
     VIEWS,
     PredictionExplorer,
     pixel_iou,

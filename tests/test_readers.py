@@ -9,13 +9,14 @@ import cv2
 import numpy as np
 import pytest
 
-from plate_unet.data.readers import (
+from plate_unet.data import (
     detect_format,
     load_annotations,
     parse_ccpd_name,
     read_seed_csv,
     write_seed_csv,
 )
+from plate_unet.data.masks import rasterize
 from plate_unet.data.records import Sample, flip_corners, order_corners
 from plate_unet.errors import AnnotationError
 
@@ -108,8 +109,13 @@ def test_write_then_read_round_trip(tmp_path):
     _jpeg(tmp_path / "images" / "a.jpg")
     _jpeg(tmp_path / "images" / "b.jpg")
     samples = [
-        Sample(tmp_path / "images" / "a.jpg", (TLTRBRBL, TLTRBRBL + 0.5), 64, 48),
-        Sample(tmp_path / "images" / "b.jpg", (), 64, 48),
+        Sample(
+            tmp_path / "images" / "a.jpg",
+            (TLTRBRBL, TLTRBRBL + 0.5),
+            height=48,
+            width=64,
+        ),
+        Sample(tmp_path / "images" / "b.jpg", (), height=48, width=64),
     ]
     path = write_seed_csv(samples, tmp_path / "labels.csv")
     assert path.read_text().splitlines()[0] == HEADER.strip()
@@ -138,16 +144,17 @@ def test_voc_folder_with_several_objects(tmp_path):
 def test_mask_pairs_give_one_quad_per_blob(tmp_path):
     _jpeg(tmp_path / "images" / "x.jpg", 80, 60)
     mask = np.zeros((60, 80), np.uint8)
-    mask[10:20, 5:40] = 255
-    quad = np.array([[50, 30], [75, 35], [73, 50], [48, 45]], np.int32)
-    cv2.fillPoly(mask, [quad], 255)
+    mask[10:20, 5:40] = 255  # pixel centres 5…39 × 10…19: edges half a pixel out
+    quad = np.array([[50, 30], [75, 35], [73, 50], [48, 45]], np.float32)
+    mask |= rasterize([quad], 60, 80) * np.uint8(255)  # pixel-centre fill
     (tmp_path / "masks").mkdir()
     cv2.imwrite(str(tmp_path / "masks" / "x.png"), mask)
     (s,) = load_annotations(tmp_path)
     assert len(s.plates) == 2
     box, tilted = sorted(s.plates, key=lambda p: p[0, 0])
-    np.testing.assert_allclose(box, [[5, 10], [39, 10], [39, 19], [5, 19]])
-    np.testing.assert_allclose(tilted, quad, atol=1.5)
+    edges = [[4.5, 9.5], [39.5, 9.5], [39.5, 19.5], [4.5, 19.5]]
+    np.testing.assert_allclose(box, edges, atol=0.25)
+    np.testing.assert_allclose(tilted, quad, atol=0.25)
 
 
 def test_corner_helpers():

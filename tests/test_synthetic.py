@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 from plate_unet.cli import main
-from plate_unet.data.synthetic import (
+from plate_unet.data.synthetic.generate import (
     CSV_HEADER,
     generate_dataset,
     generate_scene,
     scene_seed,
 )
 
-W, H = 180, 290
+H, W = 290, 180
 
 
 def _digest(folder) -> dict[str, str]:
@@ -34,7 +34,7 @@ def _signed_area(q: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def scenes():
-    return [generate_scene(s, W, H) for s in range(40)]
+    return [generate_scene(s, H, W) for s in range(40)]
 
 
 def test_scene_shape_and_dtype(scenes):
@@ -44,9 +44,9 @@ def test_scene_shape_and_dtype(scenes):
 
 
 def test_same_seed_same_scene_other_seed_other_scene():
-    a, pa = generate_scene(7, W, H)
-    b, pb = generate_scene(7, W, H)
-    c, _ = generate_scene(8, W, H)
+    a, pa = generate_scene(7, H, W)
+    b, pb = generate_scene(7, H, W)
+    c, _ = generate_scene(8, H, W)
     assert np.array_equal(a, b) and all(
         np.array_equal(x, y) for x, y in zip(pa, pb, strict=True)
     )
@@ -90,31 +90,31 @@ def test_rejects_bad_arguments(tmp_path):
 
 
 def test_dataset_is_byte_identical_for_a_seed(tmp_path):
-    a = generate_dataset(tmp_path / "a", 6, seed=5, size=(96, 160), progress=False)
-    b = generate_dataset(tmp_path / "b", 6, seed=5, size=(96, 160), progress=False)
-    c = generate_dataset(tmp_path / "c", 6, seed=6, size=(96, 160), progress=False)
+    a = generate_dataset(tmp_path / "a", 6, seed=5, size=(160, 96), progress=False)
+    b = generate_dataset(tmp_path / "b", 6, seed=5, size=(160, 96), progress=False)
+    c = generate_dataset(tmp_path / "c", 6, seed=6, size=(160, 96), progress=False)
     assert _digest(a.parent) == _digest(b.parent)
     assert _digest(a.parent) != _digest(c.parent)
 
 
 @pytest.mark.slow
 def test_parallel_workers_give_the_same_files(tmp_path):
-    a = generate_dataset(tmp_path / "a", 6, seed=1, size=(96, 160), progress=False)
+    a = generate_dataset(tmp_path / "a", 6, seed=1, size=(160, 96), progress=False)
     b = generate_dataset(
-        tmp_path / "b", 6, seed=1, size=(96, 160), progress=False, workers=2
+        tmp_path / "b", 6, seed=1, size=(160, 96), progress=False, workers=2
     )
     assert _digest(a.parent) == _digest(b.parent)
 
 
 def test_csv_round_trip(tmp_path):
-    path = generate_dataset(tmp_path / "s", 12, seed=2, size=(W, H), progress=False)
+    path = generate_dataset(tmp_path / "s", 12, seed=2, size=(H, W), progress=False)
     with path.open(newline="") as f:
         rows = list(csv.reader(f))
     assert tuple(rows[0]) == CSV_HEADER
     names = sorted({r[0] for r in rows[1:]})
     assert names == [f"images/{i:05d}.jpg" for i in range(12)]
     for i, name in enumerate(names):
-        _, plates = generate_scene(scene_seed(2, i), W, H)
+        _, plates = generate_scene(scene_seed(2, i), H, W)
         mine = [r for r in rows[1:] if r[0] == name]
         if not plates:
             assert mine == [[name] + [""] * 8]

@@ -16,19 +16,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from plate_unet import cli, devices
-from plate_unet.callbacks import AtomicModelCheckpoint, remove_partial
+from plate_unet import cli
 from plate_unet.model import UNetConfig, build_unet
-from plate_unet.train import (
-    PRESETS,
-    Preset,
-    get_preset,
-    init_output_bias,
-    pick_preset,
-    read_log,
-    split_samples,
-    train,
-)
+from plate_unet.training import devices
+from plate_unet.training.callbacks import AtomicModelCheckpoint, remove_partial
+from plate_unet.training.fit import init_output_bias, read_log, split_samples, train
+from plate_unet.training.presets import PRESETS, Preset, get_preset, pick_preset
 
 JOBS = Path(__file__).with_name("train_jobs.py")
 sys.path.insert(0, str(JOBS.parent))
@@ -202,9 +195,9 @@ def test_cli_train_help_and_bad_preset(capsys):
 
 
 def test_cli_train_on_a_csv(tmp_path, capsys):
-    from plate_unet.data.synthetic import generate_dataset
+    from plate_unet.data.synthetic.generate import generate_dataset
 
-    labels = generate_dataset(tmp_path / "data", 6, seed=0, size=(180, 290))
+    labels = generate_dataset(tmp_path / "data", 6, seed=0, size=(290, 180))
     out = tmp_path / "run"
     argv = ["train", "--data", str(labels), "--preset", "smoke", "--out", str(out)]
     assert cli.main([*argv, "--epochs", "1", "--quiet"]) == 0
@@ -214,11 +207,9 @@ def test_cli_train_on_a_csv(tmp_path, capsys):
 
 
 def test_a_cosine_schedule_still_logs_the_learning_rate(tmp_path):
-    from plate_unet import train
-
-    preset = train.PRESETS["smoke"].replace(lr_schedule="cosine", epochs=2)
+    preset = PRESETS["smoke"].replace(lr_schedule="cosine", epochs=2)
     x = np.random.default_rng(0).random((8, 64, 40, 1)).astype("float32")
     ds = tf.data.Dataset.from_tensor_slices((x, (x > 0.7).astype("float32"))).batch(4)
-    train.train(preset, ds, ds, tmp_path, verbose=0)
-    rates = train.read_log(tmp_path / "log.csv")["learning_rate"]
+    train(preset, ds, ds, tmp_path, verbose=0)
+    rates = read_log(tmp_path / "log.csv")["learning_rate"]
     assert len(rates) == 2 and rates[1] < rates[0]  # decays along the cosine

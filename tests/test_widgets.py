@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from plate_unet.data.augment import AUGMENTATIONS
-from plate_unet.widgets import (
+from plate_unet.viz.widgets import (
     AugmentationPlayground,
     augmentation_playground,
     overlay_mask,

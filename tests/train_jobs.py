@@ -23,8 +23,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from plate_unet.model import UNetConfig
-from plate_unet.train import PRESETS, Preset, train
+from plate_unet.model.unet import UNetConfig
+from plate_unet.training.fit import train
+from plate_unet.training.presets import PRESETS, Preset
 
 
 def tiny_preset(epochs: int = 2, patience: int = 100) -> Preset:
@@ -63,8 +64,8 @@ def _losses(result) -> list[float]:
 
 def mirrored(out: str) -> dict:
     """Same tiny run on one device and on MirroredStrategy over 2 logical CPUs."""
-    from plate_unet.devices import split_cpu
     from plate_unet.errors import PlateUnetError
+    from plate_unet.training.devices import split_cpu
 
     names = split_cpu(2)
     try:
@@ -90,7 +91,7 @@ def mirrored(out: str) -> dict:
 
 def worker(out: str) -> dict:
     """One worker of a MultiWorkerMirroredStrategy cluster described by TF_CONFIG."""
-    from plate_unet.devices import choose_strategy, is_chief
+    from plate_unet.training.devices import choose_strategy, is_chief
 
     strategy = choose_strategy()
     result = train(tiny_preset(), tiny_data(), None, out, strategy=strategy, verbose=0)

@@ -1,30 +1,53 @@
-"""Data: annotations in, synthetic scenes, and tf.data batches for the U-Net.
+"""Data: annotations in, images to model inputs, masks, synthetic scenes, batches.
 
-* :mod:`~plate_unet.data.records` - :class:`~plate_unet.data.records.Sample`, the
-  one record every reader returns (an image path and its plates' corners, TL, TR,
-  BR, BL), and corner-order helpers.
-* :mod:`~plate_unet.data.readers` - :func:`~plate_unet.data.readers.load_annotations`
-  detects a format and loads it; the formats themselves (the seed's CSV, CCPD file
-  names, Pascal VOC XML, image + mask pairs) live in
-  :mod:`plate_unet.data.formats`, one module each, and are re-exported by
-  ``readers``.
-* :mod:`~plate_unet.data.validate` - the checks every reader shares (image files,
-  names, corners) and :class:`~plate_unet.data.validate.Problems`, which raises
-  or logs them.
-* :mod:`~plate_unet.data.masks` - plates to masks and back: fill polygons,
-  letterbox to the model size and back, and check that every plate still covers
-  a pixel.
-* :mod:`~plate_unet.data.pipeline` - the tf.data pipeline: image files and corners
-  to batches (:func:`~plate_unet.data.pipeline.make_dataset`).
-* :mod:`~plate_unet.data.augment` - paired augmentation of image and mask (one
-  homography for both, photometric changes on the image only).
-* :mod:`~plate_unet.data.synthetic` - synthetic plate scenes, the offline default
-  data (:func:`~plate_unet.data.synthetic.generate_dataset`), drawn with
-  :mod:`~plate_unet.data.scene` (backgrounds, cars, distractors),
-  :mod:`~plate_unet.data.plate_styles` (plates in several real styles),
-  :mod:`~plate_unet.data.glyphs` (character masks) and
-  :mod:`~plate_unet.data.camera` (light, blur, noise and JPEG).
+The modules, in the order data flows through them:
 
-This package imports none of its modules; import them by name, e.g.
-``from plate_unet.data.readers import load_annotations``.
+* :mod:`~plate_unet.data.records` - :class:`Sample`, the record every reader
+  returns (an image path and its plates' corners, TL, TR, BR, BL).
+* :mod:`~plate_unet.data.formats` - one module per annotation format (the seed's
+  CSV, CCPD file names, Pascal VOC XML, image + mask pairs);
+  :mod:`~plate_unet.data.readers` detects the format
+  (:func:`load_annotations`) and :mod:`~plate_unet.data.validate` holds the
+  checks every reader shares.
+* :mod:`~plate_unet.data.images` - the one path from an image file to the
+  model's input (:func:`read_image`, :func:`preprocess`), shared by training,
+  prediction, evaluation and the widgets.
+* :mod:`~plate_unet.data.masks` - plates to masks (:func:`rasterize`) and
+  :class:`Letterbox`; :mod:`~plate_unet.data.quads` - masks back to plates
+  (:func:`mask_to_quads`), the one quadrilateral fitter.
+* :mod:`~plate_unet.data.augment` - paired augmentation of image and mask.
+* :mod:`~plate_unet.data.pipeline` - the tf.data pipeline (:func:`make_dataset`).
+* :mod:`~plate_unet.data.synthetic` - synthetic plate scenes, the offline
+  default data (:func:`generate_dataset`).
+
+Only ``augment`` and ``pipeline`` import TensorFlow, and only when one of their
+names is used: ``from plate_unet.data import load_annotations`` stays light.
 """
+
+from plate_unet._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "records": ["Sample", "CORNER_ORDER", "as_plate", "order_corners"],
+        "readers": ["load_annotations", "detect_format"],
+        "formats.seed_csv": ["read_seed_csv", "write_seed_csv", "SEED_HEADER"],
+        "formats.ccpd": ["read_ccpd", "parse_ccpd_name"],
+        "formats.voc": ["read_voc", "read_voc_file"],
+        "formats.mask_pairs": ["read_mask_pairs"],
+        "validate": ["image_size"],
+        "images": [
+            "IMAGE_SUFFIXES",
+            "list_images",
+            "preprocess",
+            "read_image",
+            "to_channels",
+            "to_unit_range",
+        ],
+        "masks": ["Letterbox", "check_masks", "letterbox_plates", "rasterize"],
+        "quads": ["fit_quad", "mask_components", "mask_to_quads"],
+        "augment": ["AUGMENTATIONS", "AugmentConfig", "apply_augmentation"],
+        "pipeline": ["load_example", "make_dataset", "keep_freed_memory"],
+        "synthetic": ["generate_dataset", "generate_scene"],
+    },
+)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from plate_unet.data.records import Sample, as_plate, order_corners, polygon_area
+from plate_unet.data.records import Sample, as_plate, polygon_area
 from plate_unet.errors import AnnotationError
 
 log = logging.getLogger(__name__)
@@ -98,49 +98,6 @@ def plate_pixel_count(plate, height: int, width: int) -> int:
     if x1 <= x0 or y1 <= y0:
         return 0
     return int(rasterize([p - (x0, y0)], y1 - y0, x1 - x0).sum())
-
-
-def mask_to_quads(mask: np.ndarray, min_area: int = 16) -> list[np.ndarray]:
-    """Turns a binary mask into one quadrilateral per connected blob.
-
-    A blob's outer contour is simplified with ``cv2.approxPolyDP``; when that does
-    not give 4 convex corners, the minimum-area rectangle is used.
-
-    Args:
-        mask: ``(H, W)`` array; non-zero pixels are plate.
-        min_area: Blobs with fewer pixels are ignored.
-
-    Returns:
-        float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL, largest blob first.
-
-    Example:
-        >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1
-        >>> mask_to_quads(m)[0].tolist()
-        [[4.0, 5.0], [19.0, 5.0], [19.0, 9.0], [4.0, 9.0]]
-    """
-    binary = (np.asarray(mask) > 0).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    quads = []
-    for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
-        if stats[k, cv2.CC_STAT_AREA] < min_area:
-            continue
-        x, y, w, h = stats[k, :4]
-        blob = (labels[y : y + h, x : x + w] == k).astype(np.uint8)
-        contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        contour = max(contours, key=len)
-        quad = _contour_to_quad(contour) + np.array([x, y], np.float32)
-        if polygon_area(quad) >= 1.0:
-            quads.append(order_corners(quad))
-    return quads
-
-
-def _contour_to_quad(contour: np.ndarray) -> np.ndarray:
-    perimeter = cv2.arcLength(contour, True)
-    for eps in (0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(contour, eps * perimeter, True)
-        if len(approx) == 4 and cv2.isContourConvex(approx):
-            return approx.reshape(4, 2).astype(np.float32)
-    return cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """A fast tf.data pipeline: image files + plate corners → batches for the U-Net.
 
-Per image: read and decode the file (JPEG via libjpeg-turbo's fast integer DCT,
-decoding straight to grey when ``channels=1``), letterbox it to the model size
-(aspect-preserving resize + zero padding) and rasterise its plates into a uint8
-mask, in parallel (``AUTOTUNE``). Images and masks stay uint8 through the optional
+Per image, in parallel (``AUTOTUNE``): read the file and letterbox it to the
+model size with :mod:`plate_unet.data.images` (the same functions prediction
+uses, so a model is served on exactly what it was trained on) and rasterise its
+plates into a uint8 mask. Images and masks stay uint8 through the optional
 cache, seeded shuffle and augmentation, and become float32 only per batch, which
 keeps the cache 4× smaller and the copies cheap.
 
@@ -23,65 +23,13 @@ import numpy as np
 import tensorflow as tf
 
 from plate_unet.data.augment import AugmentConfig, augment_pair
+from plate_unet.data.images import _check_channels, read_image, to_channels
 from plate_unet.data.masks import Letterbox, check_masks, letterbox_plates, rasterize
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import image_size
 
 AUTOTUNE = tf.data.AUTOTUNE
 _SHUFFLE_BYTES = 256 * 2**20  # cap on the shuffle buffer after a cache
-
-
-def decode_image(contents: tf.Tensor, channels: int = 1) -> tf.Tensor:
-    """Decodes JPEG/PNG/BMP/GIF bytes to uint8 ``(H, W, channels)``.
-
-    JPEGs use the fast integer DCT; RGBA, 16-bit and palette images are converted.
-
-    Args:
-        contents: Scalar string tensor with the file's bytes.
-        channels: 1 (grey) or 3 (RGB).
-
-    Returns:
-        uint8 tensor ``(H, W, channels)``.
-
-    Example:
-        >>> decode_image(tf.io.read_file("a.jpg"), 1).shape  # doctest: +SKIP
-        TensorShape([1160, 720, 1])
-    """
-    _check_channels(channels)
-
-    def jpeg():
-        return tf.io.decode_jpeg(contents, channels, dct_method="INTEGER_FAST")
-
-    def other():
-        img = tf.io.decode_image(contents, 0, tf.uint8, expand_animations=False)
-        img = img[..., : tf.minimum(tf.shape(img)[-1], 3)]  # drop alpha
-        img = tf.cond(
-            tf.shape(img)[-1] == 1,
-            lambda: tf.image.grayscale_to_rgb(img),
-            lambda: img,
-        )
-        img = tf.ensure_shape(img, [None, None, 3])
-        return tf.image.rgb_to_grayscale(img) if channels == 1 else img
-
-    is_jpeg = tf.strings.substr(contents, 0, 3) == b"\xff\xd8\xff"
-    return tf.ensure_shape(tf.cond(is_jpeg, jpeg, other), [None, None, channels])
-
-
-def load_image(path, channels: int = 1) -> np.ndarray:
-    """Loads an image file as the pipeline does, before letterboxing.
-
-    Args:
-        path: Image file (JPEG, PNG, BMP; RGBA/16-bit/palette are converted).
-        channels: 1 (grey) or 3 (RGB).
-
-    Returns:
-        uint8 array ``(H, W, channels)``.
-
-    Example:
-        >>> load_image("data/sample/images/00000.jpg", 3).dtype
-        dtype('uint8')
-    """
-    return decode_image(tf.io.read_file(str(path)), channels).numpy()
 
 
 def keep_freed_memory(mmap_threshold_mb: int = 32) -> bool:
@@ -119,18 +67,13 @@ def keep_freed_memory(mmap_threshold_mb: int = 32) -> bool:
     return bool(ok)
 
 
-def _check_channels(channels: int) -> None:
-    if channels not in (1, 3):
-        raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
-
-
 def _with_sizes(samples: Sequence[Sample]) -> list[Sample]:
     out = []
     for s in samples:
         if not isinstance(s, Sample):
             raise TypeError(f"expected Sample, got {type(s).__name__}: {s!r}")
         if not s.width or not s.height:
-            w, h = image_size(s.image_path)
+            h, w = image_size(s.image_path)
             s = dataclasses.replace(s, width=w, height=h)
         out.append(s)
     return out
@@ -196,67 +139,21 @@ def make_dataset(
         >>> ds = make_dataset(load_annotations("data/sample"), 576, 352)
         >>> images, masks = next(iter(ds))
     """
-    _check_channels(channels)
-    if mask_dtype not in ("float32", "uint8"):
-        raise ValueError(f"mask_dtype must be 'float32' or 'uint8', got {mask_dtype!r}")
-    for name, v in (("height", height), ("width", width), ("batch_size", batch_size)):
-        if not isinstance(v, int | np.integer) or v <= 0:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    _check_arguments(height, width, channels, batch_size, mask_dtype)
     samples = _with_sizes(samples)
     if not samples:
         raise ValueError("make_dataset needs at least one sample, got none")
     check_masks(samples, height, width)
-    config = _augment_config(augment) if training else None
-
-    boxes = [Letterbox(s.height, s.width, height, width) for s in samples]
-    table = (
-        tf.range(len(samples), dtype=tf.int32),
-        tf.constant([str(s.image_path) for s in samples]),
-    )
-
-    def letterbox_and_mask(index: np.int32, image: np.ndarray):
-        s, box = samples[int(index)], boxes[int(index)]
-        if image.shape[:2] != (box.src_h, box.src_w):
-            raise ValueError(
-                f"{s.image_path}: image is {image.shape[1]}x{image.shape[0]}, its "
-                f"annotation says {box.src_w}x{box.src_h}"
-            )
-        mask = rasterize(letterbox_plates(s, height, width), height, width)
-        if s.plates and not mask.any():  # the seed's bug, caught at run time too
-            raise ValueError(f"{s.image_path}: its plates gave an all-zero mask")
-        return box.apply(image).reshape(height, width, channels), mask[..., None]
-
-    def load(index, path):
-        image = decode_image(tf.io.read_file(path), channels)
-        # cv2 resizes 5x faster than tf.image.resize and releases the GIL.
-        image, mask = tf.numpy_function(
-            letterbox_and_mask, [index, image], [tf.uint8, tf.uint8], stateful=False
-        )
-        image = tf.ensure_shape(image, [height, width, channels])
-        return image, tf.ensure_shape(mask, [height, width, 1])
-
-    ds = tf.data.Dataset.from_tensor_slices(table)
     seed = int(shuffle_seed)
-    if training and not cache:
-        ds = ds.shuffle(len(samples), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.map(load, num_parallel_calls=AUTOTUNE)
+    ds = _load_examples(samples, height, width, channels, training and not cache, seed)
     if cache:
-        ds = ds.cache("" if cache is True else str(cache))
-        if training:
-            per_item = height * width * (channels + 1)
-            buffer = int(min(len(samples), max(16, _SHUFFLE_BYTES // per_item)))
-            ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+        item_bytes = height * width * (channels + 1)
+        ds = _cache(ds, cache, training, seed, len(samples), item_bytes)
     if repeat:
         ds = ds.repeat()
+    config = _augment_config(augment) if training else None
     if config is not None:
-        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-        ds = tf.data.Dataset.zip(ds, seeds)
-        ds = ds.map(
-            lambda pair, s: augment_pair(
-                pair[0], pair[1], tf.stack([s, tf.constant(seed, tf.int64)]), config
-            ),
-            num_parallel_calls=AUTOTUNE,
-        )
+        ds = _augment(ds, config, shuffle_seed)
     ds = ds.batch(batch_size, num_parallel_calls=AUTOTUNE)
     to_float = _to_float if mask_dtype == "float32" else _image_to_float
     ds = ds.map(to_float, num_parallel_calls=AUTOTUNE)
@@ -265,6 +162,99 @@ def make_dataset(
     # thread each, which avoids thread hand-offs on a 2-core machine.
     options.threading.max_intra_op_parallelism = 1
     return ds.prefetch(AUTOTUNE).with_options(options)
+
+
+def _check_arguments(height, width, channels, batch_size, mask_dtype) -> None:
+    _check_channels(channels)
+    if mask_dtype not in ("float32", "uint8"):
+        raise ValueError(f"mask_dtype must be 'float32' or 'uint8', got {mask_dtype!r}")
+    for name, v in (("height", height), ("width", width), ("batch_size", batch_size)):
+        if not isinstance(v, int | np.integer) or v <= 0:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+
+
+def load_example(
+    sample: Sample, height: int, width: int, channels: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One sample → its uint8 letterboxed image and uint8 plate mask.
+
+    This is what each element of :func:`make_dataset` is made from, before
+    augmentation and scaling to [0, 1]: :func:`~plate_unet.data.images.read_image`
+    and :class:`~plate_unet.data.masks.Letterbox`, as prediction uses them.
+
+    Args:
+        sample: A sample with its size filled in.
+        height: Model input height.
+        width: Model input width.
+        channels: 1 (grey) or 3 (RGB).
+
+    Returns:
+        ``(image (height, width, channels), mask (height, width, 1))``, uint8.
+
+    Raises:
+        ValueError: If the image's size is not the size the annotation gives, or
+            its plates rasterise to an empty mask.
+
+    Example:
+        >>> from plate_unet.data import load_annotations
+        >>> image, mask = load_example(load_annotations("data/sample")[0], 256, 160, 1)
+        >>> image.shape, mask.shape
+        ((256, 160, 1), (256, 160, 1))
+    """
+    image = to_channels(read_image(sample.image_path), channels)
+    box = Letterbox(sample.height, sample.width, height, width)
+    if image.shape[:2] != (box.src_h, box.src_w):
+        raise ValueError(
+            f"{sample.image_path}: image is {image.shape[1]}x{image.shape[0]}, its "
+            f"annotation says {box.src_w}x{box.src_h}"
+        )
+    mask = rasterize(letterbox_plates(sample, height, width), height, width)
+    if sample.plates and not mask.any():  # the seed's bug, caught at run time too
+        raise ValueError(f"{sample.image_path}: its plates gave an all-zero mask")
+    return box.apply(image), mask[..., None]
+
+
+def _load_examples(samples, height, width, channels, shuffle, seed):
+    """Indices → (uint8 image, uint8 mask) pairs, read in parallel."""
+
+    def load(index: np.int32):
+        return load_example(samples[int(index)], height, width, channels)
+
+    def load_tf(index):
+        # OpenCV decodes and resizes with the GIL released, so the map's
+        # parallel calls run side by side.
+        image, mask = tf.numpy_function(
+            load, [index], [tf.uint8, tf.uint8], stateful=False
+        )
+        image = tf.ensure_shape(image, [height, width, channels])
+        return image, tf.ensure_shape(mask, [height, width, 1])
+
+    ds = tf.data.Dataset.range(len(samples)).map(lambda i: tf.cast(i, tf.int32))
+    if shuffle:
+        ds = ds.shuffle(len(samples), seed=int(seed), reshuffle_each_iteration=True)
+    return ds.map(load_tf, num_parallel_calls=AUTOTUNE)
+
+
+def _cache(ds, cache, training: bool, seed: int, n: int, bytes_per_item: int):
+    """Caches decoded pairs in memory or on disk; shuffles after the cache."""
+    ds = ds.cache("" if cache is True else str(cache))
+    if training:
+        buffer = int(min(n, max(16, _SHUFFLE_BYTES // bytes_per_item)))
+        ds = ds.shuffle(buffer, seed=int(seed), reshuffle_each_iteration=True)
+    return ds
+
+
+def _augment(ds, config: AugmentConfig, seed: int):
+    """Paired augmentation with a fresh, seeded random stream per element."""
+    seed = int(seed)
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+    ds = tf.data.Dataset.zip(ds, seeds)
+    return ds.map(
+        lambda pair, s: augment_pair(
+            pair[0], pair[1], tf.stack([s, tf.constant(seed, tf.int64)]), config
+        ),
+        num_parallel_calls=AUTOTUNE,
+    )
 
 
 def _image_to_float(image: tf.Tensor, mask: tf.Tensor):

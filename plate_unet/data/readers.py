@@ -16,9 +16,8 @@ as a warning, the image is left out, and a summary count is logged at the end.
 
 This module detects the format and loads it (:func:`detect_format`,
 :func:`load_annotations`); each format's reader lives in
-:mod:`plate_unet.data.formats` (``seed_csv``, ``ccpd``, ``voc``, ``mask_pairs``)
-and is re-exported here, so ``from plate_unet.data.readers import read_ccpd``
-works as before. Imports go one way: the format modules never import this one.
+:mod:`plate_unet.data.formats` (``seed_csv``, ``ccpd``, ``voc``, ``mask_pairs``).
+Imports go one way: the format modules never import this one.
 """
 
 from __future__ import annotations
@@ -27,43 +26,13 @@ import logging
 from pathlib import Path
 
 from plate_unet.data.formats.ccpd import parse_ccpd_name, read_ccpd
-from plate_unet.data.formats.common import IMAGE_SUFFIXES as IMAGE_SUFFIXES
 from plate_unet.data.formats.common import _image_files
 from plate_unet.data.formats.mask_pairs import read_mask_pairs
-from plate_unet.data.formats.seed_csv import (
-    SEED_HEADER,
-    read_seed_csv,
-    write_seed_csv,
-)
+from plate_unet.data.formats.seed_csv import read_seed_csv
 from plate_unet.data.formats.voc import read_voc, read_voc_file
 from plate_unet.data.records import Sample
-from plate_unet.data.validate import (
-    MIN_PLATE_AREA,
-    TOLERANCE_PX,
-    Problems,
-    check_plate,
-    image_size,
-    resolve_image,
-)
+from plate_unet.data.validate import Problems
 from plate_unet.errors import AnnotationError
-
-__all__ = [
-    "MIN_PLATE_AREA",
-    "SEED_HEADER",
-    "TOLERANCE_PX",
-    "check_plate",
-    "detect_format",
-    "image_size",
-    "load_annotations",
-    "parse_ccpd_name",
-    "read_ccpd",
-    "read_mask_pairs",
-    "read_seed_csv",
-    "read_voc",
-    "read_voc_file",
-    "resolve_image",
-    "write_seed_csv",
-]
 
 log = logging.getLogger(__name__)
 

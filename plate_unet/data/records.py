@@ -128,19 +128,22 @@ class Sample:
         image_path: Path of the image file.
         plates: Tuple of float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL in the
             original image's pixels. Empty for an image with no plate.
-        width: Image width in pixels, when known.
-        height: Image height in pixels, when known.
+        height: Image height in pixels, when known (keyword only).
+        width: Image width in pixels, when known (keyword only).
+
+    Its text form gives the size as photos are usually named, width × height
+    (``360x580``).
 
     Example:
-        >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), width=720, height=1160)
+        >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), height=1160, width=720)
         >>> s.plates[0].dtype
         dtype('float32')
     """
 
     image_path: Path
     plates: tuple[np.ndarray, ...] = field(default=())
-    width: int | None = None
-    height: int | None = None
+    height: int | None = field(default=None, kw_only=True)
+    width: int | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "image_path", Path(self.image_path))

@@ -107,7 +107,7 @@ def resolve_image(root: Path, name: str) -> Path:
 
 
 def image_size(path: Path) -> tuple[int, int]:
-    """Returns ``(width, height)`` of an image, checking it is readable and whole.
+    """Returns ``(height, width)`` of an image, checking it is readable and whole.
 
     Reads only the header, plus the end of JPEG/PNG files to spot truncation (a
     full decode is tried only when the end marker is missing).
@@ -116,14 +116,14 @@ def image_size(path: Path) -> tuple[int, int]:
         path: Image file.
 
     Returns:
-        ``(width, height)`` in pixels.
+        ``(height, width)`` in pixels.
 
     Raises:
         AnnotationError: If the file is missing, not an image, or truncated.
 
     Example:
-        >>> image_size(Path("data/sample/images/00000.jpg"))  # doctest: +SKIP
-        (360, 580)
+        >>> image_size(Path("data/sample/images/00000.jpg"))
+        (580, 360)
     """
     if not path.is_file():
         raise AnnotationError(f"image not found: {path}")
@@ -137,7 +137,7 @@ def image_size(path: Path) -> tuple[int, int]:
         raise AnnotationError(f"not a readable image: {path}") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise AnnotationError(f"unreadable or truncated image {path}: {exc}") from None
-    return int(size[0]), int(size[1])
+    return int(size[1]), int(size[0])
 
 
 def _has_end_marker(path: Path, fmt: str | None) -> bool:
@@ -151,13 +151,13 @@ def _has_end_marker(path: Path, fmt: str | None) -> bool:
     return markers[fmt] in tail[-16:]
 
 
-def check_plate(plate, width: int, height: int, tolerance: float = TOLERANCE_PX):
+def check_plate(plate, height: int, width: int, tolerance: float = TOLERANCE_PX):
     """Validates one plate against its image: inside it, and not zero-area.
 
     Args:
         plate: ``(4, 2)`` corners.
-        width: Image width in pixels.
         height: Image height in pixels.
+        width: Image width in pixels.
         tolerance: Corners at most this many pixels outside are clipped.
 
     Returns:
@@ -187,12 +187,15 @@ def check_plate(plate, width: int, height: int, tolerance: float = TOLERANCE_PX)
 
 
 def make_sample(path: Path, plates: Iterable, size: tuple[int, int] | None = None):
-    """Checks the image and plates; returns a Sample (raises AnnotationError)."""
-    width, height = image_size(path)
-    if size is not None and tuple(size) != (width, height):
+    """Checks the image and plates; returns a Sample (raises AnnotationError).
+
+    ``size`` is the ``(height, width)`` the annotation gives, when it gives one.
+    """
+    height, width = image_size(path)
+    if size is not None and tuple(size) != (height, width):
         raise AnnotationError(
-            f"annotated size {size[0]}x{size[1]} differs from the image's "
+            f"annotated size {size[1]}x{size[0]} differs from the image's "
             f"{width}x{height}"
         )
-    checked = tuple(check_plate(p, width, height) for p in plates)
+    checked = tuple(check_plate(p, height, width) for p in plates)
     return Sample(path, checked, width=width, height=height)

@@ -2,7 +2,7 @@
 
 Each test opens a served copy of a notebook, runs all cells (smoke mode), moves
 the app's controls and checks that the text and the picture you see change. The
-widget descriptions are those of ``plate_unet.widgets``.
+widget descriptions are those of ``plate_unet.viz.widgets``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_augmentation_playground_follows_its_controls(lab):
 
 
 # Descriptions notebook 06 may give its image selector (the explorer's own controls
-# are "view", "threshold" and "opacity": plate_unet.widgets.PredictionExplorer).
+# are "view", "threshold" and "opacity": plate_unet.viz.widgets.PredictionExplorer).
 IMAGE_SELECTORS = ("image", "Image", "photo", "Photo", "scene", "Scene", "sample")
 
 

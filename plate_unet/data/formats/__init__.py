@@ -1,4 +1,4 @@
-"""The annotation formats :mod:`plate_unet.data.readers` reads, one module each.
+"""The annotation formats, one module each.
 
 * :mod:`~plate_unet.data.formats.seed_csv` - the seed's CSV
   ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``: :func:`read_seed_csv`,
@@ -9,11 +9,12 @@
   :func:`read_voc`.
 * :mod:`~plate_unet.data.formats.mask_pairs` - image + mask pairs:
   :func:`read_mask_pairs`.
-* :mod:`~plate_unet.data.formats.common` - what several formats share: the image
-  suffixes, the seed's corner order, listing a folder's images.
+* :mod:`~plate_unet.data.formats.common` - the seed's corner order and listing a
+  folder's images.
 
-Imports go one way: the format modules import ``common`` (and
-:mod:`plate_unet.data.validate`), never :mod:`plate_unet.data.readers`, which
-imports them all, detects the format and re-exports every name above. Import
-from there: ``from plate_unet.data.readers import read_ccpd``.
+Imports go one way: the format modules import ``common``,
+:mod:`plate_unet.data.validate` and :mod:`plate_unet.data.images`, never
+:mod:`plate_unet.data.readers`, which imports them all and detects the format.
+The names a user types import from :mod:`plate_unet.data`:
+``from plate_unet.data import read_ccpd``.
 """

@@ -1,4 +1,4 @@
-"""What several annotation formats share: image suffixes, the seed's corner order.
+"""What several annotation formats share: the seed's corner order, image listing.
 
 Used by :mod:`plate_unet.data.formats.seed_csv`, :mod:`~plate_unet.data.formats.ccpd`,
 :mod:`~plate_unet.data.formats.mask_pairs` and :mod:`plate_unet.data.readers`;
@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from plate_unet.data.images import is_image_file
+
 # Column pairs of the seed CSV (BR, BL, TL, TR) → our order TL, TR, BR, BL.
 _SEED_TO_TLTRBRBL = (2, 3, 0, 1)
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 
 
 def _image_files(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    )
+    return sorted(p for p in folder.iterdir() if is_image_file(p))

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 
 from plate_unet.data.formats.common import _image_files
-from plate_unet.data.masks import mask_to_quads
+from plate_unet.data.quads import mask_to_quads
 from plate_unet.data.validate import Problems, make_sample
 from plate_unet.errors import AnnotationError
 
@@ -19,7 +19,7 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
     """Reads ``folder/images/*`` with masks ``folder/masks/<same stem>.png``.
 
     Each connected blob of non-zero mask pixels becomes one quadrilateral plate
-    (see :func:`plate_unet.data.masks.mask_to_quads`).
+    (see :func:`plate_unet.data.quads.mask_to_quads`).
 
     Args:
         folder: Folder holding ``images/`` and ``masks/``.
@@ -51,7 +51,7 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
                 mask = mask.max(axis=2)
             h, w = mask.shape
             quads = mask_to_quads(mask > 0, min_area=min_area)
-            samples.append(make_sample(path, quads, size=(w, h)))
+            samples.append(make_sample(path, quads, size=(h, w)))
         except AnnotationError as exc:
             problems.add(path.name, str(exc))
     return problems.finish(samples, len(files))

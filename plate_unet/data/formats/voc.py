@@ -73,15 +73,15 @@ def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
         )
         plates.append([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
     size = root.find("size")
-    wh = None
+    hw = None
     if size is not None and size.findtext("width") and size.findtext("height"):
-        wh = (
-            int(_voc_number(size, "width", "<size>")),
+        hw = (
             int(_voc_number(size, "height", "<size>")),
+            int(_voc_number(size, "width", "<size>")),
         )
-        if wh[0] <= 0 or wh[1] <= 0:
-            wh = None  # some tools write 0: trust the image
-    return make_sample(resolve_image(folder, name), plates, wh)
+        if hw[0] <= 0 or hw[1] <= 0:
+            hw = None  # some tools write 0: trust the image
+    return make_sample(resolve_image(folder, name), plates, hw)
 
 
 def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):

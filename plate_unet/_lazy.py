@@ -1,0 +1,46 @@
+"""Subpackage faces that load their modules on first use.
+
+Each subpackage's ``__init__`` names its public functions and the module that
+defines them, and calls :func:`attach`. ``from plate_unet.data import
+load_annotations`` then imports ``plate_unet.data.readers`` only, so importing
+the light data code never pulls in TensorFlow, and ``plate-unet --help``
+answers at once. Each name keeps one home: its module; the face only points
+at it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+
+def attach(
+    package: str, exports: dict[str, list[str]]
+) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
+    """Returns ``(__getattr__, __dir__, __all__)`` for a subpackage's face.
+
+    Args:
+        package: The subpackage's ``__name__``.
+        exports: Module name (relative to ``package``) → public names it defines.
+
+    Returns:
+        A module ``__getattr__`` that imports a name's module on first use, a
+        matching ``__dir__``, and the sorted ``__all__``.
+
+    Example:
+        >>> getattr_, dir_, all_ = attach("plate_unet.data", {"records": ["Sample"]})
+        >>> getattr_("Sample").__name__
+        'Sample'
+    """
+    home = {name: module for module, names in exports.items() for name in names}
+
+    def __getattr__(name: str) -> object:
+        if name not in home:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module = importlib.import_module(f"{package}.{home[name]}")
+        return getattr(module, name)
+
+    def __dir__() -> list[str]:
+        return sorted(home)
+
+    return __getattr__, __dir__, sorted(home)

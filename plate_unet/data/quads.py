@@ -1,0 +1,392 @@
+"""Mask → quadrilaterals: the one fitter that readers and prediction share.
+
+A plate mask (annotated, or a thresholded prediction) is split into connected
+components, one per plate (:func:`mask_components`). For each one,
+:func:`fit_quad`
+
+1. takes the component's outer contour;
+2. guesses four corners three ways (:func:`cv2.approxPolyDP`; the convex hull
+   cut down to four corners; :func:`cv2.minAreaRect`) and straightens each
+   guess's sides with line fits;
+3. moves the sides half a pixel out (:data:`EDGE_OFFSET`): the contour runs
+   through the centres of the outermost plate pixels, the plate's edge half a
+   pixel beyond them;
+4. keeps the guess whose filled quad (:func:`plate_unet.data.masks.rasterize`)
+   matches the component best, so mask → quad → mask gives the mask back.
+
+:func:`mask_to_quads` runs both steps on a whole mask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from plate_unet.data.masks import rasterize
+from plate_unet.data.records import order_corners
+
+#: A mask pixel is plate when its centre lies inside the plate
+#: (:func:`plate_unet.data.masks.rasterize`), so the plate's edge runs half a pixel
+#: outside the centres of its outermost pixels, where the contour runs.
+EDGE_OFFSET = 0.5
+
+
+@dataclass(frozen=True)
+class Component:
+    """One connected blob of a mask.
+
+    Attributes:
+        mask: uint8 {0, 1} mask of the blob inside its bounding box.
+        x: Column of ``mask[0, 0]`` in the whole mask.
+        y: Row of ``mask[0, 0]`` in the whole mask.
+        area: Pixels in the blob.
+    """
+
+    mask: np.ndarray
+    x: int
+    y: int
+    area: int
+
+
+def mask_components(mask: np.ndarray, min_area: float = 1) -> list[Component]:
+    """Splits a mask into 8-connected components, largest first.
+
+    Args:
+        mask: ``(H, W)`` array; non-zero pixels are plate.
+        min_area: Components with fewer pixels are left out.
+
+    Returns:
+        The components, largest first.
+
+    Example:
+        >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1; m[0, 0] = 1
+        >>> [(c.x, c.y, c.area) for c in mask_components(m, min_area=2)]
+        [(4, 5, 80)]
+    """
+    binary = (np.asarray(mask) > 0).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    found = []
+    for label in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[label])
+        if area >= min_area:
+            blob = (labels[y : y + h, x : x + w] == label).astype(np.uint8)
+            found.append(Component(blob, x, y, area))
+    found.sort(key=lambda c: c.area, reverse=True)
+    return found
+
+
+def fit_quad(component: Component) -> np.ndarray:
+    """The quadrilateral whose pixel-centre fill best matches one component.
+
+    Args:
+        component: A :class:`Component` from :func:`mask_components`.
+
+    Returns:
+        float32 ``(4, 2)`` corners TL, TR, BR, BL in the whole mask's pixels.
+
+    Example:
+        >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1
+        >>> fit_quad(mask_components(m)[0]).tolist()
+        [[3.5, 4.5], [19.5, 4.5], [19.5, 9.5], [3.5, 9.5]]
+    """
+    contours, _ = cv2.findContours(
+        component.mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE
+    )
+    contour = max(contours, key=cv2.contourArea) + np.int32([component.x, component.y])
+    return _best_quad(contour, component.mask, (component.x, component.y))
+
+
+def mask_to_quads(mask: np.ndarray, min_area: float = 1) -> list[np.ndarray]:
+    """Turns a binary mask into one quadrilateral per connected blob.
+
+    The inverse of :func:`plate_unet.data.masks.rasterize`: filling the quads
+    again gives the mask back (IoU ≥ 0.99 down to 16×5-pixel plates).
+
+    Args:
+        mask: ``(H, W)`` array; non-zero pixels are plate.
+        min_area: Blobs with fewer pixels are ignored.
+
+    Returns:
+        float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL, largest blob first.
+
+    Example:
+        >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1
+        >>> mask_to_quads(m)[0].tolist()
+        [[3.5, 4.5], [19.5, 4.5], [19.5, 9.5], [3.5, 9.5]]
+    """
+    return [fit_quad(c) for c in mask_components(mask, min_area)]
+
+
+def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | None:
+    """Refines four approximate corners by fitting a line to each side's points.
+
+    Contour points are assigned to the nearest side of ``approx``; each side is
+    fitted with :func:`cv2.fitLine` and neighbouring sides are intersected.
+    Returns ``None`` when a side has too few points or sides are parallel.
+    """
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    a = approx
+    b = np.roll(approx, -1, axis=0)
+    dist = np.empty((len(pts), 4), np.float32)
+    for i in range(4):
+        d = b[i] - a[i]
+        t = np.clip(((pts - a[i]) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
+        dist[:, i] = np.linalg.norm(pts - (a[i] + t[:, None] * d), axis=1)
+    side = np.argmin(dist, axis=1)
+    lines = []
+    for i in range(4):
+        # Leave out the points near the corners: they bend round the corner.
+        d = b[i] - a[i]
+        t = ((pts - a[i]) @ d) / max(float(d @ d), 1e-9)
+        sel = pts[(side == i) & (t > 0.05) & (t < 0.95)]
+        if len(sel) < 3:
+            sel = pts[side == i]
+        if len(sel) < 2:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(sel, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.float32([x0, y0]), np.float32([vx, vy])))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]], np.float64)
+        if abs(np.linalg.det(m)) < 1e-3:
+            return None
+        s, _ = np.linalg.solve(m, (p2 - p1).astype(np.float64))
+        corners.append(p1 + s * d1)
+    corners = np.asarray(corners, np.float32)
+    # A refinement that moves a corner far from its approximation went wrong.
+    if np.max(np.linalg.norm(corners - a, axis=1)) > 0.25 * np.ptp(a, axis=0).max():
+        return None
+    return corners
+
+
+def _reduce_to_four(points: np.ndarray) -> np.ndarray | None:
+    """Drops convex-hull vertices, the least area first, until four are left."""
+    hull = cv2.convexHull(points.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    while len(hull) > 4:
+        prev, nxt = np.roll(hull, 1, axis=0), np.roll(hull, -1, axis=0)
+        # Area of the triangle each vertex adds to the polygon.
+        cross = (hull[:, 0] - prev[:, 0]) * (nxt[:, 1] - prev[:, 1]) - (
+            hull[:, 1] - prev[:, 1]
+        ) * (nxt[:, 0] - prev[:, 0])
+        hull = np.delete(hull, int(np.argmin(np.abs(cross))), axis=0)
+    return hull.astype(np.float32) if len(hull) == 4 else None
+
+
+def _candidate_quads(contour: np.ndarray) -> list[np.ndarray]:
+    """Four-corner guesses for one contour, each also refined by line fits.
+
+    Guesses: the first convex 4-point :func:`cv2.approxPolyDP` over a range of
+    tolerances, the convex hull cut down to four corners, and
+    :func:`cv2.minAreaRect` (which suits thin, round-ended blobs).
+    """
+    perimeter = cv2.arcLength(contour, True)
+    guesses = []
+    for eps in np.arange(0.005, 0.1, 0.0025):
+        poly = cv2.approxPolyDP(contour, eps * perimeter, True)
+        if len(poly) == 4 and cv2.isContourConvex(poly):
+            guesses.append(poly.reshape(4, 2).astype(np.float32))
+            break
+        if len(poly) < 4:
+            break
+    guesses.append(_reduce_to_four(contour.reshape(-1, 2)))
+    guesses.append(cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32))
+    candidates = []
+    for guess in guesses:
+        if guess is None or abs(cv2.contourArea(guess)) < 1.0:
+            continue
+        guess = order_corners(guess)
+        candidates.append(guess)
+        refined = _line_fit_corners(contour, guess)
+        if refined is not None and cv2.isContourConvex(refined):
+            candidates.append(order_corners(refined))
+    return candidates
+
+
+def _best_quad(contour: np.ndarray, component: np.ndarray, origin) -> np.ndarray:
+    """The candidate quad whose filled pixels best match the component.
+
+    Args:
+        contour: Outer contour in map pixels.
+        component: The component's {0, 1} mask, its top-left pixel at ``origin``.
+        origin: ``(x, y)`` of ``component[0, 0]`` in map pixels.
+
+    Returns:
+        float32 ``(4, 2)`` corners TL, TR, BR, BL, sides moved out by
+        :data:`EDGE_OFFSET`, then nudged until no nudge matches better.
+    """
+    pad = 3
+    target = np.pad(component.astype(bool), pad)
+    shift = np.float32(origin) - pad
+
+    def mismatch(quad: np.ndarray) -> int:
+        filled = rasterize([quad - shift], *target.shape).astype(bool)
+        return int(np.count_nonzero(filled != target))
+
+    best, best_miss = None, None
+    for guess in _candidate_quads(contour):
+        guess = _offset_quad(guess, EDGE_OFFSET)
+        for quad in (guess, _separating_quad(guess, target, shift)):
+            if quad is None:
+                continue
+            miss = mismatch(quad)
+            if best_miss is None or miss < best_miss:
+                best, best_miss = quad, miss
+    if best is None:  # degenerate blob (a line): its rotated rectangle
+        return order_corners(cv2.boxPoints(cv2.minAreaRect(contour)))
+    start = best
+    for _ in range(2):  # each pass re-assigns the edge pixels to the new sides
+        if best_miss == 0:
+            return best
+        start = _separating_quad(start, target, shift)
+        if start is None:
+            break
+        miss = mismatch(start)
+        if miss < best_miss:
+            best, best_miss = start, miss
+    return _nudge(best, best_miss, mismatch)
+
+
+def _side_of(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Index of the side of ``quad`` nearest to each point."""
+    dist = np.empty((len(points), 4), np.float64)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        t = np.clip(((points - a) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
+        dist[:, i] = np.linalg.norm(points - (a + t[:, None] * d), axis=1)
+    return np.argmin(dist, axis=1)
+
+
+def _separating_quad(quad: np.ndarray, target: np.ndarray, shift) -> np.ndarray | None:
+    """Each side as the line that best separates plate from background pixels.
+
+    A pixel is plate when its centre lies inside the quad, so every side must
+    pass between the centres of the plate's outermost pixels and those of the
+    background pixels next to them. For each side of ``quad`` this tries
+    directions within a few degrees of it and keeps the one with the widest
+    gap between the two sets of centres, with the line in the middle of it.
+    """
+    target = target.astype(np.uint8)
+    kernel = np.ones((3, 3), np.uint8)
+    inner = target & (1 - cv2.erode(target, kernel))
+    outer = cv2.dilate(target, kernel) & (1 - target)
+    pin = np.argwhere(inner)[:, ::-1].astype(np.float64) + shift
+    pout = np.argwhere(outer)[:, ::-1].astype(np.float64) + shift
+    q = quad.astype(np.float64)
+    side_out = _side_of(pout, q)
+    centre = q.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        tangent = (b - a) / max(np.linalg.norm(b - a), 1e-9)
+        normal = np.array([tangent[1], -tangent[0]])
+        if normal @ ((a + b) / 2 - centre) < 0:
+            normal = -normal
+        # Every plate pixel lies inside every side; a background pixel needs to
+        # lie outside one side only: the side it is nearest to.
+        outside = pout[side_out == i]
+        if len(outside) < 2:
+            return None
+        lines.append(_widest_gap(normal, pin, outside))
+    corners = []
+    for i in range(4):
+        (n1, c1), (n2, c2) = lines[i - 1], lines[i]
+        m = np.array([n1, n2])
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        corners.append(np.linalg.solve(m, [c1, c2]))
+    corners = np.asarray(corners, np.float32)
+    if np.max(np.linalg.norm(corners - quad, axis=1)) > 2.0:
+        return None  # a side went astray: keep the fitted quad
+    return corners
+
+
+def _widest_gap(normal: np.ndarray, inside: np.ndarray, outside: np.ndarray):
+    """``(n, c)`` of the line ``n·p = c`` within ±25° of ``normal`` that leaves
+    the most room between ``inside`` (n·p < c) and ``outside`` (n·p > c).
+
+    Searched in 1° steps, then in 0.05° steps around the best; ties go to the
+    direction nearest ``normal``.
+    """
+    base = float(np.arctan2(normal[1], normal[0]))
+
+    def best_of(deltas):
+        angles = base + np.deg2rad(deltas)
+        ns = np.stack([np.cos(angles), np.sin(angles)])  # (2, K)
+        lo, hi = (inside @ ns).max(axis=0), (outside @ ns).min(axis=0)
+        k = int(np.lexsort((np.abs(deltas), -(hi - lo)))[0])
+        return deltas[k], ns[:, k], (lo[k] + hi[k]) / 2
+
+    coarse, _, _ = best_of(np.arange(-25.0, 25.5, 1.0))
+    _, n, c = best_of(coarse + np.arange(-1.0, 1.025, 0.05))
+    return n, c
+
+
+def _nudges(quad: np.ndarray, step: float):
+    """Small changes of a quad: each corner along x or y, each side outwards/in."""
+    for i in range(4):
+        for axis in range(2):
+            for sign in (1.0, -1.0):
+                moved = quad.copy()
+                moved[i, axis] += sign * step
+                yield moved
+    centre = quad.mean(axis=0)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if normal @ ((a + b) / 2 - centre) < 0:
+            normal = -normal
+        for sign in (1.0, -1.0):
+            moved = quad.copy()
+            moved[[i, (i + 1) % 4]] += sign * step * normal
+            yield moved
+
+
+def _nudge(quad: np.ndarray, miss: int, mismatch, rounds: int = 6) -> np.ndarray:
+    """Greedy descent on the mismatched pixels, in steps of 1/2, 1/4, 1/8 px.
+
+    The last resort when no separating line was found for some side: each
+    round takes the best single nudge (a corner or a whole side) that lowers
+    the mismatch, and stops when none does.
+    """
+    for step in (0.5, 0.25, 0.125):
+        for _ in range(rounds):
+            if miss == 0:
+                return quad
+            scored = [(mismatch(q), k, q) for k, q in enumerate(_nudges(quad, step))]
+            best_miss, _, best = min(scored, key=lambda t: (t[0], t[1]))
+            if best_miss >= miss:
+                break
+            quad, miss = best.astype(np.float32), best_miss
+    return quad
+
+
+def _offset_quad(quad: np.ndarray, distance: float) -> np.ndarray:
+    """Moves each side of a convex quad ``distance`` pixels outwards.
+
+    The sides are shifted along their outward normals and neighbouring sides
+    intersected again, so the quad keeps its angles.
+    """
+    q = quad.astype(np.float64)
+    centre = q.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        tangent = (b - a) / max(np.linalg.norm(b - a), 1e-9)
+        normal = np.array([tangent[1], -tangent[0]])
+        if normal @ ((a + b) / 2 - centre) < 0:
+            normal = -normal
+        lines.append((a + distance * normal, tangent))
+    out = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]])
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad.astype(np.float32)
+        s, _ = np.linalg.solve(m, p2 - p1)
+        out.append(p1 + s * d1)
+    return np.asarray(out, np.float32)

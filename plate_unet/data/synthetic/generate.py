@@ -1,0 +1,341 @@
+"""Synthetic plate scenes: the project's offline default data.
+
+:func:`generate_scene` draws one photo-like parking scene from a seed: a
+background, cars (front or rear) with plates in several real styles tilted in
+3-D, signs and stickers that are not plates, then camera effects. Most scenes
+imitate the CCPD photos (a close car with a blue Chinese plate ~15–35 % of the
+image width); others show smaller or several cars, or no plate at all.
+:func:`generate_dataset` writes a set of them as JPEGs plus a ``labels.csv`` in
+the seed's format, in parallel and reproducibly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from plate_unet.data.synthetic.camera import photograph
+from plate_unet.data.synthetic.plate_styles import render_plate
+from plate_unet.data.synthetic.scene import Painter, background, draw_car, draw_text_box
+
+CSV_HEADER = ("name", "BR_x", "BR_y", "BL_x", "BL_y", "TL_x", "TL_y", "TR_x", "TR_y")
+KINDS = {"close": 0.62, "mid": 0.18, "far": 0.12, "none": 0.08}
+_CAR_EXTENT = np.array([(-2.5, -7.0), (2.5, -7.0), (2.5, 1.9), (-2.5, 1.9)])
+
+
+def scene_seed(seed: int, index: int) -> int:
+    """Returns the seed of scene ``index`` of a set made with ``seed``."""
+    return int(np.random.SeedSequence((int(seed), int(index))).generate_state(1)[0])
+
+
+def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
+    y, p, r = np.radians([yaw, pitch, roll])
+    ry = np.array([[np.cos(y), 0, np.sin(y)], [0, 1, 0], [-np.sin(y), 0, np.cos(y)]])
+    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
+    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
+    return rz @ rx @ ry
+
+
+def plane_homography(rng, cx: float, cy: float, width_px: float, aspect: float):
+    """Returns the 3×3 homography from a car's plane (plate widths, plate centre at
+    the origin) to image pixels, for a random 3-D tilt, such that the plate's
+    projected x-extent is ``width_px`` and its centre lands on (cx, cy)."""
+    big = rng.random() < 0.12
+    yaw = float(np.clip(rng.normal(0, 30 if big else 13), -50, 50))
+    pitch = float(np.clip(rng.normal(0, 18 if big else 9), -35, 35))
+    roll = float(np.clip(rng.normal(0, 3.5), -12, 12))
+    rot = _rotation(yaw, pitch, roll)
+    m = np.column_stack([rot[:, 0], rot[:, 1], [0, 0, rng.uniform(4, 12)]])
+    corners = np.array(
+        [(-0.5, -aspect / 2), (0.5, -aspect / 2), (0.5, aspect / 2), (-0.5, aspect / 2)]
+    )
+    q = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), m).reshape(-1, 2)
+    s = width_px / np.ptp(q[:, 0])
+    return np.array([[s, 0, cx], [0, s, cy], [0, 0, 1]]) @ m
+
+
+def _paste(
+    img: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, hom: np.ndarray
+) -> None:
+    """Warps an RGBA texture into ``img`` (in place) with homography ``hom``."""
+    th, tw = alpha.shape
+    quad = cv2.perspectiveTransform(
+        np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64), hom
+    ).reshape(-1, 2)
+    x0, y0 = np.floor(quad.min(0)).astype(int) - 1
+    x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
+    x0, y0 = max(x0, 0), max(y0, 0)
+    x1, y1 = min(x1, img.shape[1]), min(y1, img.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]]) @ hom
+    size = (int(x1 - x0), int(y1 - y0))
+    warped = cv2.warpPerspective(
+        rgb.astype(np.uint8), shift, size, flags=cv2.INTER_LINEAR
+    )
+    a = cv2.warpPerspective(alpha, shift, size, flags=cv2.INTER_LINEAR)
+    a = a[..., None].astype(np.float32) / 255
+    roi = img[y0:y1, x0:x1]
+    roi[:] = (roi * (1 - a) + warped * a).astype(np.uint8)
+
+
+def _boxes_overlap(a, b, pad: float = 0.0) -> bool:
+    return not (
+        a[2] + pad < b[0] or b[2] + pad < a[0] or a[3] + pad < b[1] or b[3] + pad < a[1]
+    )
+
+
+def _bbox(q: np.ndarray) -> tuple:
+    return (*q.min(0), *q.max(0))
+
+
+def _car_layout(rng, kind: str, w: int, h: int) -> list[tuple]:
+    """Returns (cx, cy, plate width px, has_plate) per car, far (small) ones first."""
+    if kind == "close":
+        f = rng.uniform(0.15, 0.35) if rng.random() < 0.75 else rng.uniform(0.1, 0.45)
+        cars = [(rng.uniform(0.28, 0.72) * w, rng.uniform(0.35, 0.65) * h, f * w, True)]
+        if rng.random() < 0.35:  # a neighbour at the edge, usually cut off
+            side = rng.choice([-0.15, 1.15])
+            fn = f * rng.uniform(0.5, 0.9)
+            cars.insert(
+                0,
+                (
+                    side * w + rng.normal(0, 0.1) * w,
+                    rng.uniform(0.5, 0.85) * h,
+                    fn * w,
+                    True,
+                ),
+            )
+        return cars
+    if kind == "mid":
+        n = int(rng.integers(1, 3))
+        xs = (np.arange(n) + rng.uniform(0.3, 0.7, n)) / n
+        return [
+            (x * w, rng.uniform(0.4, 0.75) * h, rng.uniform(0.08, 0.18) * w, True)
+            for x in xs
+        ]
+    if kind == "far":
+        n = int(rng.integers(2, 5))
+        xs = (np.arange(n) + rng.uniform(0.3, 0.7, n)) / n
+        return [
+            (x * w, rng.uniform(0.45, 0.85) * h, rng.uniform(0.04, 0.09) * w, True)
+            for x in xs
+        ]
+    if rng.random() < 0.6:  # "none": a car without a plate, or only background
+        return [
+            (
+                rng.uniform(0.3, 0.7) * w,
+                rng.uniform(0.35, 0.65) * h,
+                rng.uniform(0.12, 0.35) * w,
+                False,
+            )
+        ]
+    return []
+
+
+def generate_scene(seed: int, height: int = 1160, width: int = 720):
+    """Draws one synthetic plate scene.
+
+    Args:
+        seed: Any non-negative integer; the same seed gives the same scene.
+        height: Image height in pixels (>= 32).
+        width: Image width in pixels (>= 32).
+
+    Returns:
+        ``(image, plates)``: uint8 (height, width, 3) RGB image and a list of
+        float32 (4, 2) arrays, the (x, y) plate corners in the order TL, TR, BR,
+        BL, in image pixels. The list may be empty (no plate).
+
+    Raises:
+        ValueError: If ``seed`` is negative or a size is below 32.
+
+    Example:
+        >>> image, plates = generate_scene(0, 290, 180)
+        >>> image.shape, all(p.shape == (4, 2) for p in plates)
+        ((290, 180, 3), True)
+    """
+    if int(seed) < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    w, h = int(width), int(height)
+    if w < 32 or h < 32:
+        raise ValueError(f"scene size must be at least 32x32 pixels, got {w}x{h}")
+    rng = np.random.default_rng(int(seed))
+    img = background(rng, h, w)
+    gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
+    kind = str(rng.choice(list(KINDS), p=list(KINDS.values())))
+    plates, boxes = [], []
+    for cx, cy, pw, has_plate in _car_layout(rng, kind, w, h):
+        pw = float(np.clip(pw, 0.04 * w, 0.45 * w))
+        rgb, alpha, _ = render_plate(rng, pw * 1.25)
+        aspect = alpha.shape[0] / alpha.shape[1]
+        hom = plane_homography(rng, cx, cy, pw, aspect)
+        extent = _bbox(
+            cv2.perspectiveTransform(_CAR_EXTENT.reshape(-1, 1, 2), hom).reshape(-1, 2)
+        )
+        if any(_boxes_overlap(extent, b, 4) for b in boxes):
+            continue  # this car would hide a plate already drawn
+        draw_car(Painter(img, gain, hom), rng, aspect, rear=rng.random() < 0.4)
+        tex = np.array(
+            [
+                [1 / alpha.shape[1], 0, -0.5],
+                [0, 1 / alpha.shape[1], -aspect / 2],
+                [0, 0, 1],
+            ]
+        )
+        th, tw = alpha.shape
+        quad = cv2.perspectiveTransform(
+            np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64),
+            hom @ tex,
+        ).reshape(-1, 2)
+        inside = (
+            quad.min() >= 1
+            and (quad[:, 0] <= w - 2).all()
+            and (quad[:, 1] <= h - 2).all()
+        )
+        if has_plate and inside:
+            _paste(img, rgb, alpha, hom @ tex)
+            plates.append(quad.astype(np.float32))
+            boxes.append(_bbox(quad))
+    for _ in range(int(rng.integers(0, 5))):  # signs, stickers, bright rectangles
+        bw, bh = w * rng.uniform(0.05, 0.3), h * rng.uniform(0.02, 0.08)
+        x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
+        if any(_boxes_overlap((x, y, x + bw, y + bh), b, 6) for b in boxes):
+            continue
+        r = rng.random()
+        if r < 0.6:
+            draw_text_box(img, rng, x, y, bw, bh, rng.normal(0, 4))
+        elif r < 0.8:
+            c = (int(x + bw / 2), int(y + bh / 2))
+            cv2.circle(
+                img,
+                c,
+                int(bh / 2),
+                tuple(float(v) for v in rng.uniform(0, 255, 3)),
+                -1,
+                cv2.LINE_AA,
+            )
+        else:
+            v = rng.uniform(200, 255)
+            cv2.rectangle(
+                img, (int(x), int(y)), (int(x + bw), int(y + bh)), (v, v, v * 0.95), -1
+            )
+    return photograph(img, gain, rng), plates
+
+
+def _csv_rows(name: str, plates) -> list[list[str]]:
+    if not plates:
+        return [[name] + [""] * 8]
+    rows = []
+    for q in plates:
+        v = [f"{c:.1f}" for c in np.asarray(q)[[2, 3, 0, 1]].reshape(-1)]
+        rows.append([name, *v])
+    return rows
+
+
+def _write_one(job: tuple) -> tuple[int, list]:
+    out_dir, index, seed, h, w, digits = job
+    cv2.setNumThreads(1)
+    image, plates = generate_scene(scene_seed(seed, index), h, w)
+    ok, buf = cv2.imencode(
+        ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+    )
+    (Path(out_dir) / "images" / f"{index:0{digits}d}.jpg").write_bytes(buf.tobytes())
+    return index, [np.asarray(q, np.float64).round(1).tolist() for q in plates]
+
+
+def generate_dataset(
+    out_dir: str | os.PathLike,
+    n: int,
+    seed: int = 0,
+    size: tuple[int, int] = (1160, 720),
+    progress: bool = True,
+    workers: int | None = None,
+) -> Path:
+    """Writes ``n`` synthetic scenes as JPEGs and a ``labels.csv`` in the seed's format.
+
+    Scene ``i`` is drawn from :func:`scene_seed` ``(seed, i)``, so a set is the same
+    whatever the number of workers, and the same arguments give byte-identical files.
+    ``labels.csv`` has the header ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``,
+    one row per plate (names like ``images/00000.jpg``, relative to the CSV), and
+    one row with 8 empty fields for an image without a plate.
+
+    Args:
+        out_dir: Folder to write (created if missing; existing files are replaced).
+        n: Number of scenes (>= 1).
+        seed: Non-negative seed of the whole set.
+        size: ``(height, width)`` of every image, each >= 32.
+        progress: Print a progress line to stderr.
+        workers: Processes to use; None uses every core (one process for small sets).
+
+    Returns:
+        The path of ``labels.csv``.
+
+    Raises:
+        ValueError: If ``n``, ``seed``, ``size`` or ``workers`` is out of range.
+
+    Example:
+        >>> csv_path = generate_dataset("data/generated/tiny", 4, size=(290, 180))
+        >>> csv_path.name
+        'labels.csv'
+    """
+    n, seed = int(n), int(seed)
+    if n < 1:
+        raise ValueError(f"n must be >= 1 scenes, got {n}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    h, w = (int(v) for v in size)
+    if w < 32 or h < 32:
+        raise ValueError(f"size must be at least 32x32 pixels, got {w}x{h}")
+    if workers is None:
+        workers = 1 if n < 64 else min(os.cpu_count() or 1, 16)
+    if int(workers) < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    out = Path(out_dir)
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    digits = max(5, len(str(n - 1)))
+    jobs = [(str(out), i, seed, h, w, digits) for i in range(n)]
+    results: dict[int, list] = {}
+    t0 = time.perf_counter()
+
+    def report(done: int) -> None:
+        if progress:
+            rate = done / max(time.perf_counter() - t0, 1e-9)
+            end = "\n" if done == n else ""
+            print(
+                f"\rgenerate: {done}/{n} scenes ({rate:.1f}/s)",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )
+
+    if workers == 1:
+        for job in jobs:
+            i, plates = _write_one(job)
+            results[i] = plates
+            if progress and (len(results) % 10 == 0 or len(results) == n):
+                report(len(results))
+    else:
+        # fork is fast but unsafe once TensorFlow's threads exist: then spawn.
+        safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
+        ctx = mp.get_context("fork" if safe_fork else "spawn")
+        with ctx.Pool(int(workers)) as pool:
+            for i, plates in pool.imap_unordered(_write_one, jobs, chunksize=8):
+                results[i] = plates
+                if progress and (len(results) % 10 == 0 or len(results) == n):
+                    report(len(results))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for i in range(n):
+        writer.writerows(_csv_rows(f"images/{i:0{digits}d}.jpg", results[i]))
+    path = out / "labels.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path

@@ -1,0 +1,300 @@
+"""Flat (front-on) licence plates in several real styles, drawn as RGBA textures.
+
+Each style function draws one plate at ``s`` pixels per millimetre from its real
+dimensions: the Chinese blue plate of the CCPD photos (440×140 mm, white
+characters), the Chinese yellow and green (new-energy) plates, the EU plate with
+its blue band, and US plates in varied colours. The scene code warps the texture
+into the photo; its four corners are the plate's label.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from plate_unet.data.synthetic.glyphs import N_HANZI, glyph, hanzi, text_line
+
+CN_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+DIGITS = "0123456789"
+US_STATES = (
+    "CALIFORNIA",
+    "TEXAS",
+    "NEW YORK",
+    "FLORIDA",
+    "OHIO",
+    "ILLINOIS",
+    "ARIZONA",
+    "OREGON",
+    "NEVADA",
+    "GEORGIA",
+    "MICHIGAN",
+    "VIRGINIA",
+    "UTAH",
+    "COLORADO",
+)
+EU_CODES = ("D", "F", "NL", "I", "B", "E", "PL", "CZ", "A", "P", "SK", "L")
+
+
+def _jit(rng: np.random.Generator, rgb, amount: float = 12) -> np.ndarray:
+    c = np.asarray(rgb, np.float32) + rng.normal(0, amount, 3)
+    return np.clip(c, 0, 255).astype(np.float32)
+
+
+def _ink(img: np.ndarray, mask: np.ndarray, x0, y0, w, h, color) -> None:
+    """Blends ``color`` into ``img`` through ``mask`` resized to the box (x0,y0,w,h)."""
+    x0, y0, w, h = (
+        int(round(x0)),
+        int(round(y0)),
+        max(int(round(w)), 1),
+        max(int(round(h)), 1),
+    )
+    H, W = img.shape[:2]
+    if x0 >= W or y0 >= H or x0 + w <= 0 or y0 + h <= 0:
+        return
+    a = cv2.resize(mask, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    xa, ya, xb, yb = max(x0, 0), max(y0, 0), min(x0 + w, W), min(y0 + h, H)
+    a = a[ya - y0 : yb - y0, xa - x0 : xb - x0, None]
+    roi = img[ya:yb, xa:xb]
+    roi[:] = roi * (1 - a) + np.asarray(color, np.float32) * a
+
+
+def _text(img, text, x0, y0, w, h, color, font="sans-bold") -> None:
+    _ink(img, text_line(text, font), x0, y0, w, h, color)
+
+
+def _cells(img, chars, x0, y0, cw, ch, gap, color, font="sans-bold", extra=None):
+    """Draws fixed-width character cells; ``extra`` maps index → extra gap before it."""
+    x = x0
+    for i, c in enumerate(chars):
+        x += (extra or {}).get(i, 0)
+        if c != " ":
+            m = hanzi(ord(c) % N_HANZI) if ord(c) > 127 else glyph(c, font)
+            _ink(img, m, x, y0, cw, ch, color)
+        x += cw + gap
+
+
+def _rounded_alpha(h: int, w: int, r: float) -> np.ndarray:
+    a = np.zeros((h, w), np.uint8)
+    r = int(max(min(r, h / 2 - 1, w / 2 - 1), 0))
+    cv2.rectangle(a, (r, 0), (w - 1 - r, h - 1), 255, -1)
+    cv2.rectangle(a, (0, r), (w - 1, h - 1 - r), 255, -1)
+    for cx, cy in ((r, r), (w - 1 - r, r), (r, h - 1 - r), (w - 1 - r, h - 1 - r)):
+        cv2.circle(a, (cx, cy), r, 255, -1, cv2.LINE_AA)
+    return a
+
+
+def _canvas(w_mm, h_mm, s, rgb) -> np.ndarray:
+    img = np.empty((max(int(h_mm * s), 8), max(int(w_mm * s), 16), 3), np.float32)
+    img[:] = rgb
+    return img
+
+
+def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
+    img = _canvas(w_mm, 140, s, bg)
+    if n == 8:  # green new-energy plate: white at the top fading to green
+        t = np.linspace(0, 1, img.shape[0], dtype=np.float32)[:, None, None] ** 1.5
+        img[:] = (1 - t) * _jit(rng, (235, 245, 235)) + t * _jit(rng, (60, 190, 90))
+    cv2.rectangle(
+        img,
+        (int(2 * s), int(2 * s)),
+        (img.shape[1] - int(3 * s), img.shape[0] - int(3 * s)),
+        rim.tolist(),
+        max(int(1.6 * s), 1),
+        cv2.LINE_AA,
+    )
+    prov = chr(0x4E00 + int(rng.integers(N_HANZI)))
+    body = "".join(rng.choice(list(CN_CHARS), n - 2))
+    chars = prov + str(rng.choice(list(LETTERS))) + body
+    cw = 45 if n == 7 else 43
+    x0 = (w_mm - (n * cw + (n - 1) * 12 + 22)) / 2
+    _cells(img, chars, x0 * s, 25 * s, cw * s, 90 * s, 12 * s, fg, "sans", {2: 22 * s})
+    dot_x = (x0 + 2 * cw + 12 + 11 + 6) * s
+    cv2.circle(img, (int(dot_x), int(70 * s)), max(int(4 * s), 1), fg.tolist(), -1)
+    for fx in (0.22, 0.78):  # rivets
+        cv2.circle(
+            img,
+            (int(fx * w_mm * s), int(14 * s)),
+            max(int(4 * s), 1),
+            _jit(rng, (170, 170, 175), 25).tolist(),
+            -1,
+            cv2.LINE_AA,
+        )
+    return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s)
+
+
+def cn_blue(rng: np.random.Generator, s: float):
+    """Chinese blue plate (CCPD): white characters and rim on blue."""
+    bg = _jit(rng, (rng.uniform(10, 40), rng.uniform(50, 95), rng.uniform(170, 235)), 8)
+    fg = _jit(rng, (240, 242, 245), 10)
+    return _cn(rng, s, bg, fg, fg)
+
+
+def cn_yellow(rng: np.random.Generator, s: float):
+    """Chinese yellow plate (lorries, buses): black characters on yellow."""
+    bg = _jit(rng, (235, 185, 25), 14)
+    return _cn(rng, s, bg, _jit(rng, (20, 20, 20)), _jit(rng, (20, 20, 20)))
+
+
+def cn_green(rng: np.random.Generator, s: float):
+    """Chinese new-energy plate: 8 black characters on a white-to-green gradient."""
+    black = _jit(rng, (15, 25, 20))
+    return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
+
+
+def eu(rng: np.random.Generator, s: float):
+    """EU plate: black characters on white (or yellow), blue band with stars."""
+    yellow = rng.random() < 0.15
+    img = _canvas(
+        520, 110, s, _jit(rng, (248, 206, 20) if yellow else (242, 242, 238), 8)
+    )
+    h, w = img.shape[:2]
+    cv2.rectangle(
+        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(1.5 * s), 1), cv2.LINE_AA
+    )
+    band = _jit(rng, (0, 50, 160), 10)
+    cv2.rectangle(
+        img, (int(3 * s), int(3 * s)), (int(42 * s), h - int(3 * s)), band.tolist(), -1
+    )
+    for k in range(12):
+        ang = k * np.pi / 6
+        cx, cy = (22.5 + 11 * np.cos(ang)) * s, (32 + 11 * np.sin(ang)) * s
+        cv2.circle(
+            img,
+            (int(cx), int(cy)),
+            max(int(1.6 * s), 1),
+            (255, 204, 0),
+            -1,
+            cv2.LINE_AA,
+        )
+    code = str(rng.choice(EU_CODES))
+    _text(
+        img,
+        code,
+        8 * s + (0 if len(code) > 1 else 5 * s),
+        62 * s,
+        (29 if len(code) > 1 else 19) * s,
+        30 * s,
+        (250, 250, 250),
+    )
+    pat = str(rng.choice(["LL DDD LL", "LL DDDD", "L LL DDDD", "LLL DDD", "LL DD LLL"]))
+    chars = "".join(
+        str(rng.choice(list(LETTERS)))
+        if c == "L"
+        else str(rng.choice(list(DIGITS)))
+        if c == "D"
+        else c
+        for c in pat
+    )
+    cw = min(52, 450 / len(chars))
+    _cells(
+        img, chars, 52 * s, 20 * s, cw * 0.82 * s, 72 * s, cw * 0.18 * s, (15, 15, 15)
+    )
+    return img, _rounded_alpha(h, w, 5 * s)
+
+
+def us(rng: np.random.Generator, s: float):
+    """US plate: a state name, 6–7 characters in varied colours, light background."""
+    bg = _jit(
+        rng,
+        [(245, 245, 240), (235, 240, 250), (250, 240, 215), (230, 245, 235)][
+            int(rng.integers(4))
+        ],
+        6,
+    )
+    img = _canvas(305, 152, s, bg)
+    h, w = img.shape[:2]
+    palette = [(20, 40, 120), (150, 20, 30), (15, 15, 15), (20, 100, 50), (90, 20, 80)]
+    fg = _jit(rng, palette[int(rng.integers(len(palette)))], 10)
+    if rng.random() < 0.5:  # a coloured band or gradient behind the top text
+        band = _jit(rng, palette[int(rng.integers(len(palette)))], 20)
+        img[: int(35 * s)] = img[: int(35 * s)] * 0.3 + band * 0.7
+    state = str(rng.choice(US_STATES))
+    top = (250, 250, 250) if img[int(10 * s), w // 2].mean() < 150 else fg
+    tw = min(230, 20 * len(state)) * s
+    _text(img, state, (w - tw) / 2, 7 * s, tw, 20 * s, top, "sans-bold")
+    n = int(rng.integers(6, 8))
+    chars = "".join(rng.choice(list(LETTERS + DIGITS * 2), n))
+    if rng.random() < 0.5:
+        chars = chars[:3] + " " + chars[3:]
+    cw = 270 / len(chars)
+    _cells(
+        img, chars, 18 * s, 42 * s, cw * 0.8 * s, 72 * s, cw * 0.2 * s, fg, "sans-bold"
+    )
+    _text(
+        img,
+        str(rng.choice(["DMV.CA.GOV", "THE LONE STAR STATE", "SUNSHINE STATE"])),
+        90 * s,
+        125 * s,
+        125 * s,
+        12 * s,
+        fg,
+        "sans",
+    )
+    cv2.rectangle(
+        img,
+        (int(2 * s), int(2 * s)),
+        (w - int(2 * s), h - int(2 * s)),
+        fg.tolist(),
+        max(int(1.2 * s), 1),
+        cv2.LINE_AA,
+    )
+    return img, _rounded_alpha(h, w, 9 * s)
+
+
+STYLES = {
+    "cn_blue": cn_blue,
+    "cn_yellow": cn_yellow,
+    "cn_green": cn_green,
+    "eu": eu,
+    "us": us,
+}
+STYLE_WEIGHTS = {
+    "cn_blue": 0.62,
+    "cn_yellow": 0.07,
+    "cn_green": 0.06,
+    "eu": 0.14,
+    "us": 0.11,
+}
+SIZES_MM = {
+    "cn_blue": (440, 140),
+    "cn_yellow": (440, 140),
+    "cn_green": (480, 140),
+    "eu": (520, 110),
+    "us": (305, 152),
+}
+
+
+def render_plate(rng: np.random.Generator, width_px: float, style: str | None = None):
+    """Draws one plate texture of about ``width_px`` pixels wide.
+
+    Args:
+        rng: The random generator (all choices are drawn from it).
+        width_px: Wanted texture width in pixels (clamped to 48..600).
+        style: A key of :data:`STYLES`, or None to draw one by
+            :data:`STYLE_WEIGHTS` (mostly the CCPD blue plate).
+
+    Returns:
+        ``(rgb, alpha, style)``: float32 (h, w, 3) RGB in 0..255, uint8 (h, w)
+        alpha (rounded corners) and the style name.
+
+    Raises:
+        ValueError: If ``style`` is not a key of :data:`STYLES`.
+
+    Example:
+        >>> rgb, alpha, name = render_plate(np.random.default_rng(0), 220, "cn_blue")
+        >>> rgb.shape[1] == alpha.shape[1]
+        True
+    """
+    if style is None:
+        names = list(STYLE_WEIGHTS)
+        p = np.array([STYLE_WEIGHTS[k] for k in names])
+        style = names[int(rng.choice(len(names), p=p / p.sum()))]
+    if style not in STYLES:
+        raise ValueError(f"unknown plate style {style!r}; valid: {sorted(STYLES)}")
+    s = float(np.clip(width_px, 48, 600)) / SIZES_MM[style][0]
+    rgb, alpha = STYLES[style](rng, s)
+    if rng.random() < 0.7:  # embossed metal: a soft highlight across the plate
+        t = np.linspace(rng.uniform(-1, 1), rng.uniform(-1, 1), rgb.shape[0])
+        rgb *= (1 + 0.12 * t.astype(np.float32))[:, None, None]
+    return np.clip(rgb, 0, 255), alpha, style

@@ -1,0 +1,331 @@
+"""Backgrounds, car bodies and distractors for the synthetic plate scenes.
+
+Everything is drawn with OpenCV on uint8 images. A car is described in its own
+front (or rear) plane, in units of plate widths with the plate's centre at the
+origin, and mapped into the photo by the same homography as its plate, so the
+bumper, grille and lights share the plate's 3-D tilt. Large smooth effects
+(shading, shadows) go into a low-resolution *gain* map that the camera step
+multiplies in once.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from plate_unet.data.synthetic.glyphs import text_line
+
+CAR_COLOURS = (  # (weight, RGB): white and silver dominate Chinese car parks
+    (0.32, (228, 230, 232)),
+    (0.22, (165, 168, 172)),
+    (0.14, (28, 29, 32)),
+    (0.08, (150, 20, 25)),
+    (0.06, (40, 60, 120)),
+    (0.06, (120, 95, 70)),
+    (0.05, (90, 95, 100)),
+    (0.04, (200, 185, 150)),
+    (0.03, (80, 120, 70)),
+)
+WORDS = (
+    "PARKING",
+    "EXIT",
+    "OPEN",
+    "SALE",
+    "CAFE",
+    "NO ENTRY",
+    "HOTEL",
+    "BANK",
+    "24H",
+    "TAXI",
+    "SERVICE",
+    "AUTO",
+    "SHOP",
+    "STOP",
+    "P",
+    "WC",
+    "LOBBY",
+)
+
+
+def smooth_noise(rng: np.random.Generator, h: int, w: int, cells: int) -> np.ndarray:
+    """Returns a smooth random field in about [-1, 1], float32 (h, w)."""
+    gh, gw = max(int(cells * h / max(h, w)), 2), max(int(cells * w / max(h, w)), 2)
+    g = rng.uniform(-1, 1, (gh, gw)).astype(np.float32)
+    g = cv2.resize(g, (gw * 8, gh * 8), interpolation=cv2.INTER_CUBIC)  # cubic is slow:
+    return cv2.resize(g, (w, h), interpolation=cv2.INTER_LINEAR)  # only on a small grid
+
+
+def fractal(
+    rng: np.random.Generator, h: int, w: int, octaves=(4, 12, 40)
+) -> np.ndarray:
+    """Sums :func:`smooth_noise` at several scales (coarse first, halving weights)."""
+    out = np.zeros((h, w), np.float32)
+    for k, cells in enumerate(octaves):
+        out += smooth_noise(rng, h, w, cells) * 0.5**k
+    return out
+
+
+def pick_colour(rng: np.random.Generator) -> np.ndarray:
+    """Draws a car colour, mostly white, silver and black."""
+    p = np.array([c[0] for c in CAR_COLOURS])
+    c = CAR_COLOURS[int(rng.choice(len(p), p=p / p.sum()))][1]
+    return np.clip(np.asarray(c, np.float32) + rng.normal(0, 10, 3), 0, 255)
+
+
+def _rgb(c) -> tuple:
+    return tuple(float(v) for v in c)
+
+
+def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Draws ground (asphalt, paving) below a horizon and a wall, foliage, building
+    or gradient above it. Returns uint8 (h, w, 3) RGB."""
+    lh, lw = max(h // 4, 8), max(w // 4, 8)
+    horizon = int(lh * rng.uniform(0.1, 0.55))
+    img = np.empty((lh, lw, 3), np.float32)
+    top = rng.choice(["wall", "foliage", "building", "gradient", "cars"])
+    base = rng.uniform(60, 200) * np.ones(3) + rng.normal(0, 12, 3)
+    if top == "foliage":
+        n = fractal(rng, lh, lw, (6, 20, 60))
+        g = np.array([50, 90, 40]) + rng.normal(0, 15, 3)
+        img[:] = g + n[..., None] * np.array([35, 50, 30])
+    elif top == "gradient":
+        t = np.linspace(0, 1, lh, dtype=np.float32)[:, None, None]
+        img[:] = (1 - t) * (base + 40) + t * (base - 30)
+    else:
+        img[:] = base + fractal(rng, lh, lw)[..., None] * rng.uniform(8, 30)
+    ground = rng.uniform(70, 160) + rng.normal(0, 5, 3)
+    gn = fractal(rng, lh - horizon, lw, (3, 10, 30))[..., None]
+    img[horizon:] = ground + gn * rng.uniform(8, 25)
+    out = cv2.resize(
+        np.clip(img, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR
+    )
+    hz = horizon * 4
+    if top == "building":
+        for _ in range(int(rng.integers(4, 14))):  # windows: bright or dark rectangles
+            x, y = int(rng.uniform(0, w)), int(rng.uniform(0, max(hz, 1)))
+            ww, wh = int(w * rng.uniform(0.03, 0.12)), int(h * rng.uniform(0.02, 0.06))
+            c = rng.uniform(20, 250) * np.ones(3) + rng.normal(0, 15, 3)
+            cv2.rectangle(out, (x, y), (x + ww, y + wh), _rgb(c), -1)
+    if top == "wall" and rng.random() < 0.5:  # tiles or bricks
+        step = int(w * rng.uniform(0.04, 0.12))
+        dark = _rgb(base * 0.7)
+        for y in range(0, hz, max(step // 2, 2)):
+            cv2.line(out, (0, y), (w, y), dark, 1)
+    if top == "cars":
+        for _ in range(int(rng.integers(2, 5))):
+            cx, cw = rng.uniform(0, w), w * rng.uniform(0.3, 0.7)
+            y1 = hz + rng.uniform(-0.05, 0.1) * h
+            pts = np.array(
+                [
+                    [cx - cw / 2, y1],
+                    [cx - cw / 2, y1 - 0.18 * cw],
+                    [cx - cw / 3, y1 - 0.35 * cw],
+                    [cx + cw / 3, y1 - 0.35 * cw],
+                    [cx + cw / 2, y1 - 0.18 * cw],
+                    [cx + cw / 2, y1],
+                ],
+                np.int32,
+            )
+            cv2.fillPoly(
+                out, [pts], _rgb(pick_colour(rng) * rng.uniform(0.6, 1)), cv2.LINE_AA
+            )
+    # parking / lane markings converging towards the horizon
+    for _ in range(int(rng.integers(0, 4))):
+        xb, xt = rng.uniform(-0.3, 1.3) * w, rng.uniform(0.2, 0.8) * w
+        tw, bw = rng.uniform(2, 8), rng.uniform(10, 45) * w / 720
+        pts = np.array(
+            [[xt - tw, hz], [xt + tw, hz], [xb + bw, h], [xb - bw, h]], np.int32
+        )
+        c = (235, 235, 230) if rng.random() < 0.75 else (230, 190, 60)
+        cv2.fillPoly(out, [pts], _rgb(np.array(c) * rng.uniform(0.6, 1)), cv2.LINE_AA)
+    if rng.random() < 0.5:  # a horizontal stop line or kerb
+        y = int(rng.uniform(hz, h))
+        cv2.line(
+            out,
+            (0, y),
+            (w, y + int(rng.uniform(-40, 40))),
+            _rgb(np.full(3, rng.uniform(150, 240))),
+            max(int(rng.uniform(4, 20) * w / 720), 1),
+        )
+    return out
+
+
+def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
+    """Rounded rectangle polygon (plane units); ``taper`` narrows the top edge."""
+    r = min(r, (u1 - u0) / 2, (v1 - v0) / 2)
+    pts = []
+    for cu, cv, a0 in (
+        (u1 - r, v1 - r, 0),
+        (u0 + r, v1 - r, 90),
+        (u0 + r, v0 + r, 180),
+        (u1 - r, v0 + r, 270),
+    ):
+        for a in np.radians(np.linspace(a0, a0 + 90, n)):
+            pts.append((cu + r * np.cos(a), cv + r * np.sin(a)))
+    pts = np.array(pts, np.float64)
+    top = pts[:, 1] < (v0 + v1) / 2
+    pts[top, 0] = pts[top, 0] * (1 - taper)
+    return pts
+
+
+class Painter:
+    """Draws plane-coordinate polygons into an image through a homography.
+
+    Args:
+        img: uint8 (H, W, 3) image drawn on in place.
+        gain: float32 low-resolution gain map (shading), drawn on in place.
+        hom: 3×3 plane → image homography.
+    """
+
+    def __init__(self, img: np.ndarray, gain: np.ndarray, hom: np.ndarray):
+        self.img, self.gain, self.hom = img, gain, hom
+        self.fx = gain.shape[1] / img.shape[1]
+
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        p = np.asarray(pts, np.float64).reshape(-1, 1, 2)
+        return cv2.perspectiveTransform(p, self.hom).reshape(-1, 2)
+
+    def fill(self, pts, colour, lines=False, thick=1) -> np.ndarray:
+        q = self.project(pts)
+        qi = np.clip(q * 4, -(2**24), 2**24).round().astype(np.int32)
+        if lines:
+            cv2.polylines(self.img, [qi], False, _rgb(colour), thick, cv2.LINE_AA, 2)
+        else:
+            cv2.fillPoly(self.img, [qi], _rgb(colour), cv2.LINE_AA, 2)
+        return q
+
+    def shade(self, pts, value: float) -> None:
+        q = np.clip(self.project(pts) * self.fx, -(2**20), 2**20)
+        cv2.fillPoly(self.gain, [q.round().astype(np.int32)], float(value))
+
+
+def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) -> dict:
+    """Draws a car's front or rear around a plate at the plane origin.
+
+    Args:
+        p: The painter (image, gain map, plane → image homography).
+        rng: Random generator.
+        aspect: Plate height / width (plane units: the plate is 1 wide).
+        rear: Draw tail lights and a rear window instead of headlights and a grille.
+
+    Returns:
+        ``{"body": (N, 2) image polygon of the body}`` for overlap checks.
+    """
+    col = pick_colour(rng)
+    lum = col.mean()
+    hw = rng.uniform(1.8, 2.4)  # half width of the car
+    vg = rng.uniform(0.75, 1.3)  # ground contact below the plate
+    vt = -rng.uniform(1.6, 2.8)  # top of hood / boot lid
+    ha = aspect / 2
+    # windscreen or rear window and the roof above it
+    glass = _rrect(
+        -hw * 0.82, vt - rng.uniform(1.4, 2.6), hw * 0.82, vt + 0.15, 0.3, 0.18
+    )
+    p.fill(_rrect(-hw * 0.9, vt - 4.5, hw * 0.9, vt + 0.3, 0.4, 0.15), col * 0.92)
+    p.fill(glass, np.full(3, rng.uniform(15, 80)) + rng.normal(0, 6, 3))
+    p.shade(
+        _rrect(-hw * 0.6, vt - 1.8, hw * 0.2, vt - 0.2, 0.2, 0.3), rng.uniform(1.1, 1.6)
+    )
+    for s in (-1, 1):  # tyres peeking out under the body
+        tu = s * (hw - rng.uniform(0.3, 0.5))
+        p.fill(_rrect(tu - 0.28, vg - 0.45, tu + 0.28, vg + 0.02, 0.08), np.full(3, 18))
+    body = p.fill(_rrect(-hw, vt, hw, vg - 0.08, 0.45, rng.uniform(0.06, 0.2)), col)
+    # body shading: lit hood, darker lower bumper, darker sides
+    p.shade(_rrect(-hw, vt, hw, vt + 0.6, 0.3), rng.uniform(1.05, 1.3))
+    p.shade(_rrect(-hw, 0.2, hw, vg, 0.3), rng.uniform(0.7, 0.95))
+    for s in (-1, 1):
+        p.shade(
+            _rrect(
+                min(s * hw, s * (hw - 0.35)), vt, max(s * hw, s * (hw - 0.35)), vg, 0.1
+            ),
+            rng.uniform(0.6, 0.9),
+        )
+    dark = np.full(3, rng.uniform(12, 45))
+    if rng.random() < 0.7:  # black plastic valance under the bumper
+        p.fill(
+            _rrect(-hw * 0.88, ha + rng.uniform(0.12, 0.4), hw * 0.88, vg, 0.1), dark
+        )
+    if rng.random() < 0.6:  # crease line across the bumper
+        v = -ha - rng.uniform(0.08, 0.25)
+        p.fill(
+            [(-hw * 0.95, v), (hw * 0.95, v + rng.uniform(-0.05, 0.05))],
+            col * (0.6 if lum > 80 else 1.8),
+            lines=True,
+            thick=2,
+        )
+    lv0, lv1 = -ha - rng.uniform(0.4, 0.9), -ha - rng.uniform(0.05, 0.3)
+    gw = rng.uniform(0.55, 1.1)
+    if not rear:  # grille with chrome bars and a badge
+        g = _rrect(-gw, lv0 - 0.1, gw, lv1, 0.12, rng.uniform(-0.1, 0.15))
+        p.fill(g, dark)
+        chrome = np.full(3, rng.uniform(120, 230))
+        for v in np.linspace(lv0, lv1, int(rng.integers(2, 7)))[1:-1]:
+            p.fill([(-gw * 0.95, v), (gw * 0.95, v)], chrome, lines=True, thick=2)
+        p.fill(
+            _rrect(-0.12, (lv0 + lv1) / 2 - 0.07, 0.12, (lv0 + lv1) / 2 + 0.07, 0.07),
+            np.full(3, rng.uniform(150, 240)),
+        )
+    lamp = (
+        np.array([170, 35, 35]) if rear else np.full(3, rng.uniform(170, 250))
+    ) + rng.normal(0, 10, 3)
+    lw, lh = rng.uniform(0.5, 0.9), rng.uniform(0.15, 0.35)
+    for s in (-1, 1):  # head or tail lights: swept shapes at the corners
+        uo = s * (hw - rng.uniform(0.02, 0.2))
+        ui = uo - s * lw
+        v0 = lv0 + rng.uniform(-0.25, 0.15)
+        light = np.array(
+            [(ui, v0 + lh * 0.5), (uo, v0), (uo, v0 + lh), (ui, v0 + lh * 1.1)]
+        )
+        p.fill(light, dark * 1.3)
+        inner = (light - light.mean(0)) * 0.7 + light.mean(0)
+        p.fill(inner, lamp)
+        if rng.random() < 0.5:  # a bright strip / projector inside
+            p.fill((light - light.mean(0)) * 0.25 + light.mean(0), np.full(3, 250))
+        p.shade(inner, rng.uniform(1.0, 1.3))
+        if rng.random() < 0.5:  # fog lamp
+            fu = s * (hw - 0.45)
+            p.fill(_rrect(fu - 0.1, 0.3, fu + 0.1, 0.4, 0.05), lamp * 0.8)
+    # plate holder (not part of the label): dark frame around the plate
+    m = rng.uniform(0.015, 0.06)
+    holder = np.array(
+        [
+            (-0.5 - m, -ha - m),
+            (0.5 + m, -ha - m),
+            (0.5 + m, ha + m * 2.5),
+            (-0.5 - m, ha + m * 2.5),
+        ]
+    )
+    if rng.random() < 0.75:
+        p.fill(holder, np.full(3, rng.uniform(10, 70)))
+    # shadow on the ground below the car
+    p.shade(
+        _rrect(-hw * 1.05, vg - 0.15, hw * 1.05, vg + rng.uniform(0.15, 0.5), 0.1),
+        rng.uniform(0.35, 0.7),
+    )
+    return {"body": body}
+
+
+def draw_text_box(img, rng, x, y, w, h, angle=0.0) -> None:
+    """Draws a sign or sticker: a coloured box with one or two lines of text."""
+    bg = rng.uniform(0, 255, 3)
+    fg = 255 - bg if rng.random() < 0.6 else rng.uniform(0, 255, 3)
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    pts = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
+    pts = pts @ np.array([[c, s], [-s, c]]) + (x + w / 2, y + h / 2)
+    cv2.fillPoly(img, [pts.round().astype(np.int32)], _rgb(bg), cv2.LINE_AA)
+    lines = int(rng.integers(1, 3))
+    for k in range(lines):
+        word = str(rng.choice(WORDS))
+        m = text_line(word, str(rng.choice(["sans-bold", "sans", "serif-bold"])))
+        th = h / lines * 0.6
+        tw = min(w * 0.9, th * m.shape[1] / m.shape[0])
+        x0, y0 = int(x + (w - tw) / 2), int(y + h / lines * (k + 0.2))
+        if tw < 2 or th < 2 or x0 < 0 or y0 < 0:
+            continue
+        a = (
+            cv2.resize(m, (int(tw), int(th)), interpolation=cv2.INTER_AREA)[..., None]
+            / 255.0
+        )
+        roi = img[y0 : y0 + a.shape[0], x0 : x0 + a.shape[1]]
+        a = a[: roi.shape[0], : roi.shape[1]]
+        roi[:] = (roi * (1 - a) + fg * a).astype(np.uint8)

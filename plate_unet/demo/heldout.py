@@ -1,0 +1,52 @@
+"""The held-out synthetic test set the demo and the pretrained checkpoint score on.
+
+:func:`heldout_set` generates (or reuses) a preset's test scenes from the seed
+``seed + TEST_SEED_OFFSET``, never seen in training. Both :mod:`plate_unet.demo.run`
+and :mod:`plate_unet.demo.pretrained` import it (``demo`` re-exports both names);
+this module imports neither.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plate_unet.data.readers import load_annotations
+from plate_unet.data.records import Sample
+from plate_unet.data.synthetic.generate import generate_dataset
+from plate_unet.training.presets import Preset
+
+__all__ = ["TEST_SEED_OFFSET", "heldout_set"]
+
+#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``seed``
+#: and validation ``seed + 1_000_003`` (see
+#: :func:`plate_unet.training.fit.train_synthetic`).
+TEST_SEED_OFFSET = 2_000_003
+
+
+def heldout_set(
+    preset: Preset, data_dir: str | Path, n: int, seed: int = 0
+) -> tuple[Path, list[Sample]]:
+    """Generates (or reuses) the held-out synthetic test set of a preset.
+
+    Args:
+        preset: The preset (its ``scene_size`` and name are used).
+        data_dir: Parent folder; the set goes to ``<name>-test-<seed>``.
+        n: Number of scenes.
+        seed: The run's seed; the set uses ``seed + TEST_SEED_OFFSET``.
+
+    Returns:
+        ``(folder, samples)``; the images are in ``folder/images``.
+
+    Example:
+        >>> folder, samples = heldout_set(get_preset("smoke"), "runs/d/data", 8)
+        >>> len(samples)
+        8
+    """
+    test_seed = seed + TEST_SEED_OFFSET
+    folder = Path(data_dir) / f"{preset.name}-test-{test_seed}"
+    labels = folder / "labels.csv"
+    samples = load_annotations(labels) if labels.is_file() else []
+    if len(samples) != n:
+        generate_dataset(folder, n, seed=test_seed, size=preset.scene_size)
+        samples = load_annotations(labels)
+    return folder, samples

@@ -1,0 +1,497 @@
+"""Evaluate a plate segmenter: pixels, plates, the CCPD protocol, corner errors.
+
+Two views of the same prediction:
+
+* **pixels**: IoU and Dice of the thresholded mask against the annotated
+  polygons, at the ORIGINAL image size;
+* **plates**: the quadrilaterals from
+  :func:`plate_unet.inference.postprocess.find_plates` are matched one-to-one
+  to the annotated plates, greedily by IoU (the best
+  pair first). A plate is *found* under the CCPD protocol when its IoU is
+  above 0.7; precision = found / predicted, recall = found / annotated. For
+  matched pairs you also get the box IoU, the quadrilateral IoU and the mean
+  distance between corresponding corners in pixels.
+
+Totals add pixel counts and plate counts over all images (so a large image
+weighs more than a small one), and average the per-pair numbers over matched
+pairs. When there is nothing to find and nothing is predicted, every score is 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
+from plate_unet.errors import PlateUnetError
+from plate_unet.inference.postprocess import Plate, box_iou, quad_box, quad_iou
+
+__all__ = [
+    "CCPD_IOU",
+    "EvalReport",
+    "ImageResult",
+    "PlateMatch",
+    "corner_error",
+    "evaluate_image",
+    "evaluate_model",
+    "match_plates",
+    "pixel_scores",
+    "resolution_ceiling",
+]
+
+log = logging.getLogger(__name__)
+
+#: The CCPD protocol: a plate is found when its IoU with the truth exceeds this.
+CCPD_IOU = 0.7
+
+
+def pixel_scores(true_mask, pred_mask) -> tuple[float, float]:
+    """IoU and Dice of two binary masks (non-zero = plate).
+
+    Args:
+        true_mask: Annotated mask, any shape.
+        pred_mask: Predicted mask, the same shape.
+
+    Returns:
+        ``(iou, dice)``; both 1.0 when neither mask has a plate pixel.
+
+    Raises:
+        ValueError: If the shapes differ.
+
+    Example:
+        >>> pixel_scores([[1, 1, 0, 0]], [[0, 1, 1, 0]])
+        (0.3333333333333333, 0.5)
+    """
+    t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
+    if t.shape != p.shape:
+        raise ValueError(f"mask shapes differ: true {t.shape}, predicted {p.shape}.")
+    inter, total = int((t & p).sum()), int(t.sum() + p.sum())
+    if total == 0:
+        return 1.0, 1.0
+    return inter / (total - inter), 2 * inter / total
+
+
+def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
+    """The best pixel IoU any model of input ``height × width`` can score.
+
+    Each sample's true mask is drawn at the model's size (as for training),
+    taken back to the image's size the way predictions are (linear resize,
+    threshold 0.5), and compared with the mask drawn at the image's size. What
+    is lost is lost to the resolution alone, before any model makes a mistake.
+
+    Args:
+        samples: Samples with plates and image sizes (as readers return them).
+        height: Model input height.
+        width: Model input width.
+
+    Returns:
+        Pixel IoU over all samples (intersections and unions summed).
+
+    Example:
+        >>> samples = load_annotations("data/sample")
+        >>> round(resolution_ceiling(samples, 256, 160), 2)  # doctest: +SKIP
+        0.95
+    """
+    inter = union = 0
+    for sample in samples:
+        truth = rasterize(sample.plates, sample.height, sample.width) > 0
+        small = rasterize(letterbox_plates(sample, height, width), height, width)
+        box = Letterbox(sample.height, sample.width, height, width)
+        back = box.invert_mask(small.astype(np.float32)) > 0.5
+        inter += int((truth & back).sum())
+        union += int((truth | back).sum())
+    return _ratio(inter, union)
+
+
+def corner_error(a, b) -> float:
+    """Mean distance in pixels between corresponding corners of two quads.
+
+    Args:
+        a: Corners TL, TR, BR, BL, shape ``(4, 2)``.
+        b: Corners in the same order.
+
+    Returns:
+        The mean Euclidean distance of the four corner pairs.
+
+    Example:
+        >>> a = [[0, 0], [4, 0], [4, 2], [0, 2]]
+        >>> corner_error(a, [[3, 4], [4, 0], [4, 2], [0, 2]])
+        1.25
+    """
+    d = np.asarray(a, np.float64) - np.asarray(b, np.float64)
+    return float(np.linalg.norm(d, axis=1).mean())
+
+
+def match_plates(
+    true_quads, pred_quads, on: str = "box"
+) -> list[tuple[int, int, float]]:
+    """Matches predicted to annotated plates one-to-one, greedily by IoU.
+
+    The pair with the highest IoU is matched first, then the best pair among
+    the rest, and so on; pairs that do not overlap are never matched.
+
+    Args:
+        true_quads: Annotated ``(4, 2)`` quads.
+        pred_quads: Predicted ``(4, 2)`` quads.
+        on: ``"box"`` (axis-aligned boxes, as CCPD) or ``"quad"`` (polygons).
+
+    Returns:
+        ``(true index, predicted index, IoU)`` per match, best first.
+
+    Raises:
+        ValueError: If ``on`` is neither ``"box"`` nor ``"quad"``.
+
+    Example:
+        >>> sq = [[0, 0], [2, 0], [2, 2], [0, 2]]
+        >>> match_plates([sq], [sq, [[1, 0], [3, 0], [3, 2], [1, 2]]])
+        [(0, 0, 1.0)]
+    """
+    if on not in ("box", "quad"):
+        raise ValueError(f"on={on!r} is invalid: use 'box' or 'quad'.")
+    true_quads, pred_quads = list(true_quads), list(pred_quads)
+    iou = np.zeros((len(true_quads), len(pred_quads)))
+    for i, t in enumerate(true_quads):
+        for j, p in enumerate(pred_quads):
+            iou[i, j] = (
+                box_iou(quad_box(t), quad_box(p)) if on == "box" else quad_iou(t, p)
+            )
+    matches = []
+    while iou.size and iou.max() > 0:
+        i, j = np.unravel_index(int(np.argmax(iou)), iou.shape)
+        matches.append((int(i), int(j), float(iou[i, j])))
+        iou[i, :] = -1
+        iou[:, j] = -1
+    return matches
+
+
+@dataclass
+class PlateMatch:
+    """One annotated plate matched to one predicted plate."""
+
+    true_index: int
+    pred_index: int
+    box_iou: float
+    quad_iou: float
+    corner_error: float
+    found: bool
+
+
+@dataclass
+class ImageResult:
+    """The scores of one image (a row of the report).
+
+    Attributes:
+        image: Image path.
+        width: Image width. height: Image height.
+        pixel_iou: Mask IoU at the original size. dice: Mask Dice.
+        intersection, union, true_pixels, pred_pixels: Pixel counts for totals.
+        true_quads: Annotated corners; pred_quads / pred_scores: predicted plates.
+        matches: Matched pairs; ``found`` when IoU > the protocol's threshold.
+    """
+
+    image: str
+    width: int
+    height: int
+    pixel_iou: float
+    dice: float
+    intersection: int
+    union: int
+    true_pixels: int
+    pred_pixels: int
+    true_quads: list = field(default_factory=list)
+    pred_quads: list = field(default_factory=list)
+    pred_scores: list = field(default_factory=list)
+    matches: list[PlateMatch] = field(default_factory=list)
+
+    @property
+    def n_true(self) -> int:
+        """Annotated plates."""
+        return len(self.true_quads)
+
+    @property
+    def n_pred(self) -> int:
+        """Predicted plates."""
+        return len(self.pred_quads)
+
+    @property
+    def n_found(self) -> int:
+        """Annotated plates found under the protocol."""
+        return sum(m.found for m in self.matches)
+
+
+def evaluate_image(
+    image: str,
+    true_quads: Sequence,
+    plates: Sequence[Plate],
+    true_mask: np.ndarray,
+    pred_mask: np.ndarray,
+    iou_threshold: float = CCPD_IOU,
+    match_on: str = "box",
+) -> ImageResult:
+    """Scores one image's prediction against its annotation.
+
+    Args:
+        image: Image path or name (for the report).
+        true_quads: Annotated ``(4, 2)`` quads, TL, TR, BR, BL.
+        plates: Predicted plates, in the same pixels.
+        true_mask: Annotated ``(H, W)`` mask (e.g. ``rasterize(true_quads, H, W)``).
+        pred_mask: Predicted ``(H, W)`` mask.
+        iou_threshold: A match counts as found when its IoU is above this.
+        match_on: ``"box"`` (CCPD) or ``"quad"``: the IoU used to match and count.
+
+    Returns:
+        An :class:`ImageResult`.
+
+    Raises:
+        ValueError: If the masks' shapes differ or ``match_on`` is invalid.
+
+    Example:
+        >>> plates = find_plates(prob)  # doctest: +SKIP
+        >>> row = evaluate_image("a", [q], plates, mask, prob > 0.5)  # doctest: +SKIP
+        >>> row.n_found  # doctest: +SKIP
+        1
+    """
+    t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
+    iou, dice = pixel_scores(t, p)
+    inter = int((t & p).sum())
+    true_quads = [np.asarray(q, np.float32) for q in true_quads]
+    pred_quads = [pl.quad for pl in plates]
+    matches = []
+    for i, j, iou_ij in match_plates(true_quads, pred_quads, on=match_on):
+        tq, pq = true_quads[i], pred_quads[j]
+        matches.append(
+            PlateMatch(
+                true_index=i,
+                pred_index=j,
+                box_iou=box_iou(quad_box(tq), quad_box(pq)),
+                quad_iou=quad_iou(tq, pq),
+                corner_error=corner_error(tq, pq),
+                found=iou_ij > iou_threshold,
+            )
+        )
+    return ImageResult(
+        image=str(image),
+        width=int(t.shape[1]),
+        height=int(t.shape[0]),
+        pixel_iou=iou,
+        dice=dice,
+        intersection=inter,
+        union=int((t | p).sum()),
+        true_pixels=int(t.sum()),
+        pred_pixels=int(p.sum()),
+        true_quads=[q.round(2).tolist() for q in true_quads],
+        pred_quads=[np.asarray(q).round(2).tolist() for q in pred_quads],
+        pred_scores=[round(float(pl.score), 4) for pl in plates],
+        matches=matches,
+    )
+
+
+def _ratio(num: float, den: float, empty: float = 1.0) -> float:
+    return num / den if den else empty
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return float(np.mean(values)) if values else None
+
+
+@dataclass
+class EvalReport:
+    """Per-image rows and totals of an evaluation.
+
+    Attributes:
+        rows: One :class:`ImageResult` per image.
+        threshold: Probability threshold of the masks.
+        iou_threshold: The protocol's IoU (0.7 for CCPD).
+        match_on: ``"box"`` or ``"quad"``.
+        skipped: ``(image, reason)`` of images that could not be read.
+
+    Example:
+        >>> report = evaluate_model(model, samples)  # doctest: +SKIP
+        >>> print(report.table())  # doctest: +SKIP
+    """
+
+    rows: list[ImageResult]
+    threshold: float = 0.5
+    iou_threshold: float = CCPD_IOU
+    match_on: str = "box"
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, float | int | None]:
+        """Scores over all images (pixel counts and plate counts are summed)."""
+        rows = self.rows
+        inter = sum(r.intersection for r in rows)
+        union = sum(r.union for r in rows)
+        pixels = sum(r.true_pixels + r.pred_pixels for r in rows)
+        n_true = sum(r.n_true for r in rows)
+        n_pred = sum(r.n_pred for r in rows)
+        found = sum(r.n_found for r in rows)
+        matches = [m for r in rows for m in r.matches]
+        return {
+            "images": len(rows),
+            "plates": n_true,
+            "predicted": n_pred,
+            "found": found,
+            "precision": _ratio(found, n_pred, 1.0 if n_true == 0 else 0.0),
+            "recall": _ratio(found, n_true),
+            "pixel_iou": _ratio(inter, union),
+            "dice": _ratio(2 * inter, pixels),
+            "mean_image_iou": _mean(r.pixel_iou for r in rows),
+            "mean_box_iou": _mean(m.box_iou for m in matches),
+            "mean_quad_iou": _mean(m.quad_iou for m in matches),
+            "mean_corner_error": _mean(m.corner_error for m in matches),
+        }
+
+    def worst(self, k: int = 4) -> list[ImageResult]:
+        """The ``k`` images with the lowest pixel IoU (misses first)."""
+        return sorted(self.rows, key=lambda r: (r.pixel_iou, -r.n_true))[:k]
+
+    def table(self, max_rows: int = 20) -> str:
+        """Returns a plain-text report: per-image rows, then the totals.
+
+        Args:
+            max_rows: Show at most this many images (the worst ones).
+
+        Returns:
+            The table as one string, ready to print.
+        """
+
+        def num(v, fmt="{:.3f}"):
+            return "-" if v is None else fmt.format(v)
+
+        head = f"{'image':<28} {'IoU':>6} {'Dice':>6} {'true':>4} {'pred':>4} "
+        head += f"{'found':>5} {'boxIoU':>6} {'quadIoU':>7} {'corner px':>9}"
+        lines = [head, "-" * len(head)]
+        shown = self.worst(max_rows) if len(self.rows) > max_rows else self.rows
+        for r in shown:
+            name = Path(r.image).name
+            name = name if len(name) <= 28 else "…" + name[-27:]
+            lines.append(
+                f"{name:<28} {r.pixel_iou:>6.3f} {r.dice:>6.3f} {r.n_true:>4} "
+                f"{r.n_pred:>4} {r.n_found:>5} "
+                f"{num(_mean(m.box_iou for m in r.matches)):>6} "
+                f"{num(_mean(m.quad_iou for m in r.matches)):>7} "
+                f"{num(_mean(m.corner_error for m in r.matches), '{:.1f}'):>9}"
+            )
+        if len(self.rows) > max_rows:
+            lines.append(f"({len(self.rows) - max_rows} better images not shown)")
+        t = self.totals
+        lines += [
+            "-" * len(head),
+            f"images {t['images']}, plates {t['plates']}, predicted {t['predicted']}, "
+            f"found {t['found']} (IoU {self.match_on} > {self.iou_threshold:g})",
+            f"precision {t['precision']:.3f}  recall {t['recall']:.3f}  "
+            f"pixel IoU {t['pixel_iou']:.3f}  Dice {t['dice']:.3f}",
+            f"matched plates: box IoU {num(t['mean_box_iou'])}  quad IoU "
+            f"{num(t['mean_quad_iou'])}  corner error "
+            f"{num(t['mean_corner_error'], '{:.2f}')} px",
+        ]
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)} unreadable image(s)")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """Returns the report as plain data (totals, settings, rows)."""
+        rows = []
+        for r in self.rows:
+            d = asdict(r)
+            d.update(n_true=r.n_true, n_pred=r.n_pred, n_found=r.n_found)
+            rows.append(d)
+        return {
+            "threshold": self.threshold,
+            "iou_threshold": self.iou_threshold,
+            "match_on": self.match_on,
+            "totals": self.totals,
+            "skipped": [list(s) for s in self.skipped],
+            "rows": rows,
+        }
+
+    def to_json(self, path=None) -> str:
+        """Returns the report as JSON text, and writes it to ``path`` if given."""
+        text = json.dumps(self.to_dict(), indent=2) + "\n"
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+
+def evaluate_model(
+    model,
+    samples: Sequence,
+    threshold: float = 0.5,
+    iou_threshold: float = CCPD_IOU,
+    match_on: str = "box",
+    min_area: float | None = None,
+) -> EvalReport:
+    """Predicts every sample's image and scores it against the annotation.
+
+    Images are letterboxed to the model's input as in
+    :func:`plate_unet.inference.forward.predict_image`; masks and plates are compared at
+    the ORIGINAL image size.
+
+    Args:
+        model: A Keras model, or the path of a ``.keras`` file.
+        samples: :class:`~plate_unet.data.records.Sample` objects (from
+            :func:`~plate_unet.data.readers.load_annotations`).
+        threshold: Probability above which a pixel is plate.
+        iou_threshold: A plate is found when its IoU exceeds this (CCPD: 0.7).
+        match_on: ``"box"`` (CCPD) or ``"quad"``.
+        min_area: Smallest predicted plate in model pixels (see ``find_plates``).
+
+    Returns:
+        An :class:`EvalReport`; unreadable images are skipped with a warning.
+
+    Raises:
+        PlateUnetError: If ``samples`` is empty or no image could be read.
+        ModelFileError: If ``model`` is a path that cannot be loaded.
+
+    Example:
+        >>> samples = load_annotations("data/sample")  # doctest: +SKIP
+        >>> report = evaluate_model("best.keras", samples)  # doctest: +SKIP
+        >>> report.totals["recall"]  # doctest: +SKIP
+    """
+    from plate_unet.data.images import read_image
+    from plate_unet.inference.forward import predict_image
+    from plate_unet.inference.model_file import load_model
+
+    if match_on not in ("box", "quad"):
+        raise ValueError(f"match_on={match_on!r} is invalid: use 'box' or 'quad'.")
+    samples = list(samples)
+    if not samples:
+        raise PlateUnetError("no samples to evaluate: the annotation set is empty.")
+    if model is None or isinstance(model, (str, Path)):
+        model = load_model(model)
+    report = EvalReport([], threshold, iou_threshold, match_on)
+    for sample in samples:
+        try:
+            image = read_image(sample.image_path)
+        except PlateUnetError as exc:
+            report.skipped.append((sample.image_path.name, str(exc).split(": ", 1)[-1]))
+            continue
+        height, width = image.shape[:2]
+        plates, pred_mask = predict_image(model, image, threshold, min_area)
+        true_mask = rasterize(sample.plates, height, width)
+        report.rows.append(
+            evaluate_image(
+                str(sample.image_path),
+                sample.plates,
+                plates,
+                true_mask,
+                pred_mask,
+                iou_threshold=iou_threshold,
+                match_on=match_on,
+            )
+        )
+    if report.skipped:
+        detail = "; ".join(f"{n}: {why}" for n, why in report.skipped)
+        log.warning(
+            "skipped %d of %d images: %s", len(report.skipped), len(samples), detail
+        )
+    if not report.rows:
+        raise PlateUnetError(f"none of the {len(samples)} images could be read.")
+    return report

@@ -1,0 +1,346 @@
+"""Export a trained U-Net: ``.keras``, SavedModel, TFLite float / int8, ONNX.
+
+* ``keras`` (default): the Keras 3 archive; loads back with
+  ``keras.saving.load_model(path, safe_mode=True)``.
+* ``savedmodel``: a TensorFlow SavedModel folder (``model.export``) for TF Serving;
+  its ``serve`` endpoint maps images ``(N, H, W, C)`` to probabilities.
+* ``tflite``: a float32 TFLite flat buffer for phones and small boards.
+* ``tflite-int8``: dynamic-range quantisation, weights stored as int8 (about 4×
+  smaller), activations still float; no calibration images needed.
+* ``onnx``: an ONNX graph for onnxruntime and other runtimes (needs the
+  ``onnx`` extra: ``pip install -e '.[onnx]'``, which brings tf2onnx).
+
+TFLite and ONNX both go through Keras's own ``model.export`` (formats
+``"litert"`` and ``"onnx"``). TFLite wants a fixed input shape: the model's own
+``(H, W)`` or ``input_size`` when the model accepts any size; ONNX keeps the
+batch size (and an any-size model's height and width) free. :class:`TFLiteModel`
+and :class:`OnnxModel` run such files with the same ``predict(x)`` call as a
+Keras model, so a parity check is one line.
+
+Every file is written to a temporary name beside ``out`` and renamed when
+complete, so a crash never leaves a half-written model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from plate_unet.errors import ModelFileError
+
+log = logging.getLogger(__name__)
+
+#: Export formats and the file or folder each writes.
+FORMATS = {
+    "keras": "a .keras file",
+    "savedmodel": "a SavedModel folder",
+    "tflite": "a float32 .tflite file",
+    "tflite-int8": "a .tflite file with int8 weights (dynamic range)",
+    "onnx": "an .onnx file",
+}
+
+
+def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
+    """(H, W, C) the TFLite graph is traced with."""
+    _, height, width, channels = model.input_shape
+    if input_size is not None:
+        height, width = (int(v) for v in input_size)
+    if height is None or width is None:
+        raise ValueError(
+            f"model {model.name!r} accepts any image size (input shape "
+            f"{model.input_shape}): TFLite needs a fixed one, so pass "
+            "input_size=(height, width)."
+        )
+    return int(height), int(width), int(channels)
+
+
+def to_tflite(
+    model, quantize: bool = False, input_size=None, representative=None
+) -> bytes:
+    """Converts a Keras model to a TFLite flat buffer with a fixed input shape.
+
+    Args:
+        model: A Keras model mapping ``(N, H, W, C)`` to ``(N, H, W, 1)``.
+        quantize: Store weights as int8 (dynamic-range quantisation).
+        input_size: ``(height, width)`` to trace with; required when the model
+            accepts any size, otherwise the model's own size.
+        representative: Optional images ``(H, W, C)`` in [0, 1] for full int8
+            quantisation (activations too); implies ``quantize``.
+
+    Returns:
+        The ``.tflite`` file's bytes (batch size 1).
+
+    Raises:
+        ValueError: If the model has no fixed size and ``input_size`` is None.
+
+    Example:
+        >>> model = build_unet(UNetConfig(64, 64, 1, 2, 3))  # doctest: +SKIP
+        >>> to_tflite(model)[4:8]  # doctest: +SKIP
+        b'TFL3'
+    """
+    import tensorflow as tf
+
+    height, width, channels = _fixed_input_shape(model, input_size)
+    spec = tf.TensorSpec((1, height, width, channels), tf.float32, name="image")
+    options = {"target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}}
+    if quantize or representative is not None:
+        options["optimizations"] = [tf.lite.Optimize.DEFAULT]
+    if representative is not None:
+        images = [np.asarray(x, np.float32)[None] for x in representative]
+        options["representative_dataset"] = lambda: ([x] for x in images)
+        ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        options["target_spec"] = {"supported_ops": ops}
+    with tempfile.TemporaryDirectory(prefix="plate-unet-tflite-") as tmp:
+        path = Path(tmp) / "model.tflite"
+        model.export(
+            str(path),
+            format="litert",
+            input_signature=[spec],
+            verbose=False,
+            **options,
+        )
+        return path.read_bytes()
+
+
+def to_onnx(model, out) -> Path:
+    """Writes ``model`` as ONNX with Keras's ``model.export(format="onnx")``.
+
+    The batch size stays free (and the height and width of a model that
+    accepts any size); the input is named ``image``.
+
+    Args:
+        model: A Keras model mapping ``(N, H, W, C)`` to ``(N, H, W, 1)``.
+        out: The ``.onnx`` file to write (replaced atomically).
+
+    Returns:
+        The path written.
+
+    Raises:
+        ModelFileError: If tf2onnx is not installed.
+
+    Example:
+        >>> to_onnx(model, "plate.onnx")  # doctest: +SKIP
+        PosixPath('plate.onnx')
+    """
+    import keras
+
+    try:
+        import tf2onnx  # noqa: F401  (Keras's ONNX export runs on it)
+    except ImportError:
+        raise ModelFileError(
+            "ONNX export needs tf2onnx: pip install -e '.[onnx]' (or "
+            "pip install 'tf2onnx>=1.17' onnx onnxruntime)."
+        ) from None
+    out = Path(out)
+    _, height, width, channels = model.input_shape
+    spec = keras.InputSpec(
+        shape=(None, height, width, channels), dtype="float32", name="image"
+    )
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".onnx", dir=out.parent)
+    os.close(fd)
+    try:
+        model.export(tmp, format="onnx", input_signature=[spec], verbose=False)
+        os.replace(tmp, out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return out
+
+
+def _atomic_write_bytes(data: bytes, out: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_model(model, out, format: str = "keras", input_size=None) -> Path:
+    """Writes ``model`` to ``out`` in one of :data:`FORMATS`.
+
+    Args:
+        model: A Keras model, or the path of a ``.keras`` file (loaded safely and
+            checked with :func:`plate_unet.inference.model_file.load_model`).
+        out: File (``.keras``, ``.tflite``) or folder (SavedModel) to write.
+        format: ``"keras"``, ``"savedmodel"``, ``"tflite"``, ``"tflite-int8"``
+            or ``"onnx"``.
+        input_size: ``(height, width)`` for TFLite when the model accepts any size.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: If ``format`` is unknown, a ``.keras`` output lacks the
+            suffix, or a SavedModel folder already exists.
+        ModelFileError: If ``model`` is a path to a missing or unusable file.
+
+    Example:
+        >>> export_model("runs/best.keras", "m.tflite", "tflite")  # doctest: +SKIP
+        PosixPath('plate.tflite')
+    """
+    if format not in FORMATS:
+        raise ValueError(
+            f"format={format!r} is unknown: use one of {', '.join(FORMATS)}."
+        )
+    if isinstance(model, (str, os.PathLike)):
+        from plate_unet.inference.model_file import load_model
+
+        model = load_model(model)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if format == "keras":
+        if out.suffix != ".keras":
+            raise ValueError(f"--out {out} must end in .keras for format 'keras'.")
+        tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}.keras")
+        try:
+            model.save(tmp)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    elif format == "savedmodel":
+        if out.exists():
+            raise ValueError(
+                f"{out} already exists: remove it or choose another --out for the "
+                "SavedModel folder."
+            )
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        tmp.rmdir()
+        model.export(str(tmp), format="tf_saved_model", verbose=False)
+        os.replace(tmp, out)
+    elif format == "onnx":
+        if out.suffix != ".onnx":
+            raise ValueError(f"--out {out} must end in .onnx for format 'onnx'.")
+        to_onnx(model, out)
+    else:
+        data = to_tflite(model, quantize=format == "tflite-int8", input_size=input_size)
+        _atomic_write_bytes(data, out)
+    log.info("exported %s to %s (%s)", model.name, out, FORMATS[format])
+    return out
+
+
+def _make_interpreter(path: str):
+    try:  # The LiteRT package, where installed, replaces tf.lite.Interpreter.
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        Interpreter = tf.lite.Interpreter
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Interpreter(model_path=path)
+
+
+class TFLiteModel:
+    """Runs a ``.tflite`` segmentation model with a Keras-like ``predict``.
+
+    Args:
+        path: The ``.tflite`` file (from :func:`export_model`).
+
+    Raises:
+        ModelFileError: If the file is missing or not a TFLite model.
+
+    Example:
+        >>> lite = TFLiteModel("plate.tflite")  # doctest: +SKIP
+        >>> lite.predict(np.zeros((2, 64, 64, 1), "float32")).shape  # doctest: +SKIP
+        (2, 64, 64, 1)
+    """
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ModelFileError(f"TFLite file {self.path} not found.")
+        try:
+            self._interpreter = _make_interpreter(str(self.path))
+            self._interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(
+                f"{self.path} is not a usable TFLite model ({exc}); expected a "
+                "file written by `plate-unet export --format tflite`."
+            ) from exc
+        self._input = self._interpreter.get_input_details()[0]
+        self._output = self._interpreter.get_output_details()[0]
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """The fixed input shape ``(1, H, W, C)``."""
+        return tuple(int(v) for v in self._input["shape"])
+
+    def predict(self, x) -> np.ndarray:
+        """Returns probabilities ``(N, H, W, 1)`` for images ``(N, H, W, C)``.
+
+        Args:
+            x: float32 images in [0, 1], ``(N, H, W, C)`` or one ``(H, W, C)``.
+
+        Returns:
+            float32 probabilities, one image at a time through the interpreter.
+
+        Raises:
+            ValueError: If an image's shape differs from the model's input.
+        """
+        x = np.asarray(x, np.float32)
+        if x.ndim == 3:
+            x = x[None]
+        expected = self.input_shape[1:]
+        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
+            raise ValueError(
+                f"input shape {x.shape} does not fit {self.path.name}: use "
+                f"(N, {', '.join(map(str, expected))})."
+            )
+        outputs = []
+        for image in x:
+            self._interpreter.set_tensor(self._input["index"], image[None])
+            self._interpreter.invoke()
+            outputs.append(self._interpreter.get_tensor(self._output["index"])[0])
+        return np.stack(outputs).astype(np.float32)
+
+
+class OnnxModel:
+    """Runs an ``.onnx`` segmentation model with onnxruntime, Keras-style.
+
+    Args:
+        path: The ``.onnx`` file (from :func:`export_model`).
+
+    Raises:
+        ModelFileError: If onnxruntime is missing, or the file is missing or
+            not an ONNX model.
+
+    Example:
+        >>> onnx = OnnxModel("plate.onnx")  # doctest: +SKIP
+        >>> onnx.predict(np.zeros((2, 64, 64, 1), "float32")).shape  # doctest: +SKIP
+        (2, 64, 64, 1)
+    """
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ModelFileError(f"ONNX file {self.path} not found.")
+        try:
+            import onnxruntime
+        except ImportError:
+            raise ModelFileError(
+                "running an ONNX model needs onnxruntime: pip install -e '.[onnx]'."
+            ) from None
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(self.path), providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own error types
+            raise ModelFileError(
+                f"{self.path} is not a usable ONNX model ({exc}); expected a file "
+                "written by `plate-unet export --format onnx`."
+            ) from exc
+        self._input = self._session.get_inputs()[0].name
+
+    def predict(self, x) -> np.ndarray:
+        """Probabilities ``(N, H, W, 1)`` for float32 images ``(N, H, W, C)``."""
+        x = np.asarray(x, np.float32)
+        if x.ndim == 3:
+            x = x[None]
+        return np.asarray(self._session.run(None, {self._input: x})[0], np.float32)

@@ -1,0 +1,112 @@
+"""Model files: where the pretrained checkpoint is, and loading one safely.
+
+:func:`load_model` loads a ``.keras`` file with ``safe_mode=True`` and checks that
+it is a segmentation model (one input ``(N, H, W, 1 or 3)``, one output
+``(N, H, W, 1)``); every problem is a :class:`~plate_unet.errors.ModelFileError`
+naming the file. :func:`default_model_path` is the committed checkpoint.
+:mod:`plate_unet.inference.predict` re-exports both; this module imports no other
+prediction module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plate_unet.errors import ModelFileError
+
+_MODEL_SUFFIXES = (".keras", ".h5")
+
+
+def default_model_path() -> Path:
+    """Returns the committed checkpoint, ``inference/pretrained/teaching.keras``.
+
+    Example:
+        >>> default_model_path().name
+        'teaching.keras'
+    """
+    return Path(__file__).resolve().parent / "pretrained" / "teaching.keras"
+
+
+def _check_architecture(model, path: Path) -> None:
+    expected = (
+        "expected a plate-unet segmentation model: one input (N, H, W, 1 or 3) "
+        "and one output (N, H, W, 1)"
+    )
+    inputs = getattr(model, "inputs", None) or []
+    outputs = getattr(model, "outputs", None) or []
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise ModelFileError(
+            f"{path} has {len(inputs)} input(s) and {len(outputs)} output(s): "
+            f"{expected}."
+        )
+    in_shape = tuple(inputs[0].shape)
+    out_shape = tuple(outputs[0].shape)
+    ok = (
+        len(in_shape) == 4
+        and in_shape[-1] in (1, 3)
+        and len(out_shape) == 4
+        and out_shape[-1] == 1
+        and all(
+            a is None or b is None or a == b
+            for a, b in zip(in_shape[1:3], out_shape[1:3], strict=True)
+        )
+    )
+    if not ok:
+        raise ModelFileError(
+            f"{path} maps input shape {in_shape} to output shape {out_shape}: "
+            f"{expected}."
+        )
+
+
+def load_model(path=None):
+    """Loads a ``.keras`` U-Net safely and checks that it segments images.
+
+    Args:
+        path: The model file; ``None`` uses :func:`default_model_path`.
+
+    Returns:
+        The Keras model (not compiled: prediction needs no loss).
+
+    Raises:
+        ModelFileError: Naming the file when it is missing, corrupt, not a
+            Keras archive, or of another architecture (output not
+            ``(N, H, W, 1)`` or input channels not 1 or 3).
+
+    Example:
+        >>> model = load_model("runs/teaching/best.keras")  # doctest: +SKIP
+        >>> model.input_shape  # doctest: +SKIP
+        (None, 256, 160, 1)
+    """
+    import keras
+
+    import plate_unet.training.losses  # noqa: F401  (registers the custom objects)
+    import plate_unet.training.metrics  # noqa: F401
+
+    if path is None:
+        path = default_model_path()
+        if not path.is_file():
+            raise ModelFileError(
+                f"no pretrained model at {path}: make it with `make pretrained`, "
+                "or pass --model PATH to a .keras file from `plate-unet train`."
+            )
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(
+            f"model file {path} not found: expected a .keras file saved by "
+            "`plate-unet train` (e.g. runs/<name>/best.keras)."
+        )
+    if path.suffix.lower() not in _MODEL_SUFFIXES:
+        raise ModelFileError(
+            f"{path} is not a Keras model file: expected a .keras file "
+            "(a SavedModel or .tflite export cannot be loaded back for prediction)."
+        )
+    try:
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for a bad archive.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ModelFileError(
+            f"cannot load model file {path} ({type(exc).__name__}: {reason[:200]}): "
+            "expected a Keras 3 .keras archive saved by plate-unet."
+        ) from exc
+    _check_architecture(model, path)
+    return model

@@ -1,0 +1,283 @@
+"""Plate geometry: probability map → plates → ordered quadrilaterals → flat crops.
+
+A U-Net gives a probability per pixel. To turn it into plates you
+
+1. threshold it and split the foreground into connected components (one per plate);
+2. drop components smaller than ``min_area`` (specks of noise);
+3. fit a quadrilateral to each component with
+   :func:`plate_unet.data.quads.fit_quad`, the same fitter the image + mask
+   reader uses: the quad whose filled pixels match the component best, so
+   corners land within a fraction of a pixel;
+4. order the corners top-left, top-right, bottom-right, bottom-left
+   (:func:`order_corners`), take the axis-aligned box and the mean probability
+   inside the component as the score;
+5. map everything back to the original image's pixels with the data
+   :class:`~plate_unet.data.masks.Letterbox` the image was resized with.
+
+:func:`rectify` then warps a plate to a flat rectangle (240×80 by default), and
+:func:`quad_iou` / :func:`box_iou` measure how well two plates overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from plate_unet.data.quads import fit_quad, mask_components
+
+#: Default smallest plate, as a fraction of the probability map's pixels.
+MIN_AREA_FRACTION = 5e-4
+
+
+@dataclass
+class Plate:
+    """One plate found in an image.
+
+    Attributes:
+        quad: float32 ``(4, 2)`` corners ``(x, y)`` in the order top-left,
+            top-right, bottom-right, bottom-left.
+        box: Axis-aligned box ``(x0, y0, x1, y1)`` around ``quad``.
+        score: Mean predicted probability over the plate's pixels, in [0, 1].
+        area: Pixels of the connected component in the probability map.
+    """
+
+    quad: np.ndarray
+    box: tuple[float, float, float, float]
+    score: float
+    area: int = field(default=0, compare=False)
+
+    def to_dict(self, decimals: int = 2) -> dict[str, Any]:
+        """Returns the JSON form ``{"quad": [[x, y] ×4], "box": [...], "score": s}``.
+
+        Args:
+            decimals: Rounding of coordinates (the score keeps 4 decimals).
+
+        Returns:
+            A dict of plain Python floats, ready for :func:`json.dump`.
+
+        Example:
+            >>> Plate(np.zeros((4, 2), "float32"), (0, 0, 0, 0), 0.5).to_dict()["score"]
+            0.5
+        """
+        return {
+            "quad": [
+                [round(float(x), decimals), round(float(y), decimals)]
+                for x, y in self.quad
+            ],
+            "box": [round(float(v), decimals) for v in self.box],
+            "score": round(float(self.score), 4),
+        }
+
+
+def _as_quad(points, name: str = "points") -> np.ndarray:
+    quad = np.asarray(points, dtype=np.float32)
+    if quad.shape != (4, 2) or not np.all(np.isfinite(quad)):
+        raise ValueError(
+            f"{name} has shape {quad.shape}: use 4 finite (x, y) corners, shape (4, 2)."
+        )
+    return quad
+
+
+def quad_box(quad) -> tuple[float, float, float, float]:
+    """Returns the axis-aligned box ``(x0, y0, x1, y1)`` around a quadrilateral.
+
+    Args:
+        quad: Four ``(x, y)`` corners, shape ``(4, 2)``.
+
+    Returns:
+        ``(min x, min y, max x, max y)`` as Python floats.
+
+    Example:
+        >>> quad_box([[1, 2], [5, 1], [6, 4], [0, 3]])
+        (0.0, 1.0, 6.0, 4.0)
+    """
+    q = _as_quad(quad, "quad")
+    x0, y0 = q.min(axis=0)
+    x1, y1 = q.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def box_iou(a, b) -> float:
+    """Intersection over union of two axis-aligned boxes ``(x0, y0, x1, y1)``.
+
+    Args:
+        a: First box.
+        b: Second box.
+
+    Returns:
+        IoU in [0, 1]; 0 when either box is empty.
+
+    Example:
+        >>> box_iou((0, 0, 2, 2), (1, 0, 3, 2))
+        0.3333333333333333
+    """
+    ax0, ay0, ax1, ay1 = (float(v) for v in a)
+    bx0, by0, bx1, by1 = (float(v) for v in b)
+    iw = max(0.0, min(ax1, bx1) - max(ax0, bx0))
+    ih = max(0.0, min(ay1, by1) - max(ay0, by0))
+    inter = iw * ih
+    union = max(0.0, ax1 - ax0) * max(0.0, ay1 - ay0)
+    union += max(0.0, bx1 - bx0) * max(0.0, by1 - by0)
+    union -= inter
+    return inter / union if union > 0 else 0.0
+
+
+def _raster_iou(a: np.ndarray, b: np.ndarray, cells: int = 512) -> float:
+    """Polygon IoU by filling both on a fine grid (for non-convex quads)."""
+    both = np.concatenate([a, b])
+    lo = both.min(axis=0)
+    span = float(max(both.max(axis=0) - lo)) or 1.0
+    scale = (cells - 2) / span
+    shape = (cells, cells)
+    masks = []
+    for q in (a, b):
+        m = np.zeros(shape, np.uint8)
+        pts = np.round((q - lo) * scale * 16).astype(np.int32)
+        cv2.fillPoly(m, [pts], 1, lineType=cv2.LINE_8, shift=4)
+        masks.append(m.astype(bool))
+    union = np.logical_or(*masks).sum()
+    return float(np.logical_and(*masks).sum() / union) if union else 0.0
+
+
+def quad_iou(a, b) -> float:
+    """Intersection over union of two quadrilaterals (as polygons).
+
+    Convex quadrilaterals are intersected exactly with
+    :func:`cv2.intersectConvexConvex`; a non-convex one is filled on a fine grid.
+
+    Args:
+        a: Four ``(x, y)`` corners, in order around the quadrilateral.
+        b: Four ``(x, y)`` corners, in order around the quadrilateral.
+
+    Returns:
+        IoU in [0, 1]; 0 when either quadrilateral has no area.
+
+    Raises:
+        ValueError: If a quadrilateral is not four finite ``(x, y)`` pairs.
+
+    Example:
+        >>> round(quad_iou([[0, 0], [2, 0], [2, 2], [0, 2]],
+        ...                [[1, 0], [3, 0], [3, 2], [1, 2]]), 4)
+        0.3333
+    """
+    qa, qb = _as_quad(a, "a"), _as_quad(b, "b")
+    area_a = abs(float(cv2.contourArea(qa)))
+    area_b = abs(float(cv2.contourArea(qb)))
+    if area_a <= 0 or area_b <= 0:
+        return 0.0
+    if not (cv2.isContourConvex(qa) and cv2.isContourConvex(qb)):
+        return _raster_iou(qa, qb)
+    inter, _ = cv2.intersectConvexConvex(qa, qb)
+    inter = max(0.0, float(inter))
+    union = area_a + area_b - inter
+    return inter / union if union > 0 else 0.0
+
+
+def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.ndarray:
+    """Warps the plate inside ``quad`` to a flat ``width × height`` rectangle.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image the quad's pixels refer to.
+        quad: Corners TL, TR, BR, BL in ``image``'s pixels, shape ``(4, 2)``.
+        size: Output ``(height, width)``; 80×240 keeps a 3:1 plate's aspect.
+
+    Returns:
+        The crop, ``(height, width)`` or ``(height, width, C)``, same dtype.
+
+    Raises:
+        ValueError: If ``quad`` or ``size`` is invalid.
+
+    Example:
+        >>> crop = rectify(np.zeros((100, 200, 3), "uint8"), [[10, 10], [90, 10],
+        ...                [90, 40], [10, 40]])
+        >>> crop.shape
+        (80, 240, 3)
+    """
+    q = _as_quad(quad, "quad")
+    height, width = (int(v) for v in size)
+    if width < 2 or height < 2:
+        raise ValueError(f"size={size!r} is invalid: use (height, width), each >= 2.")
+    dst = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    matrix = cv2.getPerspectiveTransform(q, dst)
+    return cv2.warpPerspective(
+        np.ascontiguousarray(image),
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
+def _squeeze_map(prob) -> np.ndarray:
+    p = np.asarray(prob, dtype=np.float32)
+    while p.ndim > 2 and p.shape[0] == 1:
+        p = p[0]
+    if p.ndim == 3 and p.shape[-1] == 1:
+        p = p[..., 0]
+    if p.ndim != 2:
+        raise ValueError(
+            f"prob has shape {np.shape(prob)}: use one probability map (H, W), "
+            "(H, W, 1) or (1, H, W, 1)."
+        )
+    return p
+
+
+def find_plates(
+    prob,
+    threshold: float = 0.5,
+    letterbox=None,
+    min_area: float | None = None,
+) -> list[Plate]:
+    """Finds the plates in a probability map, one per connected component.
+
+    Args:
+        prob: Probability map ``(H, W)``, ``(H, W, 1)`` or ``(1, H, W, 1)``, in
+            the model's pixels.
+        threshold: A pixel is plate when its probability is above this.
+        letterbox: The :class:`~plate_unet.data.masks.Letterbox` that made the
+            model input from the original image; corners are mapped back with
+            its ``inverse`` so they are in the ORIGINAL image's pixels. ``None``
+            keeps the map's pixels.
+        min_area: Smallest component kept, in pixels of ``prob``. ``None``: 0.05 %
+            of the map (at least 8 pixels), which drops specks of noise.
+
+    Returns:
+        The plates, largest first. Empty when nothing is above the threshold.
+
+    Raises:
+        ValueError: If ``prob`` is not one 2-D map or ``threshold`` is not in [0, 1].
+
+    Example:
+        >>> prob = np.zeros((60, 80), "float32"); prob[20:35, 10:60] = 0.9
+        >>> [p.box for p in find_plates(prob)]
+        [(9.5, 19.5, 59.5, 34.5)]
+    """
+    p = _squeeze_map(prob)
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise ValueError(f"threshold={threshold!r} is invalid: use a value in [0, 1].")
+    if min_area is None:
+        min_area = max(8.0, MIN_AREA_FRACTION * p.size)
+    plates = []
+    for component in mask_components(p > threshold, min_area):
+        quad = fit_quad(component)
+        x, y = component.x, component.y
+        h, w = component.mask.shape
+        score = float(p[y : y + h, x : x + w][component.mask.astype(bool)].mean())
+        plates.append(_to_image(quad, score, component.area, letterbox, p.shape))
+    return plates
+
+
+def _to_image(quad, score: float, area: int, letterbox, shape) -> Plate:
+    """A quad in map pixels → a :class:`Plate` in the original image's pixels."""
+    if letterbox is not None:
+        quad = np.asarray(letterbox.inverse(quad), np.float32)
+        height, width = letterbox.src_h, letterbox.src_w
+    else:
+        height, width = shape
+    # Corners stay on the image's pixels (centres 0 … size - 1), as annotations.
+    quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
+    quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
+    return Plate(quad=quad, box=quad_box(quad), score=score, area=area)

@@ -1,0 +1,182 @@
+"""Find plates in new images: load a model safely, letterbox, predict, write results.
+
+For every image of a folder, :func:`predict_folder` writes to ``OUT/``
+
+* ``<stem>.json``: ``{"image": "...", "width": W, "height": H, "plates":
+  [{"quad": [[x, y] ×4], "box": [x0, y0, x1, y1], "score": s}]}`` in the
+  ORIGINAL image's pixels (the stable interface for scripts);
+* ``<stem>_mask.png``: the predicted mask, 0/255 at the original size (as the
+  seed's ROI images);
+* ``<stem>_overlay.png``: the image with the mask tinted and the plates outlined;
+* ``<stem>_plate<k>.png``: each plate warped flat (240×80), ``k`` from 1.
+
+An image of any size is letterboxed to the model's fixed input size, or, for a
+model that accepts any size, padded up to the next multiple of ``2**(depth-1)``.
+Models load with ``safe_mode=True`` and are checked to be segmentation models;
+an image that cannot be read is skipped with a logged warning.
+
+This module writes the results (:func:`predict_folder`, :func:`draw_overlay`);
+loading a model lives in :mod:`plate_unet.inference.model_file` and predicting
+one image in :mod:`plate_unet.inference.forward`; neither imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from plate_unet.data.images import list_images, read_image
+from plate_unet.errors import PlateUnetError
+from plate_unet.inference.forward import predict_image
+from plate_unet.inference.model_file import load_model
+from plate_unet.inference.postprocess import Plate, rectify
+
+log = logging.getLogger(__name__)
+
+
+def draw_overlay(
+    image: np.ndarray, mask: np.ndarray, plates: list[Plate]
+) -> np.ndarray:
+    """Returns ``image`` (RGB) with the mask tinted green and plates outlined red.
+
+    Args:
+        image: uint8 RGB ``(H, W, 3)``.
+        mask: ``(H, W)`` {0, 1} mask.
+        plates: Plates in the image's pixels.
+
+    Returns:
+        A new uint8 RGB image.
+
+    Example:
+        >>> overlay = draw_overlay(image, mask, plates)  # doctest: +SKIP
+    """
+    out = image.copy()
+    tint = np.zeros_like(out)
+    tint[..., 1] = 255
+    on = mask.astype(bool)
+    out[on] = (0.6 * out[on] + 0.4 * tint[on]).astype(np.uint8)
+    thick = max(1, round(max(image.shape[:2]) / 400))
+    for k, plate in enumerate(plates, start=1):
+        pts = np.round(plate.quad * 16).astype(np.int32)
+        cv2.polylines(out, [pts], True, (255, 0, 0), thick, cv2.LINE_AA, shift=4)
+        x, y = int(plate.box[0]), max(12, int(plate.box[1]) - 4)
+        cv2.putText(
+            out, f"{k}: {plate.score:.2f}", (x, y), cv2.FONT_HERSHEY_SIMPLEX,
+            0.4 * thick, (255, 0, 0), thick, cv2.LINE_AA,
+        )  # fmt: skip
+    return out
+
+
+def _write_png(path: Path, image: np.ndarray) -> None:
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".png", image)
+    if not ok:
+        raise PlateUnetError(f"cannot encode {path.name} as PNG")
+    path.write_bytes(buf.tobytes())
+
+
+def _dumps(record: dict) -> str:
+    """JSON text with one line per key and one line per plate (easy to diff)."""
+    lines = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in record.items()]
+    plates = record["plates"]
+    if plates:
+        rows = ",\n".join(f"    {json.dumps(p)}" for p in plates)
+        lines[-1] = f'  "plates": [\n{rows}\n  ]'
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+@dataclass
+class PredictSummary:
+    """What :func:`predict_folder` did.
+
+    Attributes:
+        out_dir: The output folder.
+        written: The JSON file of each processed image.
+        skipped: ``(image name, reason)`` of each image that could not be read.
+        n_plates: Plates found over all images.
+    """
+
+    out_dir: Path
+    written: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    n_plates: int = 0
+
+
+def predict_folder(
+    model,
+    images,
+    out_dir,
+    threshold: float = 0.5,
+    min_area: float | None = None,
+    crop_size: tuple[int, int] = (80, 240),
+) -> PredictSummary:
+    """Predicts every image of a folder and writes JSON, mask, overlay and crops.
+
+    Args:
+        model: A Keras model, or a model path (``None``: the pretrained one).
+        images: Folder of images (or one image file).
+        out_dir: Output folder (created).
+        threshold: Probability above which a pixel is plate.
+        min_area: Smallest plate in model pixels (see :func:`find_plates`).
+        crop_size: ``(height, width)`` of each rectified plate crop.
+
+    Returns:
+        A :class:`PredictSummary`; unreadable images are listed in ``skipped``
+        and reported with one logged warning.
+
+    Raises:
+        PlateUnetError: If the folder holds no image, or no image could be read.
+        ModelFileError: If ``model`` is a path that cannot be loaded.
+
+    Example:
+        >>> summary = predict_folder("best.keras", "photos/", "out/")  # doctest: +SKIP
+        >>> summary.written[0].name  # doctest: +SKIP
+        'car1.json'
+    """
+    if model is None or isinstance(model, (str, Path)):
+        model = load_model(model)
+    paths = list_images(images)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = PredictSummary(out_dir=out_dir)
+    for path in paths:
+        try:
+            image = read_image(path)
+        except PlateUnetError as exc:
+            summary.skipped.append((path.name, str(exc).split(": ", 1)[-1]))
+            continue
+        plates, mask = predict_image(model, image, threshold, min_area)
+        stem = path.stem
+        record = {
+            "image": path.name,
+            "width": int(image.shape[1]),
+            "height": int(image.shape[0]),
+            "plates": [p.to_dict() for p in plates],
+        }
+        json_path = out_dir / f"{stem}.json"
+        json_path.write_text(_dumps(record))
+        _write_png(out_dir / f"{stem}_mask.png", mask * np.uint8(255))
+        _write_png(out_dir / f"{stem}_overlay.png", draw_overlay(image, mask, plates))
+        for k, plate in enumerate(plates, start=1):
+            _write_png(
+                out_dir / f"{stem}_plate{k}.png", rectify(image, plate.quad, crop_size)
+            )
+        summary.written.append(json_path)
+        summary.n_plates += len(plates)
+        log.debug("%s: %d plate(s)", path.name, len(plates))
+    if summary.skipped:
+        detail = "; ".join(f"{name}: {why}" for name, why in summary.skipped)
+        log.warning(
+            "skipped %d of %d images: %s", len(summary.skipped), len(paths), detail
+        )
+    if not summary.written:
+        raise PlateUnetError(
+            f"none of the {len(paths)} images in {images} is readable."
+        )
+    return summary

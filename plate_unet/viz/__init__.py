@@ -1,0 +1,27 @@
+"""Pictures and widgets for the notebooks.
+
+* :mod:`~plate_unet.viz.plotting` - matplotlib figures (scenes, the U-Net's
+  architecture, learning curves, worst cases);
+* :mod:`~plate_unet.viz.widgets` - ipywidgets apps whose callbacks are plain,
+  tested functions.
+
+Sits on top of the other subpackages; none of them imports it.
+"""
+
+from plate_unet._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "plotting": [
+            "plot_curves",
+            "plot_image_row",
+            "plot_learning_curves",
+            "plot_transposed_conv",
+            "plot_unet_architecture",
+            "plot_worst_cases",
+            "show_augmented_pairs",
+            "show_scenes",
+        ],
+    },
+)

@@ -1,0 +1,490 @@
+"""Matplotlib helpers for the notebooks and reports: a cell shows *what* is
+plotted, these functions hold the plumbing.
+
+* U-Net anatomy and general plots: :func:`plot_transposed_conv` (notebook 02),
+  :func:`plot_unet_architecture` (notebook 03), :func:`plot_image_row` and
+  :func:`plot_curves`;
+* evaluation: :func:`plot_worst_cases`, the images of an evaluation report with
+  the lowest pixel IoU (``plate-unet demo``, notebook 07);
+* synthetic scenes: :func:`show_scenes`, scenes with their plates outlined and
+  their masks (notebook 01);
+* training: :func:`plot_learning_curves` from a CSV log or ``History.history``
+  (notebook 05);
+* data: :func:`show_augmented_pairs`, augmented image + mask pairs.
+
+Each function imports what it needs (matplotlib, numpy, OpenCV, TensorFlow) when
+called, so importing this module is cheap; each returns its matplotlib figure.
+"""
+
+from __future__ import annotations
+
+# --- U-Net anatomy, image rows and curves -------------------------------------------
+
+
+def _figure(*args, **kwargs):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
+
+
+def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> None:
+    """Draws a small array as a grid of numbered cells."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    values = np.asarray(values, dtype=float)
+    ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9))
+    for (r, c), v in np.ndenumerate(values):
+        if v:
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8)
+    if highlight is not None:
+        h, w = highlight
+        ax.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec="red", lw=2))
+    ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="grey", lw=0.5)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    ax.set_title(title, fontsize=9)
+
+
+def plot_transposed_conv(x, kernel, stride: int = 2):
+    """Draws how a transposed convolution scatters each input pixel onto a grid.
+
+    Every input pixel ``x[i, j]`` stamps ``x[i, j] * kernel`` on the output, its
+    top-left corner at ``(i * stride, j * stride)``; overlapping stamps add up. The
+    last panel outlines in red the ``stride × input`` corner that Keras keeps with
+    ``padding="same"``.
+
+    Args:
+        x: A small 2-D input, e.g. 2×2.
+        kernel: A 2-D kernel, e.g. 3×3.
+        stride: The up-sampling factor, >= 1.
+
+    Returns:
+        The matplotlib figure: input, kernel, one panel per stamp, and the sum.
+
+    Raises:
+        ValueError: If ``x`` or ``kernel`` is not 2-D, or ``stride`` < 1.
+
+    Example:
+        >>> plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
+        <Figure ...>
+    """
+    import numpy as np
+
+    x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+    if x.ndim != 2 or kernel.ndim != 2 or stride < 1:
+        raise ValueError(
+            f"x {x.shape} and kernel {kernel.shape} must be 2-D and stride={stride!r}"
+            " >= 1."
+        )
+    (n, m), (k, q) = x.shape, kernel.shape
+    size = ((n - 1) * stride + k, (m - 1) * stride + q)
+    stamps = []
+    for (i, j), v in np.ndenumerate(x):
+        stamp = np.zeros(size)
+        stamp[i * stride : i * stride + k, j * stride : j * stride + q] = v * kernel
+        stamps.append(((i, j), stamp))
+    fig, axes = _figure(1, len(stamps) + 3, figsize=(2.2 * (len(stamps) + 3), 2.6))
+    _show_grid(axes[0], x, f"input {n}×{m}")
+    _show_grid(axes[1], kernel, f"kernel {k}×{q}")
+    for ax, ((i, j), stamp) in zip(axes[2:], stamps, strict=False):
+        _show_grid(ax, stamp, f"x[{i},{j}] · kernel")
+    total = sum(s for _, s in stamps)
+    _show_grid(axes[-1], total, "sum (red: 'same')", (n * stride, m * stride))
+    fig.tight_layout()
+    return fig
+
+
+def plot_unet_architecture(config=None):
+    """Draws the U-Net of ``config`` as boxes: encoder down, decoder up, skips across.
+
+    Each box is one level's conv block, labelled with its filters and output size;
+    its width grows with the number of filters.
+
+    Args:
+        config: A :class:`plate_unet.model.unet.UNetConfig` (the seed's by default).
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> plot_unet_architecture(UNetConfig(height=256, width=256, depth=4))
+        <Figure ...>
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    from plate_unet.model.unet import SEED_CONFIG
+
+    config = SEED_CONFIG if config is None else config
+    depth = config.depth
+    fig, ax = _figure(figsize=(1.6 * (2 * depth + 1), 0.9 * depth + 1.6))
+
+    def box(xc, y, text, color, filters):
+        w = 0.6 + 0.5 * filters / config.max_filters
+        ax.add_patch(
+            FancyBboxPatch(
+                (xc - w / 2, y - 0.3), w, 0.6, boxstyle="round,pad=0.02", fc=color
+            )
+        )
+        ax.text(xc, y, text, ha="center", va="center", fontsize=8)
+
+    def arrow(a, b, text="", style="-|>", ls="-", color="black"):
+        ax.annotate(
+            "", b, a, arrowprops={"arrowstyle": style, "ls": ls, "color": color}
+        )
+        if text:
+            mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+            ax.text(mx, my + 0.08, text, ha="center", fontsize=7, color=color)
+
+    def size(level):
+        h, w = config.height, config.width
+        if h is None or w is None:
+            return "H×W" if level == 1 else f"/{2 ** (level - 1)}"
+        f = 2 ** (level - 1)
+        return f"{h // f}×{w // f}"
+
+    x_of = {("enc", lv): lv - 1 for lv in range(1, depth + 1)}
+    x_of |= {("dec", lv): 2 * (depth - 1) - (lv - 1) for lv in range(1, depth)}
+    for (kind, lv), xc in x_of.items():
+        filters = config.base_filters * 2 ** (lv - 1)
+        color = "#cfe2f3" if kind == "enc" else "#d9ead3"
+        label = f"{kind}{lv}\n{filters} × {size(lv)}"
+        box(xc, -(lv - 1), label, color if lv < depth else "#fce5cd", filters)
+        if kind == "enc" and lv < depth:
+            arrow((xc + 0.2, -(lv - 1) - 0.3), (xc + 0.8, -lv + 0.3), "pool 2×2")
+            arrow(
+                (xc + 0.45, -(lv - 1)),
+                (x_of[("dec", lv)] - 0.45, -(lv - 1)),
+                "skip: concatenate",
+                ls="--",
+                color="tab:blue",
+            )
+        if kind == "dec":
+            src = x_of[("dec", lv + 1)] if lv + 1 < depth else depth - 1
+            arrow(
+                (src + 0.2, -lv + 0.3),
+                (xc - 0.2, -(lv - 1) - 0.3),
+                "up ×2",
+                color="tab:green",
+            )
+    box(-1.2, 0, f"image\n{config.channels} × {size(1)}", "#eeeeee", 0)
+    box(2 * depth - 0.8, 0, f"output\n1 × {size(1)}", "#f4cccc", 0)
+    arrow((-0.75, 0), (-0.45, 0))
+    arrow((2 * depth - 1.55, 0), (2 * depth - 1.25, 0), color="tab:red")
+    ax.set_xlim(-1.8, 2 * depth - 0.2)
+    ax.set_ylim(-depth + 0.4, 0.6)
+    ax.set_axis_off()
+    ax.set_title(
+        f"U-Net: depth {depth}, {config.base_filters}…{config.max_filters} filters",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
+    """Shows 2-D arrays side by side, each titled by its key.
+
+    Args:
+        images: ``{title: array (H, W) or (H, W, 1)}``.
+        cmap: Matplotlib colour map for single-channel arrays.
+        vmax: Upper end of the colour scale (``None``: each image's own maximum).
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If ``images`` is empty.
+
+    Example:
+        >>> plot_image_row({"mask": mask, "prediction": prob})
+        <Figure ...>
+    """
+    import numpy as np
+
+    if not images:
+        raise ValueError("images is empty: pass {title: array} with one entry or more.")
+    fig, axes = _figure(1, len(images), figsize=(2.6 * len(images), 2.8), squeeze=False)
+    for ax, (title, img) in zip(axes[0], images.items(), strict=True):
+        img = np.asarray(img)
+        img = img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
+        ax.imshow(img, cmap=cmap, vmin=0, vmax=vmax)
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = ""):
+    """Plots several curves over the same ``x``, one labelled line each.
+
+    Args:
+        x: Shared x values.
+        curves: ``{label: y values}``.
+        xlabel: Label of the x axis.
+        ylabel: Label of the y axis.
+        title: Figure title.
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plate pixels")
+        <Figure ...>
+    """
+    fig, ax = _figure(figsize=(6, 3.6))
+    for label, y in curves.items():
+        ax.plot(x, y, label=label)
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- evaluation: worst cases --------------------------------------------------------
+
+
+def plot_worst_cases(report, k: int = 4, cols: int = 4):
+    """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
+
+    Annotated plates are outlined in green, predicted plates in red (with their
+    score); each title gives the image name, its pixel IoU and plates found.
+
+    Args:
+        report: An :class:`~plate_unet.inference.evaluate.EvalReport`.
+        k: Number of images to show.
+        cols: Images per row.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If the report has no rows or ``k`` < 1.
+
+    Example:
+        >>> fig = plot_worst_cases(evaluate_model(model, samples), k=4)
+        >>> fig.savefig("worst_cases.png")
+    """
+    from pathlib import Path
+
+    import numpy as np
+    from matplotlib.patches import Polygon
+
+    from plate_unet.data.images import read_image
+    from plate_unet.errors import PlateUnetError
+
+    if k < 1 or not report.rows:
+        raise ValueError(f"nothing to plot: k={k}, report has {len(report.rows)} rows.")
+    rows = report.worst(k)
+    cols = max(1, min(cols, len(rows)))
+    n_rows = -(-len(rows) // cols)
+    fig, axes = _figure(n_rows, cols, figsize=(3.2 * cols, 4.2 * n_rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, row in zip(axes.ravel(), rows, strict=False):
+        try:
+            image = read_image(row.image)
+        except PlateUnetError:
+            image = np.full((row.height, row.width, 3), 127, np.uint8)
+        ax.imshow(image)
+        for quad in row.true_quads:
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="lime", lw=1.5))
+        for quad, score in zip(row.pred_quads, row.pred_scores, strict=True):
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="red", lw=1.2))
+            x0, y0 = np.min(quad, axis=0)
+            ax.text(x0, y0 - 4, f"{score:.2f}", color="red", fontsize=7)
+        ax.set_title(
+            f"{Path(row.image).name[:24]}\nIoU {row.pixel_iou:.2f}, "
+            f"found {row.n_found}/{row.n_true}, predicted {row.n_pred}",
+            fontsize=8,
+        )
+    fig.tight_layout()
+    return fig
+
+
+# --- synthetic scenes ---------------------------------------------------------------
+
+
+def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float = 2.2):
+    """Shows scenes with their plate outlines and, below each, the filled plate mask.
+
+    Args:
+        images: Sequence of uint8 (H, W, 3) RGB images.
+        plates: For each image, a list of (4, 2) corner arrays (TL, TR, BR, BL).
+        cols: Scenes per row.
+        masks: Add a row of masks (plate polygons filled) under each row of scenes.
+        size: Width of one panel in inches.
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(8)))
+        >>> fig = show_scenes(images, plates)
+    """
+    import cv2
+    import numpy as np
+
+    n = len(images)
+    rows = -(-n // cols)
+    per = 2 if masks else 1
+    h, w = images[0].shape[:2]
+    fig, axes = _figure(
+        rows * per,
+        cols,
+        figsize=(cols * size, rows * per * size * h / w),
+        squeeze=False,
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    for i, (image, quads) in enumerate(zip(images, plates, strict=True)):
+        r, c = divmod(i, cols)
+        ax = axes[r * per, c]
+        ax.imshow(image)
+        for q in quads:
+            q = np.asarray(q)
+            ax.plot(*np.vstack([q, q[:1]]).T, color="magenta", lw=1)
+        ax.set_title(f"{len(quads)} plate(s)", fontsize=8)
+        if masks:
+            m = np.zeros(image.shape[:2], np.uint8)
+            for q in quads:
+                cv2.fillPoly(m, [np.round(np.asarray(q)).astype(np.int32)], 1)
+            axes[r * per + 1, c].imshow(m, cmap="gray", vmin=0, vmax=1)
+    fig.tight_layout()
+    return fig
+
+
+# --- training: learning curves ------------------------------------------------------
+
+
+def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""):
+    """Plots training and validation curves per epoch, one panel per metric.
+
+    The validation curve (``val_<metric>``) is dashed; for a metric where higher is
+    better (anything but a loss) its best epoch is marked with a dot.
+
+    Args:
+        history: ``{column: values per epoch}``, e.g. from
+            :func:`plate_unet.training.fit.read_log` or ``History.history``. An
+            ``epoch`` column (0-based, as in the CSV log) gives the x values.
+        metrics: Column names to plot (their ``val_`` twins are added).
+        title: Figure title.
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If a metric is not in ``history`` (the message lists those
+            that are).
+
+    Example:
+        >>> fig = plot_learning_curves(read_log("runs/teaching/log.csv"))
+        >>> fig.savefig("curves.png")
+    """
+    import numpy as np
+
+    missing = [m for m in metrics if not history.get(m)]
+    if missing or not metrics:
+        raise ValueError(
+            f"no values for {missing or 'any metric'} in the history; it has "
+            f"{sorted(k for k, v in history.items() if v)}"
+        )
+    fig, axes = _figure(1, len(metrics), figsize=(4.2 * len(metrics), 3.2))
+    for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
+        for key, style in ((metric, "-"), (f"val_{metric}", "--")):
+            values = history.get(key)
+            if not values:
+                continue
+            x = np.asarray(history.get("epoch", range(len(values))))[: len(values)] + 1
+            label = "validation" if key.startswith("val_") else "training"
+            ax.plot(x, values, style, marker=".", label=label)
+            if key.startswith("val_") and "loss" not in metric:
+                best = int(np.argmax(values))
+                ax.plot(x[best], values[best], "o", color="black", ms=5)
+        ax.set_xlabel("epoch")
+        ax.set_title(metric, fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --- data: augmented image + mask pairs ---------------------------------------------
+
+
+def show_augmented_pairs(
+    image,
+    mask,
+    augmentations=None,
+    strength: float = 0.5,
+    config=None,
+    n: int = 8,
+    seed: int = 0,
+    cols: int = 4,
+    size: float = 2.2,
+):
+    """Shows an image + mask after augmentation, the mask outlined on the image.
+
+    Two modes: by default one panel per named augmentation at ``strength``
+    (:func:`plate_unet.data.augment.apply_augmentation`); with ``config`` (an
+    ``AugmentConfig``), ``n`` random training augmentations (seeds ``seed`` …).
+    An outline that hugs the plate in every panel shows that the geometry was
+    applied to image and mask alike.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image, uint8 or float in [0, 1].
+        mask: ``(H, W)`` or ``(H, W, 1)`` mask of {0, 1}.
+        augmentations: Names from ``AUGMENTATIONS`` (default: all of them).
+        strength: 0–1, for the named mode.
+        config: An ``AugmentConfig`` for the random mode.
+        n: Panels in the random mode.
+        seed: First seed.
+        cols: Panels per row.
+        size: Width of one panel in inches.
+
+    Returns:
+        The matplotlib figure (the first panel is the original).
+
+    Raises:
+        ValueError: On an unknown augmentation name.
+
+    Example:
+        >>> fig = show_augmented_pairs(image, mask, ["flip", "rotate"], 0.7)
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    from plate_unet.data.augment import AUGMENTATIONS, apply_augmentation, augment_pair
+
+    image, mask = np.asarray(image), np.asarray(mask)
+    panels = [("original", image / (255.0 if image.dtype == np.uint8 else 1.0), mask)]
+    if config is None:
+        for name in augmentations or AUGMENTATIONS:
+            img, m = apply_augmentation(image, mask, name, strength, seed)
+            panels.append((f"{name} {strength:g}", img, m))
+    else:
+        img3 = image if image.ndim == 3 else image[..., None]
+        m3 = mask if mask.ndim == 3 else mask[..., None]
+        for k in range(n):
+            img, m = augment_pair(img3, m3, tf.constant([seed + k, 0]), config)
+            panels.append((f"seed {seed + k}", img.numpy(), m.numpy()))
+    rows = -(-len(panels) // cols)
+    h, w = image.shape[:2]
+    fig, axes = _figure(
+        rows, cols, figsize=(cols * size, rows * size * h / w), squeeze=False
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (title, img, m) in zip(axes.ravel(), panels, strict=False):
+        img = np.squeeze(np.asarray(img, np.float32))
+        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
+        ax.contour(np.squeeze(m) > 0, levels=[0.5], colors="magenta", linewidths=1)
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,53 @@
+"""ipywidgets apps for the notebooks; their callbacks are plain functions with
+unit tests that drive them.
+
+The apps live in one module each; their names are at this package's face
+(``from plate_unet.viz import widgets; widgets.overlay_mask(...)``):
+
+* :mod:`plate_unet.viz.widgets.render` - shared drawing helpers: ``PLATE_COLOUR``,
+  :func:`overlay_mask`, :func:`png_bytes`.
+* :mod:`plate_unet.viz.widgets.augmentation` - notebook 01's augmentation playground:
+  :func:`render_augmentation`, :class:`AugmentationPlayground`,
+  :func:`augmentation_playground`.
+* :mod:`plate_unet.viz.widgets.prediction` - notebook 06's prediction explorer and
+  image chooser: ``VIEWS``, :func:`pixel_iou`, :func:`render_prediction`,
+  :class:`PredictionExplorer`, :func:`decode_upload`,
+  :func:`predict_at_image_size`, :class:`PredictionGallery`.
+* :mod:`plate_unet.viz.widgets.features` - notebook 06's feature-map explorer:
+  ``FEATURE_LAYER_PATTERN``, :func:`feature_layers`, :func:`feature_maps`,
+  :func:`render_feature_map`, :class:`FeatureMapExplorer`.
+
+Imports go one way: ``render`` imports no other widget module; of the widget
+modules the three apps import ``render`` only (``prediction`` also imports
+:mod:`plate_unet.inference.evaluate` for :func:`pixel_iou`).
+"""
+
+from plate_unet._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "render": ["PLATE_COLOUR", "overlay_mask", "png_bytes"],
+        "augmentation": [
+            "AugmentationPlayground",
+            "augmentation_playground",
+            "render_augmentation",
+        ],
+        "prediction": [
+            "VIEWS",
+            "PredictionExplorer",
+            "PredictionGallery",
+            "decode_upload",
+            "pixel_iou",
+            "predict_at_image_size",
+            "render_prediction",
+        ],
+        "features": [
+            "FEATURE_LAYER_PATTERN",
+            "FeatureMapExplorer",
+            "feature_layers",
+            "feature_maps",
+            "render_feature_map",
+        ],
+    },
+)

@@ -1,0 +1,192 @@
+"""The feature-map explorer of notebook 06: pick a U-Net level and a channel, see
+its activation beside the model input."""
+
+from __future__ import annotations
+
+import cv2
+import ipywidgets as widgets
+import numpy as np
+
+from plate_unet.viz.widgets.render import _to_rgb8, png_bytes
+
+# --- feature-map explorer -----------------------------------------------------------
+
+#: The U-Net levels worth looking at: the last convolution of each block.
+FEATURE_LAYER_PATTERN = r"(enc|dec)\d+_conv2"
+
+
+def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
+    """Names of the layers that output each U-Net block, in model order.
+
+    A block ends with its second convolution ``enc3_conv2``; with batch norm that
+    convolution is linear and the block's output is ``enc3_relu2``, which is
+    returned instead.
+
+    Args:
+        model: A plate-unet Keras model.
+        pattern: A regular expression the whole convolution name must match.
+
+    Returns:
+        E.g. ``["enc1_conv2", …, "enc5_conv2", "dec4_conv2", …, "dec1_conv2"]``.
+
+    Raises:
+        ValueError: If no layer matches.
+
+    Example:
+        >>> feature_layers(build_unet(UNetConfig(64, 40, depth=3)))[:2]
+        ['enc1_conv2', 'enc2_conv2']
+    """
+    import re
+
+    known = {layer.name for layer in model.layers}
+    names = [
+        relu
+        if (relu := layer.name.replace("_conv2", "_relu2")) in known
+        else layer.name
+        for layer in model.layers
+        if re.fullmatch(pattern, layer.name)
+    ]
+    if not names:
+        raise ValueError(f"no layer of {model.name!r} matches {pattern!r}.")
+    return names
+
+
+def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
+    """Runs one input through the model and keeps the named layers' outputs.
+
+    Args:
+        model: A plate-unet Keras model.
+        x: One model input ``(H, W, C)`` float32 in [0, 1] (see
+            :func:`plate_unet.inference.forward.prepare_input`).
+        layers: Layer names; ``None``: :func:`feature_layers`.
+
+    Returns:
+        ``{layer name: float32 (h, w, channels)}`` in the order of ``layers``.
+
+    Raises:
+        ValueError: If a name is not a layer of the model.
+
+    Example:
+        >>> maps = feature_maps(model, x, ["enc3_conv2"])  # doctest: +SKIP
+        >>> maps["enc3_conv2"].shape  # doctest: +SKIP
+        (64, 40, 32)
+    """
+    import keras
+
+    layers = list(layers) if layers is not None else feature_layers(model)
+    known = {layer.name for layer in model.layers}
+    for name in layers:
+        if name not in known:
+            raise ValueError(f"{name!r} is not a layer of {model.name!r}.")
+    probe = keras.Model(model.input, [model.get_layer(n).output for n in layers])
+    outputs = probe(np.asarray(x, np.float32)[None], training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    return {
+        n: np.asarray(o, np.float32)[0] for n, o in zip(layers, outputs, strict=True)
+    }
+
+
+def render_feature_map(image, maps: dict, layer: str, channel: int):
+    """Draws one channel of one layer's activation beside the model input.
+
+    The activation is scaled to its own min..max, coloured with viridis and
+    enlarged (nearest neighbour, so you see its real resolution) to the input size.
+
+    Args:
+        image: The model input ``(H, W)`` or ``(H, W, C)``, uint8 or float in [0, 1].
+        maps: ``{layer: (h, w, channels)}`` from :func:`feature_maps`.
+        layer: A key of ``maps``.
+        channel: Channel index, ``0 <= channel < channels``.
+
+    Returns:
+        ``(panel, text)``: uint8 RGB ``(H, 2 W + 8, 3)`` and a one-line summary
+        (layer, size, channel, value range).
+
+    Raises:
+        ValueError: On an unknown layer or a channel out of range.
+
+    Example:
+        >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)  # doctest: +SKIP
+    """
+    if layer not in maps:
+        raise ValueError(f"layer {layer!r} is unknown: choose one of {list(maps)}.")
+    act = maps[layer]
+    if not 0 <= int(channel) < act.shape[-1]:
+        raise ValueError(
+            f"channel={channel} is out of range: {layer} has channels 0 to "
+            f"{act.shape[-1] - 1}."
+        )
+    plane = act[..., int(channel)]
+    lo, hi = float(plane.min()), float(plane.max())
+    grey = ((plane - lo) / (hi - lo) * 255 if hi > lo else plane * 0).astype(np.uint8)
+    base = _to_rgb8(image)
+    height, width = base.shape[:2]
+    grey = cv2.resize(grey, (width, height), interpolation=cv2.INTER_NEAREST)
+    colour = cv2.cvtColor(
+        cv2.applyColorMap(grey, cv2.COLORMAP_VIRIDIS), cv2.COLOR_BGR2RGB
+    )
+    gap = np.full((height, 8, 3), 255, np.uint8)
+    text = (
+        f"{layer}: {act.shape[0]}×{act.shape[1]}×{act.shape[2]}, channel {channel}: "
+        f"{lo:.3g} to {hi:.3g}, {np.mean(plane > 0):.0%} active"
+    )
+    return np.concatenate([base, gap, colour], axis=1), text
+
+
+class FeatureMapExplorer(widgets.VBox):
+    """Pick a U-Net level and a channel, see its activation beside the input.
+
+    Args:
+        model: A plate-unet Keras model.
+        x: One model input ``(H, W, C)`` float32 in [0, 1].
+        layers: Layer names to offer; ``None``: :func:`feature_layers`.
+        width: Display width of the panel in pixels.
+
+    Attributes:
+        layer: ``Dropdown`` "Layer" (e.g. ``enc3_conv2``).
+        channel: ``IntSlider`` "Channel"; its maximum follows the layer.
+        picture: ``Image`` with :func:`render_feature_map`'s panel.
+        info: ``HTML`` line: size, channel and value range.
+
+    Example:
+        >>> app = FeatureMapExplorer(model, x)
+        >>> app.layer.value = "dec2_conv2"  # the picture follows
+    """
+
+    def __init__(self, model, x, layers=None, width: int = 420) -> None:
+        self.x = np.asarray(x, np.float32)
+        self.maps = feature_maps(model, self.x, layers)
+        names = list(self.maps)
+        self.layer = widgets.Dropdown(
+            options=names, value=names[0], description="Layer"
+        )
+        self.channel = widgets.IntSlider(0, min=0, max=1, description="Channel")
+        self.picture = widgets.Image(format="png", width=width)
+        self.info = widgets.HTML()
+        self.layer.observe(self._layer_changed, names="value")
+        self.channel.observe(self.update, names="value")
+        controls = widgets.HBox([self.layer, self.channel])
+        super().__init__([controls, self.info, self.picture])
+        self._layer_changed()
+
+    def _layer_changed(self, _change=None) -> None:
+        last = self.maps[self.layer.value].shape[-1] - 1
+        self.channel.unobserve(self.update, names="value")
+        self.channel.max = last
+        self.channel.value = min(self.channel.value, last)
+        self.channel.observe(self.update, names="value")
+        self.update()
+
+    def update(self, _change=None) -> None:
+        """Redraws the panel from the layer and channel controls."""
+        panel, text = render_feature_map(
+            self.x, self.maps, self.layer.value, self.channel.value
+        )
+        self.picture.value = png_bytes(panel)
+        self.info.value = text
+
+    def __repr__(self) -> str:  # short and stable: notebooks show it as text
+        return (
+            f"FeatureMapExplorer(layer={self.layer.value!r}, "
+            f"channel={self.channel.value})"
+        )
