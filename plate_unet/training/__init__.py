@@ -19,7 +19,13 @@ from plate_unet._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
-        "losses": ["BCEDiceLoss", "DiceLoss", "FocalLoss", "get_loss", "seed_loss"],
+        "losses": [
+            "BCEDiceLoss",
+            "DiceLoss",
+            "get_loss",
+            "make_focal_loss",
+            "seed_loss",
+        ],
         "metrics": ["DiceScore", "IoUScore", "MeanIoUOverThresholds"],
         "devices": ["choose_strategy", "describe_devices", "set_precision"],
         "callbacks": ["AtomicBackupAndRestore", "AtomicModelCheckpoint"],

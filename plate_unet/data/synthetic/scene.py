@@ -10,6 +10,8 @@ multiplies in once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -78,12 +80,36 @@ def _rgb(c) -> tuple:
 
 def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     """Draws ground (asphalt, paving) below a horizon and a wall, foliage, building
-    or gradient above it. Returns uint8 (h, w, 3) RGB."""
+    or gradient above it, then windows, parked cars and road markings.
+
+    Returns:
+        uint8 (h, w, 3) RGB.
+    """
     lh, lw = max(h // 4, 8), max(w // 4, 8)
     horizon = int(lh * rng.uniform(0.1, 0.55))
-    img = np.empty((lh, lw, 3), np.float32)
     top = rng.choice(["wall", "foliage", "building", "gradient", "cars"])
     base = rng.uniform(60, 200) * np.ones(3) + rng.normal(0, 12, 3)
+    img = _upper_and_ground(rng, lh, lw, horizon, top, base)
+    out = cv2.resize(
+        np.clip(img, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR
+    )
+    hz = horizon * 4
+    if top == "building":
+        _windows(rng, out, hz)
+    if top == "wall" and rng.random() < 0.5:  # tiles or bricks
+        step = int(w * rng.uniform(0.04, 0.12))
+        dark = _rgb(base * 0.7)
+        for y in range(0, hz, max(step // 2, 2)):
+            cv2.line(out, (0, y), (w, y), dark, 1)
+    if top == "cars":
+        _parked_cars(rng, out, hz)
+    _road_markings(rng, out, hz)
+    return out
+
+
+def _upper_and_ground(rng, lh: int, lw: int, horizon: int, top: str, base):
+    """The low-resolution picture: ``top`` above the horizon, ground below."""
+    img = np.empty((lh, lw, 3), np.float32)
     if top == "foliage":
         n = fractal(rng, lh, lw, (6, 20, 60))
         g = np.array([50, 90, 40]) + rng.normal(0, 15, 3)
@@ -96,40 +122,44 @@ def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     ground = rng.uniform(70, 160) + rng.normal(0, 5, 3)
     gn = fractal(rng, lh - horizon, lw, (3, 10, 30))[..., None]
     img[horizon:] = ground + gn * rng.uniform(8, 25)
-    out = cv2.resize(
-        np.clip(img, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR
-    )
-    hz = horizon * 4
-    if top == "building":
-        for _ in range(int(rng.integers(4, 14))):  # windows: bright or dark rectangles
-            x, y = int(rng.uniform(0, w)), int(rng.uniform(0, max(hz, 1)))
-            ww, wh = int(w * rng.uniform(0.03, 0.12)), int(h * rng.uniform(0.02, 0.06))
-            c = rng.uniform(20, 250) * np.ones(3) + rng.normal(0, 15, 3)
-            cv2.rectangle(out, (x, y), (x + ww, y + wh), _rgb(c), -1)
-    if top == "wall" and rng.random() < 0.5:  # tiles or bricks
-        step = int(w * rng.uniform(0.04, 0.12))
-        dark = _rgb(base * 0.7)
-        for y in range(0, hz, max(step // 2, 2)):
-            cv2.line(out, (0, y), (w, y), dark, 1)
-    if top == "cars":
-        for _ in range(int(rng.integers(2, 5))):
-            cx, cw = rng.uniform(0, w), w * rng.uniform(0.3, 0.7)
-            y1 = hz + rng.uniform(-0.05, 0.1) * h
-            pts = np.array(
-                [
-                    [cx - cw / 2, y1],
-                    [cx - cw / 2, y1 - 0.18 * cw],
-                    [cx - cw / 3, y1 - 0.35 * cw],
-                    [cx + cw / 3, y1 - 0.35 * cw],
-                    [cx + cw / 2, y1 - 0.18 * cw],
-                    [cx + cw / 2, y1],
-                ],
-                np.int32,
-            )
-            cv2.fillPoly(
-                out, [pts], _rgb(pick_colour(rng) * rng.uniform(0.6, 1)), cv2.LINE_AA
-            )
-    # parking / lane markings converging towards the horizon
+    return img
+
+
+def _windows(rng, out: np.ndarray, hz: int) -> None:
+    """A building's windows: bright or dark rectangles above the horizon."""
+    h, w = out.shape[:2]
+    for _ in range(int(rng.integers(4, 14))):
+        x, y = int(rng.uniform(0, w)), int(rng.uniform(0, max(hz, 1)))
+        ww, wh = int(w * rng.uniform(0.03, 0.12)), int(h * rng.uniform(0.02, 0.06))
+        c = rng.uniform(20, 250) * np.ones(3) + rng.normal(0, 15, 3)
+        cv2.rectangle(out, (x, y), (x + ww, y + wh), _rgb(c), -1)
+
+
+def _parked_cars(rng, out: np.ndarray, hz: int) -> None:
+    """Silhouettes of parked cars standing on the horizon."""
+    h, w = out.shape[:2]
+    for _ in range(int(rng.integers(2, 5))):
+        cx, cw = rng.uniform(0, w), w * rng.uniform(0.3, 0.7)
+        y1 = hz + rng.uniform(-0.05, 0.1) * h
+        pts = np.array(
+            [
+                [cx - cw / 2, y1],
+                [cx - cw / 2, y1 - 0.18 * cw],
+                [cx - cw / 3, y1 - 0.35 * cw],
+                [cx + cw / 3, y1 - 0.35 * cw],
+                [cx + cw / 2, y1 - 0.18 * cw],
+                [cx + cw / 2, y1],
+            ],
+            np.int32,
+        )
+        cv2.fillPoly(
+            out, [pts], _rgb(pick_colour(rng) * rng.uniform(0.6, 1)), cv2.LINE_AA
+        )
+
+
+def _road_markings(rng, out: np.ndarray, hz: int) -> None:
+    """Parking or lane lines converging towards the horizon, maybe a kerb."""
+    h, w = out.shape[:2]
     for _ in range(int(rng.integers(0, 4))):
         xb, xt = rng.uniform(-0.3, 1.3) * w, rng.uniform(0.2, 0.8) * w
         tw, bw = rng.uniform(2, 8), rng.uniform(10, 45) * w / 720
@@ -147,7 +177,6 @@ def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
             _rgb(np.full(3, rng.uniform(150, 240))),
             max(int(rng.uniform(4, 20) * w / 720), 1),
         )
-    return out
 
 
 def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
@@ -199,8 +228,26 @@ class Painter:
         cv2.fillPoly(self.gain, [q.round().astype(np.int32)], float(value))
 
 
+@dataclass
+class _Car:
+    """What the steps of :func:`draw_car` share (plane units; the plate is 1 wide)."""
+
+    colour: np.ndarray
+    half_width: float  # half the car's width
+    ground: float  # ground contact below the plate
+    top: float  # top of the hood or boot lid
+    half_plate: float  # half the plate's height
+    dark: np.ndarray | None = None  # black plastic: valance, grille, lamp housings
+    lamp_top: float = 0.0  # lamp row between lamp_top and lamp_bottom
+    lamp_bottom: float = 0.0
+    grille_half_width: float = 0.0
+
+
 def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) -> dict:
     """Draws a car's front or rear around a plate at the plane origin.
+
+    The steps, in drawing order: cabin and tyres, the body and its shading, the
+    bumper, the grille (front only), the lamps, the plate holder, the shadow.
 
     Args:
         p: The painter (image, gain map, plane → image homography).
@@ -212,16 +259,32 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
         ``{"body": (N, 2) image polygon of the body}`` for overlap checks.
     """
     col = pick_colour(rng)
-    lum = col.mean()
-    hw = rng.uniform(1.8, 2.4)  # half width of the car
-    vg = rng.uniform(0.75, 1.3)  # ground contact below the plate
-    vt = -rng.uniform(1.6, 2.8)  # top of hood / boot lid
-    ha = aspect / 2
-    # windscreen or rear window and the roof above it
+    car = _Car(
+        colour=col,
+        half_width=rng.uniform(1.8, 2.4),
+        ground=rng.uniform(0.75, 1.3),
+        top=-rng.uniform(1.6, 2.8),
+        half_plate=aspect / 2,
+    )
+    _draw_cabin(p, rng, car)
+    body = _draw_body(p, rng, car)
+    _draw_bumper(p, rng, car)
+    if not rear:
+        _draw_grille(p, rng, car)
+    _draw_lamps(p, rng, car, rear)
+    _draw_holder_and_shadow(p, rng, car)
+    return {"body": body}
+
+
+def _draw_cabin(p: Painter, rng: np.random.Generator, car: _Car) -> None:
+    """Windscreen or rear window, the roof above it, and the tyres."""
+    hw, vt, vg = car.half_width, car.top, car.ground
     glass = _rrect(
         -hw * 0.82, vt - rng.uniform(1.4, 2.6), hw * 0.82, vt + 0.15, 0.3, 0.18
     )
-    p.fill(_rrect(-hw * 0.9, vt - 4.5, hw * 0.9, vt + 0.3, 0.4, 0.15), col * 0.92)
+    p.fill(
+        _rrect(-hw * 0.9, vt - 4.5, hw * 0.9, vt + 0.3, 0.4, 0.15), car.colour * 0.92
+    )
     p.fill(glass, np.full(3, rng.uniform(15, 80)) + rng.normal(0, 6, 3))
     p.shade(
         _rrect(-hw * 0.6, vt - 1.8, hw * 0.2, vt - 0.2, 0.2, 0.3), rng.uniform(1.1, 1.6)
@@ -229,8 +292,14 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
     for s in (-1, 1):  # tyres peeking out under the body
         tu = s * (hw - rng.uniform(0.3, 0.5))
         p.fill(_rrect(tu - 0.28, vg - 0.45, tu + 0.28, vg + 0.02, 0.08), np.full(3, 18))
-    body = p.fill(_rrect(-hw, vt, hw, vg - 0.08, 0.45, rng.uniform(0.06, 0.2)), col)
-    # body shading: lit hood, darker lower bumper, darker sides
+
+
+def _draw_body(p: Painter, rng: np.random.Generator, car: _Car) -> np.ndarray:
+    """The body panel, then shading: lit hood, darker lower bumper and sides."""
+    hw, vt, vg = car.half_width, car.top, car.ground
+    body = p.fill(
+        _rrect(-hw, vt, hw, vg - 0.08, 0.45, rng.uniform(0.06, 0.2)), car.colour
+    )
     p.shade(_rrect(-hw, vt, hw, vt + 0.6, 0.3), rng.uniform(1.05, 1.3))
     p.shade(_rrect(-hw, 0.2, hw, vg, 0.3), rng.uniform(0.7, 0.95))
     for s in (-1, 1):
@@ -240,43 +309,60 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
             ),
             rng.uniform(0.6, 0.9),
         )
-    dark = np.full(3, rng.uniform(12, 45))
+    return body
+
+
+def _draw_bumper(p: Painter, rng: np.random.Generator, car: _Car) -> None:
+    """A black valance under the bumper and a crease line across it."""
+    hw, ha = car.half_width, car.half_plate
+    car.dark = np.full(3, rng.uniform(12, 45))
     if rng.random() < 0.7:  # black plastic valance under the bumper
         p.fill(
-            _rrect(-hw * 0.88, ha + rng.uniform(0.12, 0.4), hw * 0.88, vg, 0.1), dark
+            _rrect(-hw * 0.88, ha + rng.uniform(0.12, 0.4), hw * 0.88, car.ground, 0.1),
+            car.dark,
         )
     if rng.random() < 0.6:  # crease line across the bumper
         v = -ha - rng.uniform(0.08, 0.25)
         p.fill(
             [(-hw * 0.95, v), (hw * 0.95, v + rng.uniform(-0.05, 0.05))],
-            col * (0.6 if lum > 80 else 1.8),
+            car.colour * (0.6 if car.colour.mean() > 80 else 1.8),
             lines=True,
             thick=2,
         )
-    lv0, lv1 = -ha - rng.uniform(0.4, 0.9), -ha - rng.uniform(0.05, 0.3)
-    gw = rng.uniform(0.55, 1.1)
-    if not rear:  # grille with chrome bars and a badge
-        g = _rrect(-gw, lv0 - 0.1, gw, lv1, 0.12, rng.uniform(-0.1, 0.15))
-        p.fill(g, dark)
-        chrome = np.full(3, rng.uniform(120, 230))
-        for v in np.linspace(lv0, lv1, int(rng.integers(2, 7)))[1:-1]:
-            p.fill([(-gw * 0.95, v), (gw * 0.95, v)], chrome, lines=True, thick=2)
-        p.fill(
-            _rrect(-0.12, (lv0 + lv1) / 2 - 0.07, 0.12, (lv0 + lv1) / 2 + 0.07, 0.07),
-            np.full(3, rng.uniform(150, 240)),
-        )
+    car.lamp_top = -ha - rng.uniform(0.4, 0.9)
+    car.lamp_bottom = -ha - rng.uniform(0.05, 0.3)
+    car.grille_half_width = rng.uniform(0.55, 1.1)  # drawn for rears too
+
+
+def _draw_grille(p: Painter, rng: np.random.Generator, car: _Car) -> None:
+    """A grille with chrome bars and a badge between the headlights."""
+    lv0, lv1, gw = car.lamp_top, car.lamp_bottom, car.grille_half_width
+    g = _rrect(-gw, lv0 - 0.1, gw, lv1, 0.12, rng.uniform(-0.1, 0.15))
+    p.fill(g, car.dark)
+    chrome = np.full(3, rng.uniform(120, 230))
+    for v in np.linspace(lv0, lv1, int(rng.integers(2, 7)))[1:-1]:
+        p.fill([(-gw * 0.95, v), (gw * 0.95, v)], chrome, lines=True, thick=2)
+    p.fill(
+        _rrect(-0.12, (lv0 + lv1) / 2 - 0.07, 0.12, (lv0 + lv1) / 2 + 0.07, 0.07),
+        np.full(3, rng.uniform(150, 240)),
+    )
+
+
+def _draw_lamps(p: Painter, rng: np.random.Generator, car: _Car, rear: bool) -> None:
+    """Head or tail lights: swept shapes at the corners, maybe fog lamps."""
+    hw, lv0 = car.half_width, car.lamp_top
     lamp = (
         np.array([170, 35, 35]) if rear else np.full(3, rng.uniform(170, 250))
     ) + rng.normal(0, 10, 3)
     lw, lh = rng.uniform(0.5, 0.9), rng.uniform(0.15, 0.35)
-    for s in (-1, 1):  # head or tail lights: swept shapes at the corners
+    for s in (-1, 1):
         uo = s * (hw - rng.uniform(0.02, 0.2))
         ui = uo - s * lw
         v0 = lv0 + rng.uniform(-0.25, 0.15)
         light = np.array(
             [(ui, v0 + lh * 0.5), (uo, v0), (uo, v0 + lh), (ui, v0 + lh * 1.1)]
         )
-        p.fill(light, dark * 1.3)
+        p.fill(light, car.dark * 1.3)
         inner = (light - light.mean(0)) * 0.7 + light.mean(0)
         p.fill(inner, lamp)
         if rng.random() < 0.5:  # a bright strip / projector inside
@@ -285,7 +371,11 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
         if rng.random() < 0.5:  # fog lamp
             fu = s * (hw - 0.45)
             p.fill(_rrect(fu - 0.1, 0.3, fu + 0.1, 0.4, 0.05), lamp * 0.8)
-    # plate holder (not part of the label): dark frame around the plate
+
+
+def _draw_holder_and_shadow(p: Painter, rng: np.random.Generator, car: _Car) -> None:
+    """A dark frame around the plate (not part of the label), a ground shadow."""
+    hw, ha, vg = car.half_width, car.half_plate, car.ground
     m = rng.uniform(0.015, 0.06)
     holder = np.array(
         [
@@ -297,12 +387,10 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
     )
     if rng.random() < 0.75:
         p.fill(holder, np.full(3, rng.uniform(10, 70)))
-    # shadow on the ground below the car
     p.shade(
         _rrect(-hw * 1.05, vg - 0.15, hw * 1.05, vg + rng.uniform(0.15, 0.5), 0.1),
         rng.uniform(0.35, 0.7),
     )
-    return {"body": body}
 
 
 def draw_text_box(img, rng, x, y, w, h, angle=0.0) -> None:
