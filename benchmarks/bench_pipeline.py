@@ -74,7 +74,9 @@ def synthetic_samples(folder: Path, n: int = 16) -> list[Sample]:
         path = folder / f"{i:04d}.jpg"
         cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, 90])
         plate = [[x, y], [x + 220, y], [x + 220, y + 70], [x, y + 70]]
-        samples.append(Sample(path, (np.array(plate, np.float32),), height=1160, width=720))
+        samples.append(
+            Sample(path, (np.array(plate, np.float32),), height=1160, width=720)
+        )
     return samples
 
 

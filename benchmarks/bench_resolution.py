@@ -49,7 +49,9 @@ def heldout_scenes(n: int = 64) -> list[Sample]:
     samples = []
     for i in range(n):
         _, plates = generate_scene(scene_seed(TEST_SEED, i), *SCENE)
-        samples.append(Sample(f"scene-{i:05d}.jpg", tuple(plates), height=SCENE[0], width=SCENE[1]))
+        samples.append(
+            Sample(f"scene-{i:05d}.jpg", tuple(plates), height=SCENE[0], width=SCENE[1])
+        )
     return samples
 
 

@@ -197,8 +197,8 @@ def test_resolution_ceiling_falls_as_the_input_shrinks():
             np.array([[200, 600], [280, 612], [278, 638], [198, 626]], np.float32),
             np.array([[500, 300], [530, 302], [530, 312], [500, 310]], np.float32),
         ),
-        720,
-        1160,
+        height=1160,
+        width=720,
     )
     ceilings = [
         resolution_ceiling([sample], h, w)

@@ -265,3 +265,12 @@ def test_bad_voc_and_missing_mask(tmp_path):
     (tmp_path / "pairs" / "masks").mkdir()
     with pytest.raises(AnnotationError, match="mask not found"):
         load_annotations(tmp_path / "pairs")
+
+
+def test_write_seed_csv_leaves_an_existing_file_alone_on_bad_input(tmp_path):
+    out = tmp_path / "labels.csv"
+    out.write_text("kept\n")
+    outside = Sample(tmp_path.parent / "elsewhere.jpg", (TLTRBRBL,))
+    with pytest.raises(ValueError, match="is not inside"):
+        write_seed_csv([outside], out)
+    assert out.read_text() == "kept\n"

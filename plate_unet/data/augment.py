@@ -9,6 +9,8 @@ reproducible.
 
 Example:
     >>> img, m = apply_augmentation(image, mask, "rotate", 0.5, seed=1)
+    >>> img.shape, img.dtype, m.shape, m.dtype
+    ((290, 180, 3), dtype('float32'), (290, 180), dtype('uint8'))
 """
 
 from __future__ import annotations
@@ -182,7 +184,12 @@ def warp_pair(image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor):
         ``(image, mask)``, same shapes and dtypes; uncovered pixels are 0.
 
     Example:
-        >>> img, m = warp_pair(image, mask, geometry_matrix(64, 64, angle=10.0))
+        >>> matrix = geometry_matrix(*image.shape[:2], angle=10.0)
+        >>> img, m = warp_pair(image, mask[..., None], matrix)
+        >>> tuple(img.shape), img.dtype.name, tuple(m.shape), m.dtype.name
+        ((290, 180, 3), 'uint8', (290, 180, 1), 'uint8')
+        >>> sorted(np.unique(m.numpy()).tolist())  # nearest: still 0 or 1
+        [0, 1]
     """
     image, mask = tf.convert_to_tensor(image), tf.convert_to_tensor(mask)
     matrix = tf.cast(matrix, tf.float64)
@@ -295,7 +302,15 @@ def augment_pair(image, mask, seed, config: AugmentConfig = AugmentConfig()):  #
         ``(image float32 in [0, 1], mask)``.
 
     Example:
-        >>> img, m = augment_pair(image, mask, tf.constant([1, 2]), AugmentConfig())
+        >>> seed = tf.constant([1, 2])
+        >>> img, m = augment_pair(image, mask[..., None], seed, AugmentConfig())
+        >>> tuple(img.shape), img.dtype.name, tuple(m.shape), m.dtype.name
+        ((290, 180, 3), 'float32', (290, 180, 1), 'uint8')
+        >>> 0.0 <= float(tf.reduce_min(img)) <= float(tf.reduce_max(img)) <= 1.0
+        True
+        >>> again, _ = augment_pair(image, mask[..., None], seed, AugmentConfig())
+        >>> bool(tf.reduce_all(again == img))  # same seed, same augmentation
+        True
     """
     keys = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 16)
 

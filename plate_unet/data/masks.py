@@ -266,7 +266,12 @@ def letterbox_plates(sample: Sample, height: int, width: int) -> list[np.ndarray
         ValueError: If the sample's image size is unknown.
 
     Example:
-        >>> letterbox_plates(samples[0], 1152, 704)  # doctest: +SKIP
+        >>> samples[0].height, samples[0].width, len(samples[0].plates)
+        (580, 360, 2)
+        >>> quads = letterbox_plates(samples[0], 1152, 704)  # scale 704 / 360
+        >>> quads[0].dtype, quads[0].astype(float).round(1).tolist()
+        (dtype('float32'),
+         [[129.5, 820.1], [186.6, 818.9], [188.8, 846.5], [131.3, 848.2]])
     """
     if not sample.width or not sample.height:
         raise ValueError(f"{sample.image_path}: image size unknown; use a reader")
@@ -291,7 +296,12 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
             pixels, and saying so when every mask of an annotated set is empty.
 
     Example:
-        >>> check_masks(samples, 1152, 704)  # doctest: +SKIP
+        >>> check_masks(samples, 1152, 704)  # every plate fills pixels: no error
+        >>> check_masks(samples[:2], 16, 10)
+        Traceback (most recent call last):
+        ...
+        plate_unet.errors.AnnotationError: every one of the 6 annotated plates gives
+        an EMPTY mask at 10x16: the model would learn to predict nothing: ...
     """
     empty, n_plates = [], 0
     for s in samples:

@@ -52,8 +52,16 @@ def detect_format(path) -> str:
         AnnotationError: On an empty folder or an unknown format.
 
     Example:
-        >>> detect_format("../shared/data/ccpd")  # doctest: +SKIP
-        'ccpd'
+        >>> detect_format("data/sample"), detect_format("data/sample/labels.csv")
+        ('csv', 'csv')
+        >>> (tmp / "masks_set" / "images").mkdir(parents=True)
+        >>> (tmp / "masks_set" / "masks").mkdir()
+        >>> detect_format(tmp / "masks_set")
+        'masks'
+        >>> detect_format("data/sample/images")
+        Traceback (most recent call last):
+        ...
+        plate_unet.errors.AnnotationError: unknown annotation format in ...
     """
     path = Path(path)
     if not path.exists():

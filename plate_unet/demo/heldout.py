@@ -38,9 +38,13 @@ def heldout_set(
         ``(folder, samples)``; the images are in ``folder/images``.
 
     Example:
-        >>> folder, samples = heldout_set(get_preset("smoke"), "runs/d/data", 8)
-        >>> len(samples)
-        8
+        >>> from plate_unet.training.presets import get_preset
+        >>> folder, samples = heldout_set(get_preset("smoke"), tmp / "data", 8)
+        >>> folder.name, len(samples)  # seed 0 + TEST_SEED_OFFSET
+        ('smoke-test-2000003', 8)
+        >>> again, _ = heldout_set(get_preset("smoke"), tmp / "data", 8)  # reused
+        >>> again == folder
+        True
     """
     test_seed = seed + TEST_SEED_OFFSET
     folder = Path(data_dir) / f"{preset.name}-test-{test_seed}"

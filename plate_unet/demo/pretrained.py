@@ -98,14 +98,13 @@ def make_pretrained(
         PlateUnetError: If the saved model is larger than ``max_mb``.
 
     Example:
-        >>> make_pretrained()["model"].name  # doctest: +SKIP
-        'teaching.keras'
+        .. code-block:: python
+
+            paths = make_pretrained()  # trains the teaching preset: minutes
+            paths["model"].name  # 'teaching.keras'
+            sorted(paths)  # ['log', 'metrics', 'model', 'readme']
     """
     import keras
-    import numpy as np
-    import tensorflow as tf
-
-    from plate_unet.inference.export import export_model
 
     started = time.perf_counter()
     preset = get_preset(preset)
@@ -123,16 +122,9 @@ def make_pretrained(
         mixed_precision=False,
         verbose="auto" if verbose else 2,
     )
-    # load_model gives the uncompiled model: saved again, it carries no optimizer.
-    model_path = export_model(
-        load_model(trained.best_path), out / f"{preset.name}.keras"
+    model_path = _save_checkpoint(
+        trained.best_path, out / f"{preset.name}.keras", max_mb
     )
-    size_mb = model_path.stat().st_size / 2**20
-    if size_mb > max_mb:
-        raise PlateUnetError(
-            f"{model_path} is {size_mb:.1f} MB, above the {max_mb:g} MB limit for a "
-            "committed checkpoint: choose a smaller preset."
-        )
     model = keras.saving.load_model(model_path, safe_mode=True)
     report = evaluate_model(model, test_samples)
     paths = {
@@ -148,12 +140,58 @@ def make_pretrained(
         if preset.name == "teaching" and seed == 0
         else f"plate-unet demo --pretrained --preset {preset.name} --seed {seed}"
     )
-    metrics = {
+    run = {"seed": seed, "n_test": n_test, "seconds": seconds, "command": command}
+    metrics = _metrics(model, model_path, preset, trained, report, run)
+    paths["metrics"].write_text(json.dumps(metrics, indent=2) + "\n")
+    paths["readme"].write_text(
+        _readme(model_path, preset, trained, report, run), encoding="utf-8"
+    )
+    t = report.totals
+    print(
+        f"wrote {model_path} ({model_path.stat().st_size / 2**20:.1f} MB): held-out "
+        f"synthetic IoU {t['pixel_iou']:.3f}, recall {t['recall']:.3f}, in "
+        f"{seconds:.0f} s\nmetrics: {paths['metrics']}\nlog:     {paths['log']}\n"
+        f"readme:  {paths['readme']}"
+    )
+    return paths
+
+
+def _save_checkpoint(best: Path, target: Path, max_mb: float) -> Path:
+    """Saves the best model uncompiled (no optimizer state) and checks its size."""
+    from plate_unet.inference.export import export_model
+
+    # load_model gives the uncompiled model: saved again, it carries no optimizer.
+    model_path = export_model(load_model(best), target)
+    size_mb = model_path.stat().st_size / 2**20
+    if size_mb > max_mb:
+        raise PlateUnetError(
+            f"{model_path} is {size_mb:.1f} MB, above the {max_mb:g} MB limit for a "
+            "committed checkpoint: choose a smaller preset."
+        )
+    return model_path
+
+
+def _versions() -> dict:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def _metrics(model, model_path: Path, preset, trained, report, run: dict) -> dict:
+    """What ``metrics.json`` records: the model, how it was trained, its scores."""
+    return {
         "model": model_path.name,
         "size_bytes": model_path.stat().st_size,
         "params": int(model.count_params()),
-        "seed": seed,
-        "command": command,
+        "seed": run["seed"],
+        "command": run["command"],
         "preset": dataclasses.asdict(preset),
         "training": {
             "epochs_run": trained.epochs_run,
@@ -162,50 +200,39 @@ def make_pretrained(
             "devices": trained.devices,
         },
         "heldout": {
-            "scenes": n_test,
-            "seed": seed + TEST_SEED_OFFSET,
+            "scenes": run["n_test"],
+            "seed": run["seed"] + TEST_SEED_OFFSET,
             "scene_size": list(preset.scene_size),
             "threshold": report.threshold,
             "iou_threshold": report.iou_threshold,
         }
         | report.totals,
-        "versions": {
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-        },
-        "wall_seconds": round(seconds, 1),
+        "versions": _versions(),
+        "wall_seconds": round(run["seconds"], 1),
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    paths["metrics"].write_text(json.dumps(metrics, indent=2) + "\n")
+
+
+def _readme(model_path: Path, preset, trained, report, run: dict) -> str:
+    """The README written beside the checkpoint."""
     t = report.totals
     corner = t["mean_corner_error"]
-    paths["readme"].write_text(
-        _README.format(
-            model=model_path.name,
-            preset=preset.name,
-            description=preset.description,
-            seed=seed,
-            minutes=seconds / 60,
-            devices=trained.devices,
-            command=command,
-            size_mb=size_mb,
-            scenes=n_test,
-            test_seed=seed + TEST_SEED_OFFSET,
-            corner="-" if corner is None else f"{corner:.2f}",
-            loss=preset.loss,
-            lr=preset.learning_rate,
-            tf=tf.__version__,
-            keras=keras.__version__,
-            **{k: t[k] for k in ("pixel_iou", "dice", "precision", "recall")},
-        ),
-        encoding="utf-8",
+    versions = _versions()
+    return _README.format(
+        model=model_path.name,
+        preset=preset.name,
+        description=preset.description,
+        seed=run["seed"],
+        minutes=run["seconds"] / 60,
+        devices=trained.devices,
+        command=run["command"],
+        size_mb=model_path.stat().st_size / 2**20,
+        scenes=run["n_test"],
+        test_seed=run["seed"] + TEST_SEED_OFFSET,
+        corner="-" if corner is None else f"{corner:.2f}",
+        loss=preset.loss,
+        lr=preset.learning_rate,
+        tf=versions["tensorflow"],
+        keras=versions["keras"],
+        **{k: t[k] for k in ("pixel_iou", "dice", "precision", "recall")},
     )
-    print(
-        f"wrote {model_path} ({size_mb:.1f} MB): held-out synthetic IoU "
-        f"{t['pixel_iou']:.3f}, recall {t['recall']:.3f}, in {seconds:.0f} s\n"
-        f"metrics: {paths['metrics']}\nlog:     {paths['log']}\n"
-        f"readme:  {paths['readme']}"
-    )
-    return paths

@@ -94,8 +94,8 @@ def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
 
     Example:
         >>> samples = load_annotations("data/sample")
-        >>> round(resolution_ceiling(samples, 256, 160), 2)  # doctest: +SKIP
-        0.95
+        >>> round(resolution_ceiling(samples, 256, 160), 2)
+        0.94
     """
     inter = union = 0
     for sample in samples:
@@ -251,10 +251,13 @@ def evaluate_image(
         ValueError: If the masks' shapes differ or ``match_on`` is invalid.
 
     Example:
-        >>> plates = find_plates(prob)  # doctest: +SKIP
-        >>> row = evaluate_image("a", [q], plates, mask, prob > 0.5)  # doctest: +SKIP
-        >>> row.n_found  # doctest: +SKIP
-        1
+        >>> from plate_unet.inference.postprocess import find_plates
+        >>> found = find_plates(probs)  # probs: 0.95 on the plates of ``mask``
+        >>> row = evaluate_image("scene.png", plates, found, mask, probs > 0.5)
+        >>> row.n_true, row.n_pred, row.n_found, row.pixel_iou
+        (1, 1, 1, 1.0)
+        >>> round(row.matches[0].box_iou, 2)
+        1.0
     """
     t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
     iou, dice = pixel_scores(t, p)
@@ -312,8 +315,20 @@ class EvalReport:
         skipped: ``(image, reason)`` of images that could not be read.
 
     Example:
-        >>> report = evaluate_model(model, samples)  # doctest: +SKIP
-        >>> print(report.table())  # doctest: +SKIP
+        >>> from plate_unet.inference.postprocess import find_plates
+        >>> found = find_plates(probs)  # probs: 0.95 on the plates of ``mask``
+        >>> report = EvalReport([evaluate_image("scene.png", plates, found, mask,
+        ...                                     probs > 0.5)])
+        >>> report.totals["recall"], report.totals["pixel_iou"]
+        (1.0, 1.0)
+        >>> print(report.table())
+        image                           IoU   Dice true pred found boxIoU quadIoU ...
+        ------------------------------------------------------------------------...
+        scene.png                     1.000  1.000    1    1     1  ...
+        ------------------------------------------------------------------------...
+        images 1, plates 1, predicted 1, found 1 (IoU box > 0.7)
+        precision 1.000  recall 1.000  pixel IoU 1.000  Dice 1.000
+        matched plates: box IoU ...  quad IoU ...  corner error ... px
     """
 
     rows: list[ImageResult]
@@ -451,9 +466,15 @@ def evaluate_model(
         ModelFileError: If ``model`` is a path that cannot be loaded.
 
     Example:
-        >>> samples = load_annotations("data/sample")  # doctest: +SKIP
-        >>> report = evaluate_model("best.keras", samples)  # doctest: +SKIP
-        >>> report.totals["recall"]  # doctest: +SKIP
+        >>> samples = load_annotations("data/sample")[:4]
+        >>> report = evaluate_model(pretrained, samples)  # the teaching checkpoint
+        >>> t = report.totals
+        >>> t["images"], t["plates"]  # annotated plates in the 4 images
+        (4, 7)
+        >>> t["recall"] == t["found"] / t["plates"]
+        True
+        >>> [Path(r.image).name for r in report.rows]
+        ['00000.jpg', '00001.jpg', '00002.jpg', '00003.jpg']
     """
     from plate_unet.data.images import read_image
     from plate_unet.inference.forward import predict_image

@@ -43,8 +43,10 @@ def model_input_size(model, height: int, width: int) -> tuple[int, int]:
         size rounded up to a multiple of ``2**(depth-1)``.
 
     Example:
-        >>> model = build_unet(UNetConfig(None, None, depth=3))  # doctest: +SKIP
-        >>> model_input_size(model, 50, 70)  # doctest: +SKIP
+        >>> model_input_size(model, 50, 70)  # a fixed-size model: its own size
+        (64, 64)
+        >>> any_size = build_unet(UNetConfig(None, None, depth=3))
+        >>> model_input_size(any_size, 50, 70)  # up to multiples of 2**(3-1)
         (52, 72)
     """
     _, h, w, _ = model.input_shape
@@ -92,8 +94,11 @@ def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox
         model's input size and the :class:`Letterbox` that maps it back.
 
     Example:
-        >>> image = read_image("car.jpg")  # doctest: +SKIP
-        >>> prob, lb = predict_probability(model, image)  # doctest: +SKIP
+        >>> prob, lb = predict_probability(model, image)  # image: 290×180 RGB
+        >>> prob.shape, prob.dtype
+        ((64, 64), dtype('float32'))
+        >>> lb
+        Letterbox(src_h=290, src_w=180, dst_h=64, dst_w=64)
     """
     x, letterbox = prepare_input(model, image)
     prob = forward(model)(x[None])
@@ -117,7 +122,10 @@ def forward(model):
         A callable mapping a float32 batch to probabilities.
 
     Example:
-        >>> probs = forward(model)(batch)  # doctest: +SKIP
+        >>> np.asarray(forward(model)(batch)).shape  # batch: (2, 64, 64, 1)
+        (2, 64, 64, 1)
+        >>> forward(model) is forward(model)  # traced once, then reused
+        True
     """
     fn = _FORWARD.get(model)
     if fn is None:
@@ -144,8 +152,14 @@ def predict_image(
         ``(H, W)`` mask of {0, 1} at the image's size.
 
     Example:
-        >>> plates, mask = predict_image(model, read_image("car.jpg"))  # doctest: +SKIP
-        >>> [p.to_dict() for p in plates]  # doctest: +SKIP
+        >>> from plate_unet.inference.postprocess import quad_iou
+        >>> found, pred_mask = predict_image(pretrained, image)
+        >>> pred_mask.shape, pred_mask.dtype  # at the image's size
+        ((290, 180), dtype('uint8'))
+        >>> max(quad_iou(p.quad, plates[0]) for p in found) > 0.7  # the true plate
+        True
+        >>> sorted(found[0].to_dict())
+        ['box', 'quad', 'score']
     """
     prob, letterbox = predict_probability(model, image)
     plates = find_plates(prob, threshold, letterbox=letterbox, min_area=min_area)

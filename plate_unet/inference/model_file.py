@@ -73,9 +73,14 @@ def load_model(path=None):
             ``(N, H, W, 1)`` or input channels not 1 or 3).
 
     Example:
-        >>> model = load_model("runs/teaching/best.keras")  # doctest: +SKIP
-        >>> model.input_shape  # doctest: +SKIP
+        >>> load_model(model_file).input_shape  # a file saved by model.save
+        (None, 64, 64, 1)
+        >>> load_model().input_shape  # the pretrained teaching checkpoint
         (None, 256, 160, 1)
+        >>> load_model(tmp / "missing.keras")
+        Traceback (most recent call last):
+        ...
+        plate_unet.errors.ModelFileError: model file .../missing.keras not found: ...
     """
     import keras
 

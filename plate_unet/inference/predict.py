@@ -53,7 +53,10 @@ def draw_overlay(
         A new uint8 RGB image.
 
     Example:
-        >>> overlay = draw_overlay(image, mask, plates)  # doctest: +SKIP
+        >>> found, pred_mask = predict_image(pretrained, image)
+        >>> overlay = draw_overlay(image, pred_mask, found)
+        >>> overlay.shape, overlay.dtype, np.array_equal(overlay, image)
+        ((290, 180, 3), dtype('uint8'), False)
     """
     out = image.copy()
     tint = np.zeros_like(out)
@@ -135,9 +138,21 @@ def predict_folder(
         ModelFileError: If ``model`` is a path that cannot be loaded.
 
     Example:
-        >>> summary = predict_folder("best.keras", "photos/", "out/")  # doctest: +SKIP
-        >>> summary.written[0].name  # doctest: +SKIP
-        'car1.json'
+        >>> summary = predict_folder(pretrained, photos, tmp / "out")
+        >>> [p.name for p in summary.written], summary.skipped
+        (['00000.json', '00001.json', '00002.json'], [])
+        >>> names = sorted(p.name for p in (tmp / "out").glob("00000*"))
+        >>> names[:3]  # then one 00000_plate<k>.png per plate found
+        ['00000.json', '00000_mask.png', '00000_overlay.png']
+        >>> import json
+        >>> record = json.loads(summary.written[0].read_text())
+        >>> record["image"], record["width"], record["height"]
+        ('00000.jpg', 360, 580)
+        >>> len(names) == 3 + len(record["plates"])
+        True
+        >>> summary.n_plates == sum(
+        ...     len(json.loads(p.read_text())["plates"]) for p in summary.written)
+        True
     """
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)

@@ -64,8 +64,9 @@ def remove_partial(folder: str | os.PathLike) -> int:
         How many leftovers were removed.
 
     Example:
-        >>> remove_partial("runs/teaching")
-        0
+        >>> (tmp / "run" / ".partial-1a2b").mkdir(parents=True)  # a crash's leftover
+        >>> remove_partial(tmp / "run"), remove_partial(tmp / "run")
+        (1, 0)
     """
     found = list(Path(folder).glob(f"{PARTIAL_PREFIX}*"))
     for path in found:
@@ -84,8 +85,11 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         ``path`` as a ``Path``.
 
     Example:
-        >>> atomic_write_text("out/state.json", "{}")
-        PosixPath('out/state.json')
+        >>> path = atomic_write_text(tmp / "state.json", '{"epoch": 2}')
+        >>> path.name, path.read_text()
+        ('state.json', '{"epoch": 2}')
+        >>> list(tmp.glob(".partial-*"))  # nothing left beside it
+        []
     """
     path = Path(path)
     tmp = _temp_path(path)
@@ -118,8 +122,10 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
     temporary file beside the target and renamed over it only once complete.
 
     Example:
-        >>> cb = AtomicModelCheckpoint("out/best.keras", monitor="val_iou",
+        >>> cb = AtomicModelCheckpoint(tmp / "best.keras", monitor="val_iou",
         ...                            mode="max", save_best_only=True)
+        >>> cb.monitor, cb.save_best_only
+        ('val_iou', True)
     """
 
     def _save_model(self, epoch, batch, logs):
@@ -148,7 +154,9 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         delete_checkpoint: Delete the folder when training ends normally.
 
     Example:
-        >>> cb = AtomicBackupAndRestore("out/backup")
+        >>> cb = AtomicBackupAndRestore(tmp / "backup")
+        >>> cb.state_path.name
+        'state.json'
     """
 
     def __init__(self, backup_dir, delete_checkpoint: bool = True):
@@ -162,7 +170,14 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         """Returns the saved ``{"epoch": n, "weights": name}``, or ``None``.
 
         Example:
-            >>> AtomicBackupAndRestore.read_state("out/backup")
+            >>> folder = tmp / "saved"
+            >>> folder.mkdir()
+            >>> AtomicBackupAndRestore.read_state(folder) is None  # nothing saved
+            True
+            >>> model.save_weights(folder / "epoch-0002.weights.h5")
+            >>> state = '{"epoch": 2, "weights": "epoch-0002.weights.h5"}'
+            >>> _ = atomic_write_text(folder / "state.json", state)
+            >>> AtomicBackupAndRestore.read_state(folder)
             {'epoch': 2, 'weights': 'epoch-0002.weights.h5'}
         """
         path = Path(backup_dir) / "state.json"

@@ -54,8 +54,10 @@ def detect_gpus() -> list[str]:
         A list such as ``["/physical_device:GPU:0"]``; empty on a CPU-only machine.
 
     Example:
-        >>> detect_gpus()
-        []
+        >>> gpus = detect_gpus()
+        >>> isinstance(gpus, list), all(name.startswith("/physical_device:GPU:")
+        ...                              for name in gpus)
+        (True, True)
     """
     return [d.name for d in tf.config.list_physical_devices("GPU")]
 
@@ -67,8 +69,8 @@ def default_precision() -> str:
     precision only pays on a GPU (tensor cores).
 
     Example:
-        >>> default_precision()
-        'float32'
+        >>> default_precision() == ("mixed_float16" if detect_gpus() else "float32")
+        True
     """
     return "mixed_float16" if detect_gpus() else "float32"
 
@@ -95,6 +97,10 @@ def set_precision(policy: str | bool) -> str:
     Example:
         >>> set_precision("mixed_float16")
         'mixed_float16'
+        >>> keras.mixed_precision.global_policy().compute_dtype
+        'float16'
+        >>> set_precision(False)  # back to the default
+        'float32'
     """
     if isinstance(policy, bool):
         policy = "mixed_float16" if policy else "float32"
@@ -124,8 +130,12 @@ def split_cpu(n: int = 2) -> list[str]:
             different split.
 
     Example:
-        >>> split_cpu(2)
-        ['/device:CPU:0', '/device:CPU:1']
+        Once TensorFlow has started (here: a model was built), it is too late:
+
+        >>> split_cpu(7)
+        Traceback (most recent call last):
+        ...
+        plate_unet.errors.PlateUnetError: cannot split the CPU into 7 devices: ...
     """
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n={n!r} is invalid: use an integer >= 1.")
@@ -179,8 +189,11 @@ def choose_strategy(
         ValueError: If ``kind`` is unknown or ``TF_CONFIG`` is not JSON.
 
     Example:
-        >>> choose_strategy().num_replicas_in_sync
+        >>> choose_strategy("default").num_replicas_in_sync  # one device, no copies
         1
+        >>> mirrored = choose_strategy("mirrored", devices=["/cpu:0"])
+        >>> type(mirrored).__name__, mirrored.num_replicas_in_sync
+        ('MirroredStrategy', 1)
     """
     if kind not in STRATEGIES:
         raise ValueError(
@@ -243,8 +256,8 @@ def default_jit_compile() -> bool:
         ``True`` when a GPU is present.
 
     Example:
-        >>> default_jit_compile()
-        False
+        >>> default_jit_compile() == bool(detect_gpus())
+        True
     """
     return bool(detect_gpus())
 
@@ -265,8 +278,9 @@ def describe_devices(
         Text such as ``"no GPU, 2 CPU cores; float32; 1 replica (default); XLA off"``.
 
     Example:
-        >>> print(describe_devices())
-        no GPU, 2 CPU cores; float32; 1 replica (default strategy); XLA off
+        >>> line = describe_devices(precision="float32", jit_compile=False)
+        >>> print(line.split("; ", 1)[1])  # after the hardware part
+        float32; 1 replica (default strategy); XLA off
     """
     gpus = detect_gpus()
     hw = f"{len(gpus)} GPU{'s' if len(gpus) != 1 else ''}" if gpus else "no GPU"
@@ -304,6 +318,8 @@ def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
 
     Example:
         >>> fix_keras_multi_worker(model, tf.distribute.get_strategy())  # no-op
+        >>> "_maybe_symbolic_build" in vars(model)  # the model was left alone
+        False
     """
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         return

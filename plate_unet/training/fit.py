@@ -74,8 +74,12 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
     """Reads a CSV training log into ``{column: [value per epoch]}``.
 
     Example:
-        >>> read_log("runs/teaching/log.csv")["val_iou"][-1]
-        0.91
+        >>> rows = ["epoch,loss,val_iou", "0,0.9,NA", "1,0.5,0.91"]  # Keras' CSVLogger
+        >>> _ = (tmp / "log.csv").write_text("\\n".join(rows))
+        >>> read_log(tmp / "log.csv")
+        {'epoch': [0.0, 1.0], 'loss': [0.9, 0.5], 'val_iou': [0.91]}
+        >>> read_log(tmp / "missing.csv")
+        {}
     """
     path = Path(path)
     if not path.is_file():
@@ -106,6 +110,10 @@ def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
 
     Example:
         >>> train_set, val_set = split_samples(samples, 0.1)
+        >>> len(samples), len(train_set), len(val_set)
+        (32, 29, 3)
+        >>> set(train_set).isdisjoint(val_set)
+        True
     """
     samples = list(samples)
     if not 0.0 < val_fraction < 1.0:
@@ -240,7 +248,10 @@ def init_output_bias(model: keras.Model, prior: float) -> None:
         ValueError: If ``prior`` is outside (0, 1).
 
     Example:
-        >>> init_output_bias(model, 0.02)  # sigmoid(bias) == 0.02
+        >>> init_output_bias(model, 0.02)
+        >>> bias = model.get_layer("output").bias.numpy()
+        >>> np.round(1 / (1 + np.exp(-bias)), 4)  # sigmoid(bias)
+        array([0.02], dtype=float32)
     """
     if not 0.0 < prior < 1.0:
         raise ValueError(f"output_prior={prior!r} is invalid: use 0 < prior < 1.")
@@ -294,9 +305,12 @@ def train(
         ValueError: If the preset is unknown or ``epochs`` < 1.
 
     Example:
-        >>> result = train("smoke", train_ds, val_ds, "runs/smoke")
-        >>> result.best_path.name
-        'best.keras'
+        .. code-block:: python
+
+            train_set, val_set = split_samples(load_annotations("data/sample"))
+            result = train("smoke", train_set, val_set, "runs/smoke", epochs=2)
+            result.best_path.name  # 'best.keras'
+            result.epochs_run  # 2
     """
     preset = get_preset(preset)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
@@ -312,39 +326,12 @@ def train(
     chief = devices.is_chief(strategy)
     # Only the chief writes where the user looks; other workers use a scratch dir.
     scratch = out if chief else Path(tempfile.mkdtemp(prefix="worker-", dir=out))
-
-    remove_partial(scratch)  # leftovers of a save that a crash interrupted
-    backup = scratch / "backup"
-    if not resume and backup.exists():
-        shutil.rmtree(backup)
-    state = AtomicBackupAndRestore.read_state(backup) if resume else None
-    done = int(state["epoch"]) if state else 0
-    best = None
-    if state:
-        _trim_log(scratch / "log.csv", done)
-        best = max(read_log(scratch / "log.csv").get("val_iou", []) or [None])
+    done, best = _resume_point(scratch, resume)
 
     keras.utils.set_random_seed(seed)
-    previous = keras.mixed_precision.global_policy().name
-    precision = devices.set_precision(mixed_precision)
-    try:
-        with strategy.scope():
-            model = build_unet(preset.unet)
-            if preset.output_prior is not None:
-                init_output_bias(model, preset.output_prior)
-            model.compile(
-                optimizer=keras.optimizers.Adam(
-                    _learning_rate(preset, epochs, train_samples),
-                    global_clipnorm=preset.clipnorm,
-                ),
-                loss=get_loss(preset.loss),
-                metrics=[IoUScore(name="iou"), DiceScore(), MeanIoUOverThresholds()],
-                jit_compile=jit_compile,
-            )
-    finally:
-        keras.mixed_precision.set_global_policy(previous)
-    devices.fix_keras_multi_worker(model, strategy)
-
+    model, precision = _compiled_model(
+        preset, strategy, mixed_precision, jit_compile, epochs, train_samples
+    )
     train_ds = _as_dataset(train_samples, preset, True, seed)
     val_ds = (
         None if val_samples is None else _as_dataset(val_samples, preset, False, seed)
@@ -382,6 +369,51 @@ def train(
     )
 
 
+def _resume_point(scratch: Path, resume: bool) -> tuple[int, float | None]:
+    """Epochs a killed run finished and its best validation IoU (0, None: none).
+
+    Also removes what a crash mid-save left behind, and the backup when the
+    run is to start over.
+    """
+    remove_partial(scratch)  # leftovers of a save that a crash interrupted
+    backup = scratch / "backup"
+    if not resume and backup.exists():
+        shutil.rmtree(backup)
+    state = AtomicBackupAndRestore.read_state(backup) if resume else None
+    if not state:
+        return 0, None
+    done = int(state["epoch"])
+    _trim_log(scratch / "log.csv", done)
+    return done, max(read_log(scratch / "log.csv").get("val_iou", []) or [None])
+
+
+def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data):
+    """The preset's U-Net built and compiled under ``strategy``; its precision.
+
+    The dtype policy is set only while the model is built, then restored.
+    """
+    previous = keras.mixed_precision.global_policy().name
+    precision = devices.set_precision(mixed_precision)
+    try:
+        with strategy.scope():
+            model = build_unet(preset.unet)
+            if preset.output_prior is not None:
+                init_output_bias(model, preset.output_prior)
+            model.compile(
+                optimizer=keras.optimizers.Adam(
+                    _learning_rate(preset, epochs, data),
+                    global_clipnorm=preset.clipnorm,
+                ),
+                loss=get_loss(preset.loss),
+                metrics=[IoUScore(name="iou"), DiceScore(), MeanIoUOverThresholds()],
+                jit_compile=jit_compile,
+            )
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    devices.fix_keras_multi_worker(model, strategy)
+    return model, precision
+
+
 def train_synthetic(
     preset: str | Preset,
     out_dir: str | Path,
@@ -408,8 +440,12 @@ def train_synthetic(
         A :class:`TrainResult`.
 
     Example:
-        >>> train_synthetic("smoke", "runs/smoke").best_path.exists()
-        True
+        .. code-block:: python
+
+            result = train_synthetic("smoke", "runs/smoke")
+            result.best_path.exists()  # True
+            sorted(p.name for p in Path("runs/smoke/data").iterdir())
+            # ['smoke-train-0', 'smoke-val-1000003']
     """
     from plate_unet.data.readers import load_annotations
     from plate_unet.data.synthetic.generate import generate_dataset

@@ -87,7 +87,8 @@ def dice_loss(y_true, y_pred):
         Float32 tensor (N,).
 
     Example:
-        >>> float(dice_loss(np.ones((1, 2, 2, 1)), np.zeros((1, 2, 2, 1)))[0])
+        >>> loss = dice_loss(np.ones((1, 2, 2, 1)), np.zeros((1, 2, 2, 1)))
+        >>> round(float(loss[0]), 4)  # 1 - smooth / (4 + smooth), smooth = 1
         0.8
     """
     return 1.0 - dice_coefficient(y_true, y_pred)
@@ -176,6 +177,11 @@ class DiceLoss(keras.losses.Loss):
 
     Example:
         >>> model.compile(optimizer="adam", loss=DiceLoss())
+        >>> model.loss.name
+        'dice_loss'
+        >>> m = np.ones((1, 4, 4, 1), "float32")
+        >>> round(float(DiceLoss()(m, m)), 4)  # the batch mean of dice_loss
+        0.0
     """
 
     def __init__(self, name: str = "dice_loss", **kwargs):
@@ -197,6 +203,8 @@ class BCEDiceLoss(keras.losses.Loss):
 
     Example:
         >>> model.compile(optimizer="adam", loss=BCEDiceLoss(bce_weight=0.5))
+        >>> model.loss.name, model.loss.get_config()["bce_weight"]
+        ('bce_dice_loss', 0.5)
     """
 
     def __init__(self, bce_weight: float = 0.5, name: str = "bce_dice_loss", **kwargs):

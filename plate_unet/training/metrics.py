@@ -92,7 +92,13 @@ class IoUScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
-        >>> m = IoUScore(0.5); m.update_state(mask, probs); float(m.result())
+        >>> m = IoUScore(0.5)
+        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates, 0.05 elsewhere
+        >>> float(m.result())
+        1.0
+        >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
+        >>> float(m.result())  # counts add up over updates
+        0.5
     """
 
     def __init__(self, threshold: float = 0.5, name: str = "iou", dtype=None):
@@ -118,7 +124,13 @@ class DiceScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
-        >>> m = DiceScore(); m.update_state(mask, probs); float(m.result())
+        >>> m = DiceScore()
+        >>> m.update_state(mask, probs)
+        >>> float(m.result())
+        1.0
+        >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
+        >>> round(float(m.result()), 4)  # 2 * n / (n + 2 * n)
+        0.6667
     """
 
     def __init__(self, threshold: float = 0.5, name: str = "dice", dtype=None):
@@ -146,8 +158,12 @@ class MeanIoUOverThresholds(_OverlapMetric):
         ValueError: If a threshold is outside [0, 1] or none is given.
 
     Example:
-        >>> m = MeanIoUOverThresholds(); m.update_state(mask, probs)
-        >>> float(m.result())  # in [0, 1]
+        >>> m = MeanIoUOverThresholds()
+        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates
+        >>> round(float(m.result()), 4)  # IoU 1 at nine thresholds, 0 at 0.95
+        0.9
+        >>> m.per_threshold()[0.9], m.per_threshold()[0.95]
+        (1.0, 0.0)
     """
 
     def __init__(self, thresholds=SEED_THRESHOLDS, name: str = "mean_iou", dtype=None):

@@ -67,8 +67,11 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
         ValueError: If ``x`` or ``kernel`` is not 2-D, or ``stride`` < 1.
 
     Example:
-        >>> plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
-        <Figure ...>
+        >>> import matplotlib.pyplot as plt
+        >>> fig = plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
+        >>> [ax.get_title() for ax in fig.axes][:3]
+        ['input 2×2', 'kernel 3×3', 'x[0,0] · kernel']
+        >>> plt.close(fig)
     """
     import numpy as np
 
@@ -109,69 +112,26 @@ def plot_unet_architecture(config=None):
         The matplotlib figure.
 
     Example:
-        >>> plot_unet_architecture(UNetConfig(height=256, width=256, depth=4))
-        <Figure ...>
+        >>> import matplotlib.pyplot as plt
+        >>> fig = plot_unet_architecture(UNetConfig(height=256, width=256, depth=4))
+        >>> fig.axes[0].get_title()
+        'U-Net: depth 4, 16…128 filters'
+        >>> plt.close(fig)
     """
-    from matplotlib.patches import FancyBboxPatch
-
-    from plate_unet.model.unet import SEED_CONFIG
+    from plate_unet.model.config import SEED_CONFIG
 
     config = SEED_CONFIG if config is None else config
     depth = config.depth
     fig, ax = _figure(figsize=(1.6 * (2 * depth + 1), 0.9 * depth + 1.6))
-
-    def box(xc, y, text, color, filters):
-        w = 0.6 + 0.5 * filters / config.max_filters
-        ax.add_patch(
-            FancyBboxPatch(
-                (xc - w / 2, y - 0.3), w, 0.6, boxstyle="round,pad=0.02", fc=color
-            )
-        )
-        ax.text(xc, y, text, ha="center", va="center", fontsize=8)
-
-    def arrow(a, b, text="", style="-|>", ls="-", color="black"):
-        ax.annotate(
-            "", b, a, arrowprops={"arrowstyle": style, "ls": ls, "color": color}
-        )
-        if text:
-            mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
-            ax.text(mx, my + 0.08, text, ha="center", fontsize=7, color=color)
-
-    def size(level):
-        h, w = config.height, config.width
-        if h is None or w is None:
-            return "H×W" if level == 1 else f"/{2 ** (level - 1)}"
-        f = 2 ** (level - 1)
-        return f"{h // f}×{w // f}"
-
     x_of = {("enc", lv): lv - 1 for lv in range(1, depth + 1)}
     x_of |= {("dec", lv): 2 * (depth - 1) - (lv - 1) for lv in range(1, depth)}
     for (kind, lv), xc in x_of.items():
-        filters = config.base_filters * 2 ** (lv - 1)
-        color = "#cfe2f3" if kind == "enc" else "#d9ead3"
-        label = f"{kind}{lv}\n{filters} × {size(lv)}"
-        box(xc, -(lv - 1), label, color if lv < depth else "#fce5cd", filters)
-        if kind == "enc" and lv < depth:
-            arrow((xc + 0.2, -(lv - 1) - 0.3), (xc + 0.8, -lv + 0.3), "pool 2×2")
-            arrow(
-                (xc + 0.45, -(lv - 1)),
-                (x_of[("dec", lv)] - 0.45, -(lv - 1)),
-                "skip: concatenate",
-                ls="--",
-                color="tab:blue",
-            )
-        if kind == "dec":
-            src = x_of[("dec", lv + 1)] if lv + 1 < depth else depth - 1
-            arrow(
-                (src + 0.2, -lv + 0.3),
-                (xc - 0.2, -(lv - 1) - 0.3),
-                "up ×2",
-                color="tab:green",
-            )
-    box(-1.2, 0, f"image\n{config.channels} × {size(1)}", "#eeeeee", 0)
-    box(2 * depth - 0.8, 0, f"output\n1 × {size(1)}", "#f4cccc", 0)
-    arrow((-0.75, 0), (-0.45, 0))
-    arrow((2 * depth - 1.55, 0), (2 * depth - 1.25, 0), color="tab:red")
+        _draw_level(ax, config, x_of, kind, lv, xc)
+    size = _level_size(config, 1)
+    _arch_box(ax, config, -1.2, 0, f"image\n{config.channels} × {size}", "#eeeeee", 0)
+    _arch_box(ax, config, 2 * depth - 0.8, 0, f"output\n1 × {size}", "#f4cccc", 0)
+    _arch_arrow(ax, (-0.75, 0), (-0.45, 0))
+    _arch_arrow(ax, (2 * depth - 1.55, 0), (2 * depth - 1.25, 0), color="tab:red")
     ax.set_xlim(-1.8, 2 * depth - 0.2)
     ax.set_ylim(-depth + 0.4, 0.6)
     ax.set_axis_off()
@@ -181,6 +141,66 @@ def plot_unet_architecture(config=None):
     )
     fig.tight_layout()
     return fig
+
+
+def _arch_box(ax, config, xc, y, text, color, filters) -> None:
+    """One level's block: a rounded box whose width grows with its filters."""
+    from matplotlib.patches import FancyBboxPatch
+
+    w = 0.6 + 0.5 * filters / config.max_filters
+    ax.add_patch(
+        FancyBboxPatch(
+            (xc - w / 2, y - 0.3), w, 0.6, boxstyle="round,pad=0.02", fc=color
+        )
+    )
+    ax.text(xc, y, text, ha="center", va="center", fontsize=8)
+
+
+def _arch_arrow(ax, a, b, text="", ls="-", color="black") -> None:
+    """An arrow from ``a`` to ``b``, labelled at its middle."""
+    ax.annotate("", b, a, arrowprops={"arrowstyle": "-|>", "ls": ls, "color": color})
+    if text:
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+        ax.text(mx, my + 0.08, text, ha="center", fontsize=7, color=color)
+
+
+def _level_size(config, level: int) -> str:
+    """The H×W of a level's output, or a fraction of it for an any-size model."""
+    h, w = config.height, config.width
+    if h is None or w is None:
+        return "H×W" if level == 1 else f"/{2 ** (level - 1)}"
+    f = 2 ** (level - 1)
+    return f"{h // f}×{w // f}"
+
+
+def _draw_level(ax, config, x_of: dict, kind: str, lv: int, xc: float) -> None:
+    """One encoder or decoder block, with its pooling, skip or up arrow."""
+    depth = config.depth
+    filters = config.base_filters * 2 ** (lv - 1)
+    color = "#cfe2f3" if kind == "enc" else "#d9ead3"
+    label = f"{kind}{lv}\n{filters} × {_level_size(config, lv)}"
+    _arch_box(
+        ax, config, xc, -(lv - 1), label, color if lv < depth else "#fce5cd", filters
+    )
+    if kind == "enc" and lv < depth:
+        _arch_arrow(ax, (xc + 0.2, -(lv - 1) - 0.3), (xc + 0.8, -lv + 0.3), "pool 2×2")
+        _arch_arrow(
+            ax,
+            (xc + 0.45, -(lv - 1)),
+            (x_of[("dec", lv)] - 0.45, -(lv - 1)),
+            "skip: concatenate",
+            ls="--",
+            color="tab:blue",
+        )
+    if kind == "dec":
+        src = x_of[("dec", lv + 1)] if lv + 1 < depth else depth - 1
+        _arch_arrow(
+            ax,
+            (src + 0.2, -lv + 0.3),
+            (xc - 0.2, -(lv - 1) - 0.3),
+            "up ×2",
+            color="tab:green",
+        )
 
 
 def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
@@ -198,8 +218,11 @@ def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
         ValueError: If ``images`` is empty.
 
     Example:
-        >>> plot_image_row({"mask": mask, "prediction": prob})
-        <Figure ...>
+        >>> import matplotlib.pyplot as plt
+        >>> fig = plot_image_row({"mask": mask, "probability": probs})
+        >>> [ax.get_title() for ax in fig.axes]
+        ['mask', 'probability']
+        >>> plt.close(fig)
     """
     import numpy as np
 
@@ -230,8 +253,13 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
         The matplotlib figure.
 
     Example:
-        >>> plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plate pixels")
-        <Figure ...>
+        >>> import matplotlib.pyplot as plt
+        >>> p = np.linspace(0.01, 0.99, 50)
+        >>> bce, dice = -np.log(p), 1 - 2 * p / (1 + p)
+        >>> fig = plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plates")
+        >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+        ['BCE', 'Dice']
+        >>> plt.close(fig)
     """
     fig, ax = _figure(figsize=(6, 3.6))
     for label, y in curves.items():
@@ -266,8 +294,16 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
         ValueError: If the report has no rows or ``k`` < 1.
 
     Example:
-        >>> fig = plot_worst_cases(evaluate_model(model, samples), k=4)
-        >>> fig.savefig("worst_cases.png")
+        >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.inference.evaluate import evaluate_model
+        >>> fig = plot_worst_cases(evaluate_model(pretrained, samples[:4]), k=2)
+        >>> len(fig.axes)
+        2
+        >>> print(fig.axes[0].get_title())  # the worst image first
+        000...jpg
+        IoU ..., found .../..., predicted ...
+        >>> fig.savefig(tmp / "worst_cases.png")
+        >>> plt.close(fig)
     """
     from pathlib import Path
 
@@ -323,8 +359,13 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
         The matplotlib figure.
 
     Example:
-        >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(8)))
-        >>> fig = show_scenes(images, plates)
+        >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene
+        >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(4)))
+        >>> fig = show_scenes(images, plates)  # a row of scenes, a row of masks
+        >>> [ax.get_title() for ax in fig.axes]
+        ['1 plate(s)', '1 plate(s)', '1 plate(s)', '1 plate(s)', '', '', '', '']
+        >>> plt.close(fig)
     """
     import cv2
     import numpy as np
@@ -382,8 +423,15 @@ def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""
             that are).
 
     Example:
-        >>> fig = plot_learning_curves(read_log("runs/teaching/log.csv"))
-        >>> fig.savefig("curves.png")
+        >>> import matplotlib.pyplot as plt
+        >>> history = {"epoch": [0, 1, 2], "loss": [0.9, 0.6, 0.5],
+        ...            "val_loss": [1.0, 0.7, 0.6], "iou": [0.1, 0.4, 0.5],
+        ...            "val_iou": [0.2, 0.5, 0.45]}  # as read_log returns it
+        >>> fig = plot_learning_curves(history)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['loss', 'iou']
+        >>> fig.savefig(tmp / "curves.png")
+        >>> plt.close(fig)
     """
     import numpy as np
 
@@ -455,7 +503,11 @@ def show_augmented_pairs(
         ValueError: On an unknown augmentation name.
 
     Example:
+        >>> import matplotlib.pyplot as plt
         >>> fig = show_augmented_pairs(image, mask, ["flip", "rotate"], 0.7)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['original', 'flip 0.7', 'rotate 0.7', '']
+        >>> plt.close(fig)
     """
     import numpy as np
     import tensorflow as tf

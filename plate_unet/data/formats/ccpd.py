@@ -61,8 +61,14 @@ def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
         AnnotationError: On a name that does not parse or a bad image.
 
     Example:
-        >>> len(read_ccpd("../shared/data/ccpd"))  # doctest: +SKIP
-        16
+        >>> import shutil
+        >>> folder = tmp / "ccpd"
+        >>> folder.mkdir()
+        >>> name = "0-0_0-66&414_96&429-96&429_66&429_66&414_96&414-0_0-0-0.jpg"
+        >>> _ = shutil.copy("data/sample/images/00000.jpg", folder / name)
+        >>> samples = read_ccpd(folder)
+        >>> len(samples), samples[0].plates[0].tolist()  # TL, TR, BR, BL
+        (1, [[66.0, 414.0], [96.0, 414.0], [96.0, 429.0], [66.0, 429.0]])
     """
     folder = Path(folder)
     problems = Problems(folder, on_error)

@@ -33,7 +33,16 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
         AnnotationError: On a missing/unreadable mask or one of another size.
 
     Example:
-        >>> samples = read_mask_pairs("my_plates")  # doctest: +SKIP
+        >>> (tmp / "pairs" / "images").mkdir(parents=True)
+        >>> (tmp / "pairs" / "masks").mkdir()
+        >>> bgr = image[..., ::-1]  # OpenCV writes BGR
+        >>> _ = cv2.imwrite(str(tmp / "pairs" / "images" / "car.png"), bgr)
+        >>> _ = cv2.imwrite(str(tmp / "pairs" / "masks" / "car.png"), mask * 255)
+        >>> samples = read_mask_pairs(tmp / "pairs")
+        >>> len(samples), samples[0].image_path.name, len(samples[0].plates)
+        (1, 'car.png', 1)
+        >>> bool(np.abs(samples[0].plates[0] - plates[0]).max() < 2)  # the plate
+        True
     """
     folder = Path(folder)
     problems = Problems(folder, on_error)

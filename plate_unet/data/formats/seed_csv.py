@@ -89,9 +89,11 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
             ``on_error="raise"``; on an unreadable header in any case.
 
     Example:
-        >>> samples = read_seed_csv("train.csv", on_error="skip")  # doctest: +SKIP
-        >>> samples[0].plates[0].shape
-        (4, 2)
+        >>> samples = read_seed_csv("data/sample/labels.csv", on_error="skip")
+        >>> len(samples), sum(len(s.plates) for s in samples)
+        (32, 40)
+        >>> samples[0].image_path.as_posix(), samples[0].plates[0].shape
+        ('data/sample/images/00000.jpg', (4, 2))
     """
     csv_path = Path(csv_path)
     problems = Problems(csv_path, on_error)
@@ -173,26 +175,34 @@ def write_seed_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
         ``path``, as a Path.
 
     Raises:
-        ValueError: If an image lies outside ``image_dir``.
+        ValueError: If an image lies outside ``image_dir`` (nothing is written).
 
     Example:
-        >>> write_seed_csv(read_seed_csv("in.csv"), "out.csv")  # doctest: +SKIP
-        PosixPath('out.csv')
+        >>> samples = read_seed_csv("data/sample/labels.csv")
+        >>> out = write_seed_csv(samples, tmp / "out.csv", image_dir="data/sample")
+        >>> out.name
+        'out.csv'
+        >>> out.read_text().splitlines()[:2]
+        ['name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y',
+         'images/00000.jpg,96.3,428.1,66.9,429,66,414.6,95.2,414']
+        >>> text = write_seed_csv(samples, tmp / "all.csv").read_text()
+        >>> text.splitlines()[1].split(",")[0]  # relative to the CSV's folder
+        'data/sample/images/00000.jpg'
     """
     path = Path(path)
     root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))
+    rows = [SEED_HEADER]
+    for s in samples:  # every name is checked before the file is touched
+        full = Path(os.path.abspath(s.image_path))
+        if root not in full.parents:
+            raise ValueError(f"image {s.image_path} is not inside {root}")
+        name = full.relative_to(root).as_posix()
+        if not s.plates:
+            rows.append([name] + [""] * 8)
+        for p in s.plates:
+            br, bl, tl, tr = p[2], p[3], p[0], p[1]
+            rows.append([name] + [_fmt(v) for q in (br, bl, tl, tr) for v in q])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(SEED_HEADER)
-        for s in samples:
-            full = Path(os.path.abspath(s.image_path))
-            if root not in full.parents:
-                raise ValueError(f"image {s.image_path} is not inside {root}")
-            name = full.relative_to(root).as_posix()
-            if not s.plates:
-                writer.writerow([name] + [""] * 8)
-            for p in s.plates:
-                br, bl, tl, tr = p[2], p[3], p[0], p[1]
-                writer.writerow([name] + [_fmt(v) for q in (br, bl, tl, tr) for v in q])
+        csv.writer(f, lineterminator="\n").writerows(rows)
     return path

@@ -42,7 +42,17 @@ def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
         AnnotationError: On malformed XML, a bad box, or a bad image.
 
     Example:
-        >>> read_voc_file("Annotations/0001.xml").plates  # doctest: +SKIP
+        >>> xml = (
+        ...     "<annotation><filename>00000.jpg</filename><object><name>plate"
+        ...     "</name><bndbox><xmin>66</xmin><ymin>414</ymin><xmax>96</xmax>"
+        ...     "<ymax>429</ymax></bndbox></object></annotation>"
+        ... )
+        >>> _ = (tmp / "00000.xml").write_text(xml)
+        >>> sample = read_voc_file(tmp / "00000.xml", "data/sample/images")
+        >>> sample.plates[0].tolist()  # TL, TR, BR, BL
+        [[66.0, 414.0], [96.0, 414.0], [96.0, 429.0], [66.0, 429.0]]
+        >>> sample.height, sample.width  # no <size>: read from the image
+        (580, 360)
     """
     xml_path = Path(xml_path)
     try:
@@ -100,7 +110,17 @@ def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):
         AnnotationError: On problems, naming the XML file.
 
     Example:
-        >>> samples = read_voc("VOC/Annotations")  # doctest: +SKIP
+        >>> (tmp / "VOC" / "Annotations").mkdir(parents=True)
+        >>> for k, box in enumerate(["66 414 96 429", "44 356 61 362"]):
+        ...     x0, y0, x1, y1 = box.split()
+        ...     _ = (tmp / "VOC" / "Annotations" / f"{k:05d}.xml").write_text(
+        ...         f"<annotation><filename>{k:05d}.jpg</filename><object>"
+        ...         f"<bndbox><xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax>"
+        ...         f"<ymax>{y1}</ymax></bndbox></object></annotation>"
+        ...     )
+        >>> samples = read_voc(tmp / "VOC", image_dir="data/sample/images")
+        >>> [(s.image_path.name, len(s.plates)) for s in samples]
+        [('00000.jpg', 1), ('00001.jpg', 1)]
     """
     folder = Path(folder)
     if not list(folder.glob("*.xml")) and (folder / "Annotations").is_dir():

@@ -173,38 +173,59 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
     kind = str(rng.choice(list(KINDS), p=list(KINDS.values())))
     plates, boxes = [], []
     for cx, cy, pw, has_plate in _car_layout(rng, kind, w, h):
-        pw = float(np.clip(pw, 0.04 * w, 0.45 * w))
-        rgb, alpha, _ = render_plate(rng, pw * 1.25)
-        aspect = alpha.shape[0] / alpha.shape[1]
-        hom = plane_homography(rng, cx, cy, pw, aspect)
-        extent = _bbox(
-            cv2.perspectiveTransform(_CAR_EXTENT.reshape(-1, 1, 2), hom).reshape(-1, 2)
-        )
-        if any(_boxes_overlap(extent, b, 4) for b in boxes):
-            continue  # this car would hide a plate already drawn
-        draw_car(Painter(img, gain, hom), rng, aspect, rear=rng.random() < 0.4)
-        tex = np.array(
-            [
-                [1 / alpha.shape[1], 0, -0.5],
-                [0, 1 / alpha.shape[1], -aspect / 2],
-                [0, 0, 1],
-            ]
-        )
-        th, tw = alpha.shape
-        quad = cv2.perspectiveTransform(
-            np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64),
-            hom @ tex,
-        ).reshape(-1, 2)
-        inside = (
-            quad.min() >= 1
-            and (quad[:, 0] <= w - 2).all()
-            and (quad[:, 1] <= h - 2).all()
-        )
-        if has_plate and inside:
-            _paste(img, rgb, alpha, hom @ tex)
-            plates.append(quad.astype(np.float32))
+        quad = _car_with_plate(rng, img, gain, (cx, cy, pw), has_plate, boxes)
+        if quad is not None:
+            plates.append(quad)
             boxes.append(_bbox(quad))
-    for _ in range(int(rng.integers(0, 5))):  # signs, stickers, bright rectangles
+    _distractors(rng, img, boxes)
+    return photograph(img, gain, rng), plates
+
+
+def _car_with_plate(rng, img, gain, where, has_plate: bool, boxes: list):
+    """Draws one car at ``where`` = (cx, cy, plate width) and, maybe, its plate.
+
+    Returns:
+        The plate's float32 (4, 2) corners, or ``None`` when the car was left
+        out (it would hide a plate already drawn), has no plate, or its plate
+        would leave the image.
+    """
+    h, w = img.shape[:2]
+    cx, cy, pw = where
+    pw = float(np.clip(pw, 0.04 * w, 0.45 * w))
+    rgb, alpha, _ = render_plate(rng, pw * 1.25)
+    aspect = alpha.shape[0] / alpha.shape[1]
+    hom = plane_homography(rng, cx, cy, pw, aspect)
+    extent = _bbox(
+        cv2.perspectiveTransform(_CAR_EXTENT.reshape(-1, 1, 2), hom).reshape(-1, 2)
+    )
+    if any(_boxes_overlap(extent, b, 4) for b in boxes):
+        return None  # this car would hide a plate already drawn
+    draw_car(Painter(img, gain, hom), rng, aspect, rear=rng.random() < 0.4)
+    tex = np.array(
+        [
+            [1 / alpha.shape[1], 0, -0.5],
+            [0, 1 / alpha.shape[1], -aspect / 2],
+            [0, 0, 1],
+        ]
+    )
+    th, tw = alpha.shape
+    quad = cv2.perspectiveTransform(
+        np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64),
+        hom @ tex,
+    ).reshape(-1, 2)
+    inside = (
+        quad.min() >= 1 and (quad[:, 0] <= w - 2).all() and (quad[:, 1] <= h - 2).all()
+    )
+    if not (has_plate and inside):
+        return None
+    _paste(img, rgb, alpha, hom @ tex)
+    return quad.astype(np.float32)
+
+
+def _distractors(rng, img, boxes: list) -> None:
+    """Signs, stickers, round badges and bright rectangles away from the plates."""
+    h, w = img.shape[:2]
+    for _ in range(int(rng.integers(0, 5))):
         bw, bh = w * rng.uniform(0.05, 0.3), h * rng.uniform(0.02, 0.08)
         x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
         if any(_boxes_overlap((x, y, x + bw, y + bh), b, 6) for b in boxes):
@@ -214,20 +235,13 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
             draw_text_box(img, rng, x, y, bw, bh, rng.normal(0, 4))
         elif r < 0.8:
             c = (int(x + bw / 2), int(y + bh / 2))
-            cv2.circle(
-                img,
-                c,
-                int(bh / 2),
-                tuple(float(v) for v in rng.uniform(0, 255, 3)),
-                -1,
-                cv2.LINE_AA,
-            )
+            colour = tuple(float(v) for v in rng.uniform(0, 255, 3))
+            cv2.circle(img, c, int(bh / 2), colour, -1, cv2.LINE_AA)
         else:
             v = rng.uniform(200, 255)
             cv2.rectangle(
                 img, (int(x), int(y)), (int(x + bw), int(y + bh)), (v, v, v * 0.95), -1
             )
-    return photograph(img, gain, rng), plates
 
 
 def _csv_rows(name: str, plates) -> list[list[str]]:
@@ -282,9 +296,12 @@ def generate_dataset(
         ValueError: If ``n``, ``seed``, ``size`` or ``workers`` is out of range.
 
     Example:
-        >>> csv_path = generate_dataset("data/generated/tiny", 4, size=(290, 180))
+        >>> csv_path = generate_dataset(tmp / "tiny", 4, size=(290, 180))
         >>> csv_path.name
         'labels.csv'
+        >>> [(s.image_path.name, s.height, s.width) for s in load_annotations(csv_path)]
+        [('00000.jpg', 290, 180), ('00001.jpg', 290, 180), ('00002.jpg', 290, 180),
+         ('00003.jpg', 290, 180)]
     """
     n, seed = int(n), int(seed)
     if n < 1:

@@ -58,7 +58,11 @@ class AugmentationPlayground(widgets.VBox):
 
     Example:
         >>> app = AugmentationPlayground(image, mask)
-        >>> app.strength.value = 0.8  # app.image.value now shows the new panel
+        >>> app
+        AugmentationPlayground(augmentation='rotate', strength=0.50, seed=0)
+        >>> app.strength.value = 0.8  # redraws app.image and app.info
+        >>> app.info.value
+        '<b>rotate</b> at strength 0.80: ... plate pixels in the mask (before: 1,026)'
     """
 
     def __init__(
@@ -139,6 +143,7 @@ def augmentation_playground(
 
     Example:
         >>> app = augmentation_playground(image, mask, "perspective", 0.6)
-        >>> app  # shows the widget
+        >>> app  # a notebook cell shows the widget itself
+        AugmentationPlayground(augmentation='perspective', strength=0.60, seed=0)
     """
     return AugmentationPlayground(image, mask, name, strength, seed, width=width)

@@ -67,9 +67,11 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
         ValueError: If a name is not a layer of the model.
 
     Example:
-        >>> maps = feature_maps(model, x, ["enc3_conv2"])  # doctest: +SKIP
-        >>> maps["enc3_conv2"].shape  # doctest: +SKIP
-        (64, 40, 32)
+        >>> from plate_unet.inference.forward import prepare_input
+        >>> x, _ = prepare_input(model, image)  # model: 64×64, depth 3, 2 filters
+        >>> maps = feature_maps(model, x, ["enc1_conv2", "enc3_conv2"])
+        >>> {name: a.shape for name, a in maps.items()}
+        {'enc1_conv2': (64, 64, 2), 'enc3_conv2': (16, 16, 8)}
     """
     import keras
 
@@ -106,7 +108,14 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         ValueError: On an unknown layer or a channel out of range.
 
     Example:
-        >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)  # doctest: +SKIP
+        >>> from plate_unet.inference.forward import prepare_input
+        >>> x, _ = prepare_input(model, image)
+        >>> maps = feature_maps(model, x, ["enc3_conv2"])
+        >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)
+        >>> panel.shape, panel.dtype  # input, gap, activation
+        ((64, 136, 3), dtype('uint8'))
+        >>> text
+        'enc3_conv2: 16×16×8, channel 0: ... to ..., ...% active'
     """
     if layer not in maps:
         raise ValueError(f"layer {layer!r} is unknown: choose one of {list(maps)}.")
@@ -149,8 +158,14 @@ class FeatureMapExplorer(widgets.VBox):
         info: ``HTML`` line: size, channel and value range.
 
     Example:
+        >>> from plate_unet.inference.forward import prepare_input
+        >>> x, _ = prepare_input(model, image)
         >>> app = FeatureMapExplorer(model, x)
-        >>> app.layer.value = "dec2_conv2"  # the picture follows
+        >>> app
+        FeatureMapExplorer(layer='enc1_conv2', channel=0)
+        >>> app.layer.value = "dec2_conv2"  # the picture and the channel range follow
+        >>> app.channel.max, app.info.value
+        (3, 'dec2_conv2: 32×32×4, channel 0: ... to ..., ...% active')
     """
 
     def __init__(self, model, x, layers=None, width: int = 420) -> None:

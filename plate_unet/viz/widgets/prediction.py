@@ -61,9 +61,11 @@ def render_prediction(
             or the error view without ``true_mask``.
 
     Example:
-        >>> rgb, iou = render_prediction(image, prob, 0.5, view="error", true_mask=m)
-        >>> rgb.shape == (*prob.shape[:2], 3)
-        True
+        >>> rgb, iou = render_prediction(image, probs, view="error", true_mask=mask)
+        >>> rgb.shape, rgb.dtype, iou  # probs: 0.95 on the plates of mask
+        ((290, 180, 3), dtype('uint8'), 1.0)
+        >>> int(render_prediction(image, probs, 0.96, view="mask")[0].max())  # none
+        0
     """
     if view not in VIEWS:
         raise ValueError(f"view={view!r} is unknown: choose one of {', '.join(VIEWS)}.")
@@ -107,8 +109,12 @@ class PredictionExplorer(widgets.VBox):
         width: Display width of the picture in pixels.
 
     Example:
-        >>> app = PredictionExplorer(image, prob, true_mask=mask)
-        >>> app.threshold.value = 0.8  # the picture and the IoU update
+        >>> app = PredictionExplorer(image, probs, true_mask=mask)
+        >>> app.score.value  # probs: 0.95 on the plates of mask
+        '<b>IoU</b> 1.000'
+        >>> app.threshold.value = 0.96  # the picture and the IoU update
+        >>> app.score.value
+        '<b>IoU</b> 0.000'
     """
 
     def __init__(self, image, prob, true_mask=None, width: int = 480):
@@ -155,7 +161,15 @@ def decode_upload(upload_value) -> tuple[str, np.ndarray]:
         ValueError: If nothing was uploaded or the file is not a readable image.
 
     Example:
-        >>> name, image = decode_upload(app.upload.value)  # doctest: +SKIP
+        >>> ok, png = cv2.imencode(".png", image[..., ::-1])  # a photo, as uploaded
+        >>> upload = ({"name": "car.png", "content": memoryview(png.tobytes())},)
+        >>> name, photo = decode_upload(upload)  # e.g. app.upload.value
+        >>> name, photo.shape, bool((photo == image).all())
+        ('car.png', (290, 180, 3), True)
+        >>> decode_upload(())
+        Traceback (most recent call last):
+        ...
+        ValueError: no file uploaded: choose a .jpg or .png photo first.
     """
     files = [upload_value] if isinstance(upload_value, dict) else list(upload_value)
     if not files:
@@ -183,7 +197,11 @@ def predict_at_image_size(model, image, plates=None):
         without ``plates``.
 
     Example:
-        >>> prob, mask = predict_at_image_size(model, image, plates)  # doctest: +SKIP
+        >>> prob, true_mask = predict_at_image_size(model, image, plates)
+        >>> prob.shape, prob.dtype, true_mask.shape  # image: 290×180, model: 64×64
+        ((290, 180), dtype('float32'), (290, 180))
+        >>> bool((true_mask == mask).all()), predict_at_image_size(model, image)[1]
+        (True, None)
     """
     from plate_unet.data.masks import rasterize
     from plate_unet.inference.forward import predict_probability
@@ -215,8 +233,13 @@ class PredictionGallery(PredictionExplorer):
         ValueError: If ``images`` is empty.
 
     Example:
-        >>> app = PredictionGallery(model, {"scene 1": (image, plates)})
-        >>> app.choice.value = "scene 1"  # the picture and the IoU follow
+        >>> images = {"scene": (image, plates), "photo": (image, None)}
+        >>> app = PredictionGallery(model, images)
+        >>> app
+        PredictionGallery(image='scene', threshold=0.50, view='overlay')
+        >>> app.choice.value = "photo"  # the picture and the IoU follow
+        >>> app.score.value
+        '<b>IoU</b> - (no annotation for this photo)'
     """
 
     def __init__(self, model, images: dict, width: int = 360) -> None:
