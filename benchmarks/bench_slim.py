@@ -39,8 +39,8 @@ from common import (
     write_json,
 )
 
+from plate_unet.model import UNetConfig, build_unet
 from plate_unet.model.flops import forward_flops
-from plate_unet.model.unet import UNetConfig, build_unet
 from plate_unet.training.presets import PRESETS
 
 ACCURACY_FILE = RESULTS_DIR / "slim_accuracy.json"
@@ -120,7 +120,7 @@ def train_accuracy(
     configs: dict[str, UNetConfig], epochs: int, names=("teaching", "slim")
 ) -> dict:
     """Trains ``names`` on the teaching data; returns (and stores) their IoUs."""
-    from plate_unet.demo.run import heldout_set
+    from plate_unet.demo.heldout import heldout_set
     from plate_unet.inference.evaluate import evaluate_model
     from plate_unet.inference.predict import load_model
     from plate_unet.training.fit import train_synthetic

@@ -391,7 +391,7 @@ def model_configs() -> dict:
         >>> model_configs()["seed"][0].height
         1152
     """
-    from plate_unet.model.unet import UNetConfig
+    from plate_unet.model import UNetConfig
     from plate_unet.training.presets import PRESETS
 
     return {

@@ -34,6 +34,7 @@ ORDER = [
     "memory",
     "slim",
     "resolution",
+    "real",
     "export",
 ]
 TITLES = {
@@ -45,6 +46,7 @@ TITLES = {
     "memory": "Training memory",
     "slim": "Slim variant",
     "resolution": "What the input size alone costs",
+    "real": "Real photos",
     "export": "Exported models (TFLite)",
 }
 

@@ -33,14 +33,23 @@ def attach(
         'Sample'
     """
     home = {name: module for module, names in exports.items() for name in names}
+    clash = set(home) & {m.split(".")[0] for m in exports}
+    if clash:  # the submodule would shadow the name once imported
+        raise ValueError(f"{package}: names {sorted(clash)} are also module names")
 
     def __getattr__(name: str) -> object:
-        if name not in home:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        module = importlib.import_module(f"{package}.{home[name]}")
-        return getattr(module, name)
+        if name in home:
+            module = importlib.import_module(f"{package}.{home[name]}")
+            return getattr(module, name)
+        try:  # a submodule: `import plate_unet.data as d; d.readers` works
+            return importlib.import_module(f"{package}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.{name}":
+                raise
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     def __dir__() -> list[str]:
         return sorted(home)
 
+    __getattr__.homes = dict(home)  # name → defining module, for the layout tests
     return __getattr__, __dir__, sorted(home)

@@ -348,7 +348,8 @@ def _add_demo(sub) -> None:
 
 def _run_demo(args) -> int:
     from plate_unet.data.pipeline import keep_freed_memory
-    from plate_unet.demo.run import default_photos, make_pretrained, run_demo
+    from plate_unet.demo.pretrained import make_pretrained
+    from plate_unet.demo.run import default_photos, run_demo
     from plate_unet.training.presets import get_preset
 
     if args.epochs is not None and args.epochs < 1:

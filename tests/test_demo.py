@@ -167,3 +167,9 @@ def test_demo_help_lists_its_flags(capsys):
     text = capsys.readouterr().out
     for flag in ("--out", "--preset", "--seed", "--images", "--pretrained"):
         assert flag in text
+
+
+def test_the_demo_finds_the_real_photos_beside_the_checkout(shared_data):
+    from plate_unet.demo.run import default_photos
+
+    assert default_photos() == shared_data / "ccpd"

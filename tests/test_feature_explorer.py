@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from plate_unet.model.unet import UNetConfig, build_unet
+from plate_unet.model import UNetConfig, build_unet
 from plate_unet.viz.widgets import (
     FeatureMapExplorer,
     PredictionGallery,

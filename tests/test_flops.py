@@ -6,13 +6,13 @@ import keras
 import pytest
 from keras import layers
 
+from plate_unet.model import UNetConfig, build_unet
 from plate_unet.model.flops import (
     config_flops,
     flops_by_layer,
     forward_flops,
     layer_flops,
 )
-from plate_unet.model.unet import UNetConfig, build_unet
 
 
 def _one_layer(layer, shape):

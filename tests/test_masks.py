@@ -161,3 +161,18 @@ def test_bad_letterbox_arguments():
         Letterbox(0, 10, 10, 10)
     with pytest.raises(ValueError, match="Letterbox expects"):
         Letterbox(10, 10, 20, 20).apply(np.zeros((5, 5)))
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        np.ones((1, 1), np.uint8),  # one pixel
+        np.ones((1, 35), np.uint8),  # a line one pixel thick
+        np.eye(20, dtype=np.uint8),  # a diagonal one pixel thick
+    ],
+)
+def test_thin_blobs_give_quads_that_cover_their_pixels(blob):
+    mask = np.pad(blob, 5)
+    (quad,) = mask_to_quads(mask, min_area=1)
+    assert polygon_area(quad) >= 1.0
+    assert iou(rasterize([quad], *mask.shape), mask) == 1.0

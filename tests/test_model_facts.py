@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from plate_unet.model import UNetConfig, build_unet
 from plate_unet.model.memory import activation_memory, format_memory_table
 from plate_unet.model.receptive_field import receptive_fields
 from plate_unet.model.seed import (
@@ -17,7 +18,6 @@ from plate_unet.model.seed import (
     seed_summary_rows,
     unet_layer_names,
 )
-from plate_unet.model.unet import UNetConfig, build_unet
 
 
 @pytest.fixture(scope="module")

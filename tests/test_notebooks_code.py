@@ -15,7 +15,7 @@ import keras
 import pytest
 
 from plate_unet import model as package
-from plate_unet.model.unet import UNetConfig
+from plate_unet.model import UNetConfig
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 MARK = "# Same as plate_unet.model.unet."

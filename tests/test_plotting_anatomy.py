@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from plate_unet.model.unet import UNetConfig
+from plate_unet.model import UNetConfig
 from plate_unet.viz.plotting import (
     plot_curves,
     plot_image_row,

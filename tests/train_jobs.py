@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from plate_unet.model.unet import UNetConfig
+from plate_unet.model import UNetConfig
 from plate_unet.training.fit import train
 from plate_unet.training.presets import PRESETS, Preset
 

@@ -38,6 +38,9 @@ __getattr__, __dir__, __all__ = attach(
         "validate": ["image_size"],
         "images": [
             "IMAGE_SUFFIXES",
+            "check_channels",
+            "decode_image",
+            "fit_to_model",
             "list_images",
             "preprocess",
             "read_image",
@@ -48,6 +51,6 @@ __getattr__, __dir__, __all__ = attach(
         "quads": ["fit_quad", "mask_components", "mask_to_quads"],
         "augment": ["AUGMENTATIONS", "AugmentConfig", "apply_augmentation"],
         "pipeline": ["load_example", "make_dataset", "keep_freed_memory"],
-        "synthetic": ["generate_dataset", "generate_scene"],
+        "synthetic.generate": ["generate_dataset", "generate_scene", "scene_seed"],
     },
 )

@@ -11,8 +11,9 @@ pixels it was trained on:
    centred zero padding to the model size;
 4. :func:`to_unit_range` - uint8 → float32 in [0, 1].
 
-:func:`preprocess` runs steps 2-4 on an image in memory. Nothing here imports
-TensorFlow.
+:func:`preprocess` runs steps 2-4 on an image in memory; the tf.data pipeline
+runs steps 1-3 (:func:`fit_to_model`) and scales whole batches the same way.
+Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 _FLAGS = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
 
 
-def _check_channels(channels: int) -> None:
+def check_channels(channels: int) -> None:
+    """Raises ``ValueError`` unless ``channels`` is 1 (grey) or 3 (RGB).
+
+    Example:
+        >>> check_channels(3)
+    """
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
 
@@ -87,7 +93,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
     orientation tag is ignored (the annotations use the stored pixel grid).
 
     Args:
-        data: The encoded bytes.
+        data: The encoded bytes (``bytes``, ``memoryview`` or a uint8 array).
         name: What to call the image in an error message (a file name).
 
     Returns:
@@ -101,7 +107,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
         >>> decode_image(png.tobytes()).shape
         (2, 3, 3)
     """
-    buffer = np.frombuffer(data, np.uint8) if isinstance(data, bytes) else data
+    buffer = np.frombuffer(data, np.uint8).reshape(-1)  # bytes, memoryview, array
     image = cv2.imdecode(buffer, _FLAGS) if buffer.size else None
     if image is None:
         raise PlateUnetError(f"{name}: not a readable image")
@@ -146,7 +152,7 @@ def to_channels(image: np.ndarray, channels: int) -> np.ndarray:
         >>> to_channels(np.zeros((4, 6, 3), np.uint8), 1).shape
         (4, 6, 1)
     """
-    _check_channels(channels)
+    check_channels(channels)
     image = np.asarray(image)
     if image.ndim == 3 and image.shape[-1] == 4:
         image = image[..., :3]
@@ -169,14 +175,49 @@ def to_unit_range(image: np.ndarray) -> np.ndarray:
 
     A float image is returned as float32 unchanged (taken to be in [0, 1]).
 
+    Raises:
+        ValueError: For an integer image that is not uint8 (e.g. 16-bit).
+
     Example:
         >>> to_unit_range(np.array([0, 255], np.uint8)).tolist()
         [0.0, 1.0]
     """
     image = np.asarray(image)
-    if np.issubdtype(image.dtype, np.integer):
+    if image.dtype == np.uint8:
         return image.astype(np.float32) * np.float32(1 / 255)
+    if not np.issubdtype(image.dtype, np.floating):
+        raise ValueError(
+            f"expected a uint8 image (or float in [0, 1]), got dtype {image.dtype}: "
+            "read files with read_image, which converts 16-bit images to 8 bits"
+        )
     return image.astype(np.float32)
+
+
+def fit_to_model(
+    image: np.ndarray, height: int, width: int, channels: int
+) -> tuple[np.ndarray, Letterbox]:
+    """An image → the model's channels, letterboxed to ``height × width``.
+
+    Steps 2 and 3 of the path, without the scaling: the tf.data pipeline keeps
+    images uint8 through its cache and scales whole batches.
+
+    Args:
+        image: RGB ``(H, W, 3)`` or grey ``(H, W)``/``(H, W, 1)`` image.
+        height: Model input height.
+        width: Model input width.
+        channels: The model's input channels, 1 or 3.
+
+    Returns:
+        ``(image (height, width, channels) of the input's dtype, letterbox)``.
+
+    Example:
+        >>> x, box = fit_to_model(np.zeros((580, 360, 3), np.uint8), 256, 160, 1)
+        >>> x.shape, x.dtype, (box.new_h, box.new_w)
+        ((256, 160, 1), dtype('uint8'), (256, 159))
+    """
+    image = to_channels(image, channels)
+    letterbox = Letterbox(image.shape[0], image.shape[1], height, width)
+    return letterbox.apply(image), letterbox
 
 
 def preprocess(
@@ -200,6 +241,5 @@ def preprocess(
         >>> x.shape, x.dtype
         ((256, 160, 1), dtype('float32'))
     """
-    image = to_channels(image, channels)
-    letterbox = Letterbox(image.shape[0], image.shape[1], height, width)
-    return to_unit_range(letterbox.apply(image)), letterbox
+    fitted, letterbox = fit_to_model(image, height, width, channels)
+    return to_unit_range(fitted), letterbox

@@ -23,8 +23,8 @@ import numpy as np
 import tensorflow as tf
 
 from plate_unet.data.augment import AugmentConfig, augment_pair
-from plate_unet.data.images import _check_channels, read_image, to_channels
-from plate_unet.data.masks import Letterbox, check_masks, letterbox_plates, rasterize
+from plate_unet.data.images import check_channels, fit_to_model, read_image
+from plate_unet.data.masks import check_masks, letterbox_plates, rasterize
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import image_size
 
@@ -169,7 +169,7 @@ def make_dataset(
 
 
 def _check_arguments(height, width, channels, batch_size, mask_dtype) -> None:
-    _check_channels(channels)
+    check_channels(channels)
     if mask_dtype not in ("float32", "uint8"):
         raise ValueError(f"mask_dtype must be 'float32' or 'uint8', got {mask_dtype!r}")
     for name, v in (("height", height), ("width", width), ("batch_size", batch_size)):
@@ -184,7 +184,7 @@ def load_example(
 
     This is what each element of :func:`make_dataset` is made from, before
     augmentation and scaling to [0, 1]: :func:`~plate_unet.data.images.read_image`
-    and :class:`~plate_unet.data.masks.Letterbox`, as prediction uses them.
+    and :func:`~plate_unet.data.images.fit_to_model`, as prediction uses them.
 
     Args:
         sample: A sample with its size filled in.
@@ -205,17 +205,17 @@ def load_example(
         >>> image.shape, mask.shape
         ((256, 160, 1), (256, 160, 1))
     """
-    image = to_channels(read_image(sample.image_path), channels)
-    box = Letterbox(sample.height, sample.width, height, width)
-    if image.shape[:2] != (box.src_h, box.src_w):
+    image = read_image(sample.image_path)
+    if image.shape[:2] != (sample.height, sample.width):
         raise ValueError(
             f"{sample.image_path}: image is {image.shape[1]}x{image.shape[0]}, its "
-            f"annotation says {box.src_w}x{box.src_h}"
+            f"annotation says {sample.width}x{sample.height}"
         )
+    image, _ = fit_to_model(image, height, width, channels)
     mask = rasterize(letterbox_plates(sample, height, width), height, width)
     if sample.plates and not mask.any():  # the seed's bug, caught at run time too
         raise ValueError(f"{sample.image_path}: its plates gave an all-zero mask")
-    return box.apply(image), mask[..., None]
+    return image, mask[..., None]
 
 
 def _load_examples(samples, height, width, channels, shuffle, seed):

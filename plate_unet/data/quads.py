@@ -98,7 +98,7 @@ def fit_quad(component: Component) -> np.ndarray:
     return _best_quad(contour, component.mask, (component.x, component.y))
 
 
-def mask_to_quads(mask: np.ndarray, min_area: float = 1) -> list[np.ndarray]:
+def mask_to_quads(mask: np.ndarray, min_area: float = 16) -> list[np.ndarray]:
     """Turns a binary mask into one quadrilateral per connected blob.
 
     The inverse of :func:`plate_unet.data.masks.rasterize`: filling the quads
@@ -106,7 +106,7 @@ def mask_to_quads(mask: np.ndarray, min_area: float = 1) -> list[np.ndarray]:
 
     Args:
         mask: ``(H, W)`` array; non-zero pixels are plate.
-        min_area: Blobs with fewer pixels are ignored.
+        min_area: Blobs with fewer pixels are ignored (16: specks of noise).
 
     Returns:
         float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL, largest blob first.
@@ -234,8 +234,8 @@ def _best_quad(contour: np.ndarray, component: np.ndarray, origin) -> np.ndarray
             miss = mismatch(quad)
             if best_miss is None or miss < best_miss:
                 best, best_miss = quad, miss
-    if best is None:  # degenerate blob (a line): its rotated rectangle
-        return order_corners(cv2.boxPoints(cv2.minAreaRect(contour)))
+    if best is None:  # a degenerate blob (a pixel, a 1-pixel line)
+        return _pixel_rectangle(contour)
     start = best
     for _ in range(2):  # each pass re-assigns the edge pixels to the new sides
         if best_miss == 0:
@@ -247,6 +247,14 @@ def _best_quad(contour: np.ndarray, component: np.ndarray, origin) -> np.ndarray
         if miss < best_miss:
             best, best_miss = start, miss
     return _nudge(best, best_miss, mismatch)
+
+
+def _pixel_rectangle(contour: np.ndarray) -> np.ndarray:
+    """The rotated rectangle around a thin blob's pixel centres, grown by half a
+    pixel on every side, so that it covers the pixels themselves."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
+    box = cv2.boxPoints(((cx, cy), (w + 2 * EDGE_OFFSET, h + 2 * EDGE_OFFSET), angle))
+    return order_corners(box.astype(np.float32))
 
 
 def _side_of(points: np.ndarray, quad: np.ndarray) -> np.ndarray:

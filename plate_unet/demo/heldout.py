@@ -2,8 +2,7 @@
 
 :func:`heldout_set` generates (or reuses) a preset's test scenes from the seed
 ``seed + TEST_SEED_OFFSET``, never seen in training. Both :mod:`plate_unet.demo.run`
-and :mod:`plate_unet.demo.pretrained` import it (``demo`` re-exports both names);
-this module imports neither.
+and :mod:`plate_unet.demo.pretrained` import it; this module imports neither.
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@
 :func:`make_pretrained` is what ``make pretrained`` (``plate-unet demo
 --pretrained``) runs: it trains the ``teaching`` preset with a fixed seed and
 writes the checkpoint with ``metrics.json``, ``training_log.csv`` and a
-``README.md`` (from the template ``_README``) beside it.
-:mod:`plate_unet.demo.run` re-exports :func:`make_pretrained` and
-``MAX_CHECKPOINT_MB``; this module does not import :mod:`plate_unet.demo.run`.
+``README.md`` (from the template ``_README``) beside it. This module does not
+import :mod:`plate_unet.demo.run`.
 """
 
 from __future__ import annotations

@@ -16,10 +16,9 @@
 preset with a fixed seed and writes the committed checkpoint
 ``plate_unet/inference/pretrained/teaching.keras`` with ``metrics.json``,
 ``training_log.csv`` and a ``README.md`` beside it. It lives in
-:mod:`plate_unet.demo.pretrained` (with ``MAX_CHECKPOINT_MB``); :func:`heldout_set`
-and ``TEST_SEED_OFFSET``, which both use, live in :mod:`plate_unet.demo.heldout`. This
-module re-exports all four, so ``from plate_unet.demo.run import make_pretrained``
-works as before; imports go one way: neither of those modules imports this one.
+:mod:`plate_unet.demo.pretrained`; :func:`~plate_unet.demo.heldout.heldout_set`,
+which both use, lives in :mod:`plate_unet.demo.heldout`. Imports go one way:
+neither of those modules imports this one.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from pathlib import Path
 from plate_unet.data.images import list_images
 from plate_unet.data.readers import load_annotations
 from plate_unet.demo.heldout import TEST_SEED_OFFSET, heldout_set
-from plate_unet.demo.pretrained import MAX_CHECKPOINT_MB, make_pretrained
 from plate_unet.errors import AnnotationError
 from plate_unet.inference.evaluate import EvalReport, evaluate_model
 from plate_unet.inference.model_file import load_model
@@ -41,20 +39,10 @@ from plate_unet.inference.predict import predict_folder as _predict_folder
 from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import Preset, get_preset, pick_preset
 
-__all__ = [
-    "DemoResult",
-    "MAX_CHECKPOINT_MB",
-    "default_photos",
-    "heldout_set",
-    "make_pretrained",
-    "run_demo",
-    "write_report",
-]
-
 log = logging.getLogger(__name__)
 
 #: Real photos scored by the demo when they are there (and --images is not given).
-_SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared/data/ccpd"
+_SHARED_PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ccpd"
 
 
 def default_photos() -> Path | None:

@@ -2,7 +2,7 @@
 
 * :mod:`~plate_unet.inference.model_file` - :func:`load_model` (safe mode,
   checked to be a segmentation model) and the committed checkpoint;
-* :mod:`~plate_unet.inference.forward` - one image through the model
+* :mod:`~plate_unet.inference.one_image` - one image through the model
   (:func:`predict_probability`, :func:`predict_image`), prepared by
   :func:`plate_unet.data.preprocess` exactly as in training;
 * :mod:`~plate_unet.inference.postprocess` - probability map → plates
@@ -13,8 +13,8 @@
   (:func:`evaluate_model`);
 * :mod:`~plate_unet.inference.export` - TFLite, ONNX and SavedModel.
 
-Uses :mod:`plate_unet.data`, :mod:`plate_unet.model` and, to load a compiled
-model, the losses and metrics of :mod:`plate_unet.training`.
+Uses :mod:`plate_unet.data` and :mod:`plate_unet.model`; a model is loaded
+uncompiled (prediction needs no loss), so nothing here imports the training code.
 """
 
 from plate_unet._lazy import attach
@@ -23,7 +23,7 @@ __getattr__, __dir__, __all__ = attach(
     __name__,
     {
         "model_file": ["default_model_path", "load_model"],
-        "forward": [
+        "one_image": [
             "forward",
             "model_input_size",
             "predict_image",

@@ -446,8 +446,8 @@ def evaluate_model(
     """Predicts every sample's image and scores it against the annotation.
 
     Images are letterboxed to the model's input as in
-    :func:`plate_unet.inference.forward.predict_image`; masks and plates are compared at
-    the ORIGINAL image size.
+    :func:`plate_unet.inference.one_image.predict_image`; masks and plates are
+    compared at the ORIGINAL image size.
 
     Args:
         model: A Keras model, or the path of a ``.keras`` file.
@@ -477,8 +477,8 @@ def evaluate_model(
         ['00000.jpg', '00001.jpg', '00002.jpg', '00003.jpg']
     """
     from plate_unet.data.images import read_image
-    from plate_unet.inference.forward import predict_image
     from plate_unet.inference.model_file import load_model
+    from plate_unet.inference.one_image import predict_image
 
     if match_on not in ("box", "quad"):
         raise ValueError(f"match_on={match_on!r} is invalid: use 'box' or 'quad'.")

@@ -4,8 +4,7 @@
 it is a segmentation model (one input ``(N, H, W, 1 or 3)``, one output
 ``(N, H, W, 1)``); every problem is a :class:`~plate_unet.errors.ModelFileError`
 naming the file. :func:`default_model_path` is the committed checkpoint.
-:mod:`plate_unet.inference.predict` re-exports both; this module imports no other
-prediction module.
+It imports no other prediction module.
 """
 
 from __future__ import annotations
@@ -83,9 +82,6 @@ def load_model(path=None):
         plate_unet.errors.ModelFileError: model file .../missing.keras not found: ...
     """
     import keras
-
-    import plate_unet.training.losses  # noqa: F401  (registers the custom objects)
-    import plate_unet.training.metrics  # noqa: F401
 
     if path is None:
         path = default_model_path()

@@ -8,13 +8,14 @@ A U-Net gives a probability per pixel. To turn it into plates you
    :func:`plate_unet.data.quads.fit_quad`, the same fitter the image + mask
    reader uses: the quad whose filled pixels match the component best, so
    corners land within a fraction of a pixel;
-4. order the corners top-left, top-right, bottom-right, bottom-left
-   (:func:`order_corners`), take the axis-aligned box and the mean probability
-   inside the component as the score;
+4. take its corners (top-left, top-right, bottom-right, bottom-left), its
+   axis-aligned box, and the mean probability inside the component as the
+   score;
 5. map everything back to the original image's pixels with the data
    :class:`~plate_unet.data.masks.Letterbox` the image was resized with.
 
-:func:`rectify` then warps a plate to a flat rectangle (240×80 by default), and
+:func:`rectify` then warps a plate to a flat rectangle (80×240, height × width,
+by default), and
 :func:`quad_iou` / :func:`box_iou` measure how well two plates overlap.
 """
 
@@ -177,7 +178,7 @@ def quad_iou(a, b) -> float:
 
 
 def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.ndarray:
-    """Warps the plate inside ``quad`` to a flat ``width × height`` rectangle.
+    """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle.
 
     Args:
         image: ``(H, W)`` or ``(H, W, C)`` image the quad's pixels refer to.

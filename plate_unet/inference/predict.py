@@ -8,7 +8,8 @@ For every image of a folder, :func:`predict_folder` writes to ``OUT/``
 * ``<stem>_mask.png``: the predicted mask, 0/255 at the original size (as the
   seed's ROI images);
 * ``<stem>_overlay.png``: the image with the mask tinted and the plates outlined;
-* ``<stem>_plate<k>.png``: each plate warped flat (240×80), ``k`` from 1.
+* ``<stem>_plate<k>.png``: each plate warped flat (80×240, height × width),
+  ``k`` from 1.
 
 An image of any size is letterboxed to the model's fixed input size, or, for a
 model that accepts any size, padded up to the next multiple of ``2**(depth-1)``.
@@ -17,7 +18,7 @@ an image that cannot be read is skipped with a logged warning.
 
 This module writes the results (:func:`predict_folder`, :func:`draw_overlay`);
 loading a model lives in :mod:`plate_unet.inference.model_file` and predicting
-one image in :mod:`plate_unet.inference.forward`; neither imports this module.
+one image in :mod:`plate_unet.inference.one_image`; neither imports this module.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ import numpy as np
 
 from plate_unet.data.images import list_images, read_image
 from plate_unet.errors import PlateUnetError
-from plate_unet.inference.forward import predict_image
 from plate_unet.inference.model_file import load_model
+from plate_unet.inference.one_image import predict_image
 from plate_unet.inference.postprocess import Plate, rectify
 
 log = logging.getLogger(__name__)

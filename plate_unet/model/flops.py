@@ -26,7 +26,8 @@ import math
 import keras
 from keras import layers
 
-from plate_unet.model.unet import UNetConfig, build_unet
+from plate_unet.model.config import UNetConfig
+from plate_unet.model.unet import build_unet
 
 __all__ = ["layer_flops", "forward_flops", "flops_by_layer", "config_flops"]
 
@@ -138,7 +139,8 @@ def config_flops(config: UNetConfig) -> int:
     """Builds the U-Net for ``config`` and returns its forward FLOPs per image.
 
     Args:
-        config: A :class:`plate_unet.model.unet.UNetConfig` with fixed height and width.
+        config: A :class:`~plate_unet.model.config.UNetConfig` with fixed height
+            and width.
 
     Returns:
         Forward FLOPs per image.

@@ -220,7 +220,6 @@ class BCEDiceLoss(keras.losses.Loss):
         return {**super().get_config(), "bce_weight": self.bce_weight}
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
 def make_focal_loss(
     gamma: float = 2.0, alpha: float = 0.25
 ) -> keras.losses.BinaryFocalCrossentropy:

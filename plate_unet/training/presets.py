@@ -12,9 +12,9 @@ epochs, learning rate, how much synthetic data). Four are built in
   Adam at 2e-3 with a cosine decay and gradient clipping. Measured on the same
   data and seed: without batch norm (lr 1e-3, ReduceLROnPlateau) it reached a
   held-out synthetic IoU of 0.73 (18.7 minutes under load); with batch norm
-  and the cosine schedule 0.83 (64 held-out scenes; best validation IoU 0.86)
-  in about 8 minutes on 2 CPU cores (480 s for the 10 epochs, about 48 s per
-  epoch on 2 busy cores: ``plate_unet/inference/pretrained/metrics.json``).
+  and the cosine schedule 0.82 (64 held-out scenes; best validation IoU 0.82;
+  ``plate_unet/inference/pretrained/metrics.json``) in 6 minutes on 2 idle
+  CPU cores, about 13 on 2 busy ones.
 * ``slim`` - ``teaching`` with depthwise-separable convolutions, 12 base
   filters and batch 4: 1.9× fewer FLOPs than ``teaching`` (188× fewer than
   ``seed``), held-out synthetic IoU 0.812 against teaching's 0.825.
@@ -40,7 +40,7 @@ class Preset:
 
     Attributes:
         name: Short name (the key in :data:`PRESETS`).
-        unet: The model's :class:`~plate_unet.model.unet.UNetConfig`.
+        unet: The model's :class:`~plate_unet.model.config.UNetConfig`.
         batch_size: Images per step (over all devices together).
         epochs: Passes over the training set.
         learning_rate: Adam's initial learning rate.

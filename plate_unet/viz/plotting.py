@@ -106,7 +106,7 @@ def plot_unet_architecture(config=None):
     its width grows with the number of filters.
 
     Args:
-        config: A :class:`plate_unet.model.unet.UNetConfig` (the seed's by default).
+        config: A :class:`plate_unet.model.config.UNetConfig` (the seed's by default).
 
     Returns:
         The matplotlib figure.

@@ -1,7 +1,6 @@
 """CCPD: the plate corners are encoded in each image's file name.
 
 :func:`parse_ccpd_name` decodes one name, :func:`read_ccpd` reads a folder.
-Re-exported by :mod:`plate_unet.data.readers`.
 """
 
 from __future__ import annotations

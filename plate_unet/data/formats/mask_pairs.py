@@ -1,6 +1,6 @@
 """Image + mask pairs: ``images/`` and ``masks/``, one plate per mask blob.
 
-:func:`read_mask_pairs` reads them. Re-exported by :mod:`plate_unet.data.readers`.
+:func:`read_mask_pairs` reads them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Several rows with one name are several plates; a row whose 8 corner fields are
 empty is an image with no plate. :func:`read_seed_csv` reads it,
-:func:`write_seed_csv` writes it. Re-exported by :mod:`plate_unet.data.readers`.
+:func:`write_seed_csv` writes it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Pascal VOC XML: each ``<object>`` box becomes a plate of 4 corners.
 
 :func:`read_voc_file` reads one ``.xml`` file, :func:`read_voc` a folder of them
-(or its ``Annotations/``). Re-exported by :mod:`plate_unet.data.readers`.
+(or its ``Annotations/``).
 """
 
 from __future__ import annotations
