@@ -24,6 +24,7 @@ __getattr__, __dir__, __all__ = attach(
     {
         "model_file": ["default_model_path", "load_model"],
         "one_image": [
+            "any_size",
             "forward",
             "model_input_size",
             "predict_image",

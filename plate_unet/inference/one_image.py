@@ -1,11 +1,15 @@
 """One image through the model: read it, letterbox it, predict, find the plates.
 
-An image of any size is letterboxed to the model's fixed input size, or, for a
-model that accepts any size, padded up to the next multiple of ``2**(depth-1)``
-(:func:`model_input_size`, :func:`prepare_input`); :func:`predict_probability`
-runs the model through a cached traced graph (:func:`forward`) and
-:func:`predict_image` turns the probabilities into plates and a mask at the
-image's own size. Images are read with :func:`plate_unet.data.read_image`.
+An image of any size is letterboxed to the model's input size: a fixed-size
+model's own size, turned to the photo's orientation (a landscape photo into a
+portrait model's 256×160 would use only about 40 % of its pixels; the U-Net is
+fully convolutional, so the same weights run at 160×256), or, for a model that
+accepts any size, the image's size rounded up to a multiple of
+``2**(depth-1)`` (:func:`model_input_size`, :func:`prepare_input`).
+:func:`predict_probability` runs the model through a cached traced graph
+(:func:`forward`) and :func:`predict_image` turns the probabilities into plates
+and a mask at the image's own size. Images are read with
+:func:`plate_unet.data.read_image`.
 """
 
 from __future__ import annotations
@@ -30,27 +34,40 @@ def _model_depth(model) -> int:
     return max(levels) if levels else 6
 
 
-def model_input_size(model, height: int, width: int) -> tuple[int, int]:
+def model_input_size(
+    model, height: int, width: int, orient: bool = True
+) -> tuple[int, int]:
     """Returns the ``(H, W)`` an image of ``height × width`` is letterboxed to.
 
     Args:
         model: A plate-unet model.
         height: Image height.
         width: Image width.
+        orient: Turn a fixed size to the image's orientation (a landscape
+            image into a portrait model runs at the model's size turned by a
+            right angle, with the same weights).
 
     Returns:
-        The model's fixed input size, or, when it accepts any size, the image
-        size rounded up to a multiple of ``2**(depth-1)``.
+        The model's fixed input size (turned to the image's orientation with
+        ``orient``), or, when it accepts any size, the image size rounded up to
+        a multiple of ``2**(depth-1)``.
 
     Example:
         >>> model_input_size(model, 50, 70)  # a fixed-size model: its own size
         (64, 64)
+        >>> portrait = build_unet(UNetConfig(256, 160, base_filters=2, depth=3))
+        >>> model_input_size(portrait, 480, 640)  # a landscape photo
+        (160, 256)
+        >>> model_input_size(portrait, 480, 640, orient=False)
+        (256, 160)
         >>> any_size = build_unet(UNetConfig(None, None, depth=3))
         >>> model_input_size(any_size, 50, 70)  # up to multiples of 2**(3-1)
         (52, 72)
     """
     _, h, w, _ = model.input_shape
     if h is not None and w is not None:
+        if orient and (h - w) * (height - width) < 0:  # orientations differ
+            return int(w), int(h)
         return int(h), int(w)
     multiple = 2 ** (_model_depth(model) - 1)
     h = h or -(-int(height) // multiple) * multiple
@@ -58,16 +75,21 @@ def model_input_size(model, height: int, width: int) -> tuple[int, int]:
     return int(h), int(w)
 
 
-def prepare_input(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
+def prepare_input(
+    model, image: np.ndarray, orient: bool = True
+) -> tuple[np.ndarray, Letterbox]:
     """Turns one image into the model's input, exactly as training does.
 
     The model's input shape decides the size (:func:`model_input_size`) and the
     channels; :func:`plate_unet.data.preprocess` does the rest (channels →
-    letterbox → [0, 1]), the same function the tf.data pipeline uses.
+    letterbox → [0, 1]), the same function the tf.data pipeline uses. A
+    landscape image for a portrait model comes out landscape: run it through
+    :func:`any_size` ``(model)``, as :func:`predict_probability` does.
 
     Args:
         model: A plate-unet model.
         image: uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` image (or float in [0, 1]).
+        orient: Turn the model's size to the image's orientation.
 
     Returns:
         ``(x, letterbox)``: float32 ``(h, w, C)`` input and the letterbox used.
@@ -78,7 +100,7 @@ def prepare_input(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
         (64, 64, 1)
     """
     height, width = np.shape(image)[:2]
-    dst_h, dst_w = model_input_size(model, height, width)
+    dst_h, dst_w = model_input_size(model, height, width, orient)
     return preprocess(image, dst_h, dst_w, int(model.input_shape[-1]))
 
 
@@ -101,8 +123,48 @@ def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox
         Letterbox(src_h=290, src_w=180, dst_h=64, dst_w=64)
     """
     x, letterbox = prepare_input(model, image)
-    prob = forward(model)(x[None])
+    runner = model if tuple(model.input_shape[1:3]) == x.shape[:2] else any_size(model)
+    prob = forward(runner)(x[None])
     return np.asarray(prob, dtype=np.float32)[0, ..., 0], letterbox
+
+
+_ANY_SIZE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def any_size(model):
+    """The same network with the same weights, accepting any input size (cached).
+
+    A fixed-size functional U-Net is rebuilt from its config with the input's
+    height and width left free, and given the model's weights.
+
+    Args:
+        model: A functional Keras model.
+
+    Returns:
+        ``model`` itself when it already accepts any size, else its twin.
+
+    Example:
+        >>> twin = any_size(model)
+        >>> twin.input_shape, len(twin.weights) == len(model.weights)
+        ((None, None, None, 1), True)
+        >>> any_size(twin) is twin
+        True
+    """
+    if model.input_shape[1] is None and model.input_shape[2] is None:
+        return model
+    twin = _ANY_SIZE.get(model)
+    if twin is None:
+        import keras
+
+        config = model.get_config()
+        for layer in config["layers"]:
+            if layer["class_name"] == "InputLayer":
+                shape = layer["config"]["batch_shape"]
+                layer["config"]["batch_shape"] = [shape[0], None, None, *shape[3:]]
+        twin = keras.Model.from_config(config)
+        twin.set_weights(model.get_weights())
+        _ANY_SIZE[model] = twin
+    return twin
 
 
 _FORWARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -75,13 +75,18 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     """
     import keras
 
+    from plate_unet.inference.one_image import any_size
+
+    x = np.asarray(x, np.float32)
+    if tuple(model.input_shape[1:3]) != x.shape[:2]:
+        model = any_size(model)  # e.g. a landscape photo turned to 160×256
     layers = list(layers) if layers is not None else feature_layers(model)
     known = {layer.name for layer in model.layers}
     for name in layers:
         if name not in known:
             raise ValueError(f"{name!r} is not a layer of {model.name!r}.")
     probe = keras.Model(model.input, [model.get_layer(n).output for n in layers])
-    outputs = probe(np.asarray(x, np.float32)[None], training=False)
+    outputs = probe(x[None], training=False)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     return {
         n: np.asarray(o, np.float32)[0] for n, o in zip(layers, outputs, strict=True)
