@@ -224,3 +224,39 @@ def test_order_corners_keeps_a_skewed_plate_upright():
     # A squarish quad falls back to "the edge pointing right is the top".
     square = _plate_quad(0, 0, 10, 10, 30)
     np.testing.assert_allclose(order_corners(square[::-1]), square, atol=1e-5)
+
+
+def test_plate_shape_drops_what_does_not_look_like_a_plate():
+    from plate_unet.inference.postprocess import PLAUSIBLE, PlateShape
+
+    prob = np.zeros((120, 160), "float32")
+    prob[20:35, 10:70] = 0.95  # a plate: 60x15, confident
+    prob[50:90, 100:140] = 0.95  # a square sign: as tall as wide
+    prob[80:95, 10:60] = 0.6  # plate-shaped but unsure
+    everything = find_plates(prob)
+    assert len(everything) == 3
+    kept = find_plates(prob, shape=PlateShape(min_score=0.85, min_aspect=1.6))
+    assert [p.box for p in kept] == [(9.5, 19.5, 69.5, 34.5)]
+    assert sorted(round(p.aspect, 2) for p in everything) == [1.0, 3.33, 4.0]
+    plate = kept[0]
+    assert plate.aspect == pytest.approx(4.0) and plate.fill == pytest.approx(1.0)
+    assert plate.size == pytest.approx(60 * 15 / (120 * 160))
+    assert PLAUSIBLE.keeps(plate)
+
+
+def test_choose_plate_shape_keeps_the_loosest_of_the_best():
+    from plate_unet.inference.tuning import choose_plate_shape
+
+    table = {
+        "score": np.array([0.95, 0.9, 0.95, 0.65]),
+        "fill": np.array([0.9, 0.9, 0.3, 0.9]),
+        "aspect": np.array([3.0, 4.0, 3.0, 3.0]),
+        "size": np.array([0.01, 0.02, 0.01, 0.01]),
+        "matched": np.array([True, True, False, False]),
+        "plates": 2,
+    }
+    shape, stats = choose_plate_shape(table)
+    assert stats["chosen"]["f1"] == 1.0 and stats["unfiltered"]["f1"] < 1.0
+    # score > 0.65 and fill > 0.3 both needed; nothing else is constrained
+    assert shape.min_score == 0.7 and shape.min_fill == 0.5
+    assert shape.min_aspect == 0.0 and shape.max_aspect == float("inf")

@@ -29,7 +29,13 @@ import numpy as np
 
 from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
 from plate_unet.errors import PlateUnetError
-from plate_unet.inference.postprocess import Plate, box_iou, quad_box, quad_iou
+from plate_unet.inference.postprocess import (
+    PLAUSIBLE,
+    Plate,
+    box_iou,
+    quad_box,
+    quad_iou,
+)
 
 __all__ = [
     "CCPD_IOU",
@@ -442,6 +448,7 @@ def evaluate_model(
     iou_threshold: float = CCPD_IOU,
     match_on: str = "box",
     min_area: float | None = None,
+    shape=PLAUSIBLE,
 ) -> EvalReport:
     """Predicts every sample's image and scores it against the annotation.
 
@@ -457,6 +464,8 @@ def evaluate_model(
         iou_threshold: A plate is found when its IoU exceeds this (CCPD: 0.7).
         match_on: ``"box"`` (CCPD) or ``"quad"``.
         min_area: Smallest predicted plate in model pixels (see ``find_plates``).
+        shape: A :class:`~plate_unet.inference.postprocess.PlateShape` every
+            predicted plate must pass (``None``: keep every region).
 
     Returns:
         An :class:`EvalReport`; unreadable images are skipped with a warning.
@@ -495,7 +504,7 @@ def evaluate_model(
             report.skipped.append((sample.image_path.name, str(exc).split(": ", 1)[-1]))
             continue
         height, width = image.shape[:2]
-        plates, pred_mask = predict_image(model, image, threshold, min_area)
+        plates, pred_mask = predict_image(model, image, threshold, min_area, shape)
         true_mask = rasterize(sample.plates, height, width)
         report.rows.append(
             evaluate_image(

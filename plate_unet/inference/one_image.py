@@ -21,7 +21,7 @@ import numpy as np
 
 from plate_unet.data.images import preprocess
 from plate_unet.data.masks import Letterbox
-from plate_unet.inference.postprocess import Plate, find_plates
+from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, find_plates
 
 
 def _model_depth(model) -> int:
@@ -199,7 +199,11 @@ def forward(model):
 
 
 def predict_image(
-    model, image: np.ndarray, threshold: float = 0.5, min_area: float | None = None
+    model,
+    image: np.ndarray,
+    threshold: float = 0.5,
+    min_area: float | None = None,
+    shape: PlateShape | None = PLAUSIBLE,
 ) -> tuple[list[Plate], np.ndarray]:
     """Finds the plates in one image.
 
@@ -208,6 +212,9 @@ def predict_image(
         image: uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` image.
         threshold: Probability above which a pixel is plate.
         min_area: Smallest plate in model pixels (see :func:`find_plates`).
+        shape: What a region must look like to be a plate (default
+            :data:`~plate_unet.inference.postprocess.PLAUSIBLE`); ``None``
+            keeps every region.
 
     Returns:
         ``(plates, mask)``: plates in the image's own pixels, and the uint8
@@ -224,6 +231,8 @@ def predict_image(
         ['box', 'quad', 'score']
     """
     prob, letterbox = predict_probability(model, image)
-    plates = find_plates(prob, threshold, letterbox=letterbox, min_area=min_area)
+    plates = find_plates(
+        prob, threshold, letterbox=letterbox, min_area=min_area, shape=shape
+    )
     mask = (letterbox.invert_mask(prob) > threshold).astype(np.uint8)
     return plates, mask

@@ -33,6 +33,53 @@ from plate_unet.data.quads import fit_quad, mask_components
 MIN_AREA_FRACTION = 5e-4
 
 
+@dataclass(frozen=True)
+class PlateShape:
+    """What a region must look like to count as a plate; the defaults keep all.
+
+    Attributes:
+        min_score: Smallest mean probability over the region.
+        min_fill: Smallest share of the fitted quadrilateral that the region
+            fills (a plate is a solid quadrilateral; leaves, text and shadows
+            are ragged).
+        min_aspect: Smallest width / height of the quadrilateral, which is its
+            long over its short side (corners are ordered so that a wide
+            quadrilateral's top edge is a long side): plates are 2-5 times as
+            wide as tall, a square sign or a wheel is not.
+        max_aspect: Largest width / height (a bumper strip or a kerb is longer).
+        min_size: Smallest quadrilateral area, as a share of the image's.
+        max_size: Largest quadrilateral area, as a share of the image's.
+
+    Example:
+        >>> PlateShape(min_fill=0.6).keeps(Plate(np.zeros((4, 2)), (0, 0, 0, 0),
+        ...                                      0.9, fill=0.5))
+        False
+    """
+
+    min_score: float = 0.0
+    min_fill: float = 0.0
+    min_aspect: float = 0.0
+    max_aspect: float = float("inf")
+    min_size: float = 0.0
+    max_size: float = 1.0
+
+    def keeps(self, plate: Plate) -> bool:
+        """True when ``plate`` passes every test."""
+        return (
+            plate.score >= self.min_score
+            and plate.fill >= self.min_fill
+            and self.min_aspect <= plate.aspect <= self.max_aspect
+            and self.min_size <= plate.size <= self.max_size
+        )
+
+
+#: The regions :func:`~plate_unet.inference.one_image.predict_image` keeps by
+#: default: chosen by ``benchmarks/tune_postprocess.py`` for the committed
+#: checkpoint, the best F1 on 96 synthetic validation scenes (0.80 → 0.83);
+#: never on real photos. Re-run it when the checkpoint changes.
+PLAUSIBLE = PlateShape(min_score=0.85, min_aspect=1.6)
+
+
 @dataclass
 class Plate:
     """One plate found in an image.
@@ -43,12 +90,19 @@ class Plate:
         box: Axis-aligned box ``(x0, y0, x1, y1)`` around ``quad``.
         score: Mean predicted probability over the plate's pixels, in [0, 1].
         area: Pixels of the connected component in the probability map.
+        fill: Share of the quadrilateral (in map pixels) that the component fills.
+        aspect: Width / height of the quadrilateral in the image (its top and
+            bottom sides over its left and right sides: long over short).
+        size: Area of the quadrilateral as a share of the image's area.
     """
 
     quad: np.ndarray
     box: tuple[float, float, float, float]
     score: float
     area: int = field(default=0, compare=False)
+    fill: float = field(default=1.0, compare=False)
+    aspect: float = field(default=1.0, compare=False)
+    size: float = field(default=0.0, compare=False)
 
     def to_dict(self, decimals: int = 2) -> dict[str, Any]:
         """Returns the JSON form ``{"quad": [[x, y] ×4], "box": [...], "score": s}``.
@@ -231,6 +285,7 @@ def find_plates(
     threshold: float = 0.5,
     letterbox=None,
     min_area: float | None = None,
+    shape: PlateShape | None = None,
 ) -> list[Plate]:
     """Finds the plates in a probability map, one per connected component.
 
@@ -244,6 +299,8 @@ def find_plates(
             keeps the map's pixels.
         min_area: Smallest component kept, in pixels of ``prob``. ``None``: 0.05 %
             of the map (at least 8 pixels), which drops specks of noise.
+        shape: A :class:`PlateShape` that every plate must pass; ``None`` keeps
+            every region.
 
     Returns:
         The plates, largest first. Empty when nothing is above the threshold.
@@ -267,7 +324,11 @@ def find_plates(
         x, y = component.x, component.y
         h, w = component.mask.shape
         score = float(p[y : y + h, x : x + w][component.mask.astype(bool)].mean())
-        plates.append(_to_image(quad, score, component.area, letterbox, p.shape))
+        fill = component.area / max(abs(float(cv2.contourArea(quad))), 1.0)
+        plate = _to_image(quad, score, component.area, letterbox, p.shape)
+        plate.fill = min(fill, 1.0)
+        if shape is None or shape.keeps(plate):
+            plates.append(plate)
     return plates
 
 
@@ -281,4 +342,14 @@ def _to_image(quad, score: float, area: int, letterbox, shape) -> Plate:
     # Corners stay on the image's pixels (centres 0 … size - 1), as annotations.
     quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
     quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
-    return Plate(quad=quad, box=quad_box(quad), score=score, area=area)
+    sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)  # T, R, B, L
+    aspect = (sides[0] + sides[2]) / max(sides[1] + sides[3], 1e-6)
+    size = abs(float(cv2.contourArea(quad))) / float(height * width)
+    return Plate(
+        quad=quad,
+        box=quad_box(quad),
+        score=score,
+        area=area,
+        aspect=float(aspect),
+        size=size,
+    )

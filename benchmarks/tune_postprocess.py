@@ -1,0 +1,79 @@
+"""Choose the post-processing thresholds on synthetic validation scenes, then
+compare the designs on the real photos.
+
+1. Draw 96 validation scenes of the teaching preset (the seed its training
+   validates on, 1,000,003; the first 48 are the very scenes it validated on).
+2. Predict them with the model (default: the committed checkpoint) and record
+   every region's mean probability, fill, aspect and size, and whether it
+   matches an annotated plate (box IoU > 0.5):
+   :func:`plate_unet.inference.tuning.region_table`.
+3. Keep the thresholds with the best F1 on those scenes:
+   :func:`~plate_unet.inference.tuning.choose_plate_shape`.
+4. Score the real sets beside the checkout with no filter and with the chosen
+   one (they compare designs; nothing is chosen on them).
+
+Run: ``python benchmarks/tune_postprocess.py [--model PATH]`` (about 2 minutes).
+Put the printed ``PlateShape(...)`` into ``plate_unet.inference.postprocess``
+as ``PLAUSIBLE`` when the checkpoint changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+from pathlib import Path
+
+from common import machine_info, machine_line, print_table, write_json
+
+from plate_unet.data import generate_dataset, load_annotations
+from plate_unet.inference import evaluate_model, load_model
+from plate_unet.inference.postprocess import PlateShape
+from plate_unet.inference.tuning import choose_plate_shape, region_table
+from plate_unet.training import PRESETS
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+VAL_SEED = 1_000_003  # train_synthetic validates the seed-0 run on this seed
+REAL = [("ccpd", "ccpd"), ("openalpr_eu", "openalpr_eu/labels.csv")]
+
+
+def real_rows(model, shape: PlateShape | None, label: str) -> list[dict]:
+    rows = []
+    for name, rel in REAL:
+        if not (SHARED / rel).exists():
+            continue
+        report = evaluate_model(
+            model, load_annotations(SHARED / rel), iou_threshold=0.5, shape=shape
+        )
+        t = report.totals
+        rows.append({"set": name, "post-processing": label, "recall@0.5": t["recall"],
+                     "precision@0.5": t["precision"], "pixel IoU": t["pixel_iou"],
+                     "regions/image": t["predicted"] / t["images"]})  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="a .keras model (default: ours)")
+    parser.add_argument("--n", type=int, default=96, help="validation scenes")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    info = machine_info()
+    model = load_model(args.model)
+    preset = PRESETS["teaching"]
+    with tempfile.TemporaryDirectory() as tmp:
+        labels = generate_dataset(
+            tmp, args.n, seed=VAL_SEED, size=preset.scene_size, progress=False
+        )
+        table = region_table(model, load_annotations(labels))
+    shape, stats = choose_plate_shape(table)
+    print(f"chosen on {args.n} synthetic validation scenes: {shape!r}")
+    print(stats)
+    rows = real_rows(model, None, "none") + real_rows(model, shape, "chosen")
+    text = print_table(f"Post-processing designs — {machine_line(info)}", rows)
+    write_json("tune_postprocess", {"table": rows, "text": text, "shape": repr(shape),
+                                    "stats": stats}, info)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Choose the :class:`~plate_unet.inference.postprocess.PlateShape` thresholds.
+
+A model's thresholded map holds plates and other regions. :func:`region_table`
+predicts a set of annotated scenes once and records, for every region, what
+:class:`PlateShape` tests (mean probability, fill, aspect, size) and whether it
+matched an annotated plate (box IoU above ``iou``, one-to-one).
+:func:`choose_plate_shape` then tries a grid of thresholds on that table and
+keeps the one with the best F1 (the loosest one among equals).
+
+Choose on synthetic validation scenes (``benchmarks/tune_postprocess.py``);
+real photos only compare the designs afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from plate_unet.data.images import read_image
+from plate_unet.inference.evaluate import match_plates
+from plate_unet.inference.one_image import predict_probability
+from plate_unet.inference.postprocess import PlateShape, find_plates
+
+#: Thresholds tried, loosest first (a tie keeps the looser).
+GRID = {
+    "min_score": (0.0, 0.6, 0.7, 0.8, 0.85, 0.9),
+    "min_fill": (0.0, 0.5, 0.6, 0.7, 0.8),
+    "min_aspect": (0.0, 0.8, 1.0, 1.3, 1.6, 2.0),
+    "max_aspect": (float("inf"), 12.0, 9.0, 7.0),
+    "min_size": (0.0, 1e-4, 3e-4, 1e-3),
+}
+
+
+def region_table(
+    model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
+) -> dict[str, np.ndarray]:
+    """Every predicted region of ``samples`` with its features and its label.
+
+    Args:
+        model: A plate-unet model.
+        samples: Annotated samples.
+        threshold: Probability above which a pixel is plate.
+        iou: A region matches a plate when their boxes' IoU exceeds this.
+
+    Returns:
+        ``{"score", "fill", "aspect", "size", "matched"}`` arrays (one entry
+        per region) and ``"plates"``: the number of annotated plates.
+
+    Example:
+        >>> table = region_table(pretrained, samples[:4])
+        >>> sorted(table), int(table["plates"])
+        (['aspect', 'fill', 'matched', 'plates', 'score', 'size'], 7)
+    """
+    rows, plates = [], 0
+    for sample in samples:
+        prob, letterbox = predict_probability(model, read_image(sample.image_path))
+        found = find_plates(prob, threshold, letterbox=letterbox)
+        hits = {j for _, j, v in match_plates(sample.plates, [p.quad for p in found])
+                if v > iou}  # fmt: skip
+        plates += len(sample.plates)
+        for j, p in enumerate(found):
+            rows.append((p.score, p.fill, p.aspect, p.size, j in hits))
+    table = np.array(rows, np.float64).reshape(-1, 5)
+    names = ("score", "fill", "aspect", "size", "matched")
+    out = {n: table[:, k] for k, n in enumerate(names)}
+    out["matched"] = out["matched"].astype(bool)
+    out["plates"] = np.int64(plates)
+    return out
+
+
+def _f1(found: int, predicted: int, plates: int) -> float:
+    return 2.0 * found / (plates + predicted) if plates + predicted else 1.0
+
+
+def choose_plate_shape(table: dict) -> tuple[PlateShape, dict]:
+    """The grid point of :data:`GRID` with the best F1 on ``table``.
+
+    Args:
+        table: From :func:`region_table`.
+
+    Returns:
+        ``(shape, stats)``: the chosen :class:`PlateShape`, and the found,
+        predicted and F1 counts with it and with no filter.
+
+    Example:
+        >>> table = {"score": np.array([0.9, 0.55]), "fill": np.array([0.9, 0.9]),
+        ...          "aspect": np.array([3.0, 3.0]), "size": np.array([0.01, 0.01]),
+        ...          "matched": np.array([True, False]), "plates": 1}
+        >>> choose_plate_shape(table)[0].min_score
+        0.6
+    """
+    plates = int(table["plates"])
+    matched = np.asarray(table["matched"], bool)
+    best, best_f1 = PlateShape(), -1.0
+    for values in itertools.product(*GRID.values()):
+        kw = dict(zip(GRID, values, strict=True))
+        if kw["min_aspect"] >= kw["max_aspect"]:
+            continue
+        keep = (
+            (table["score"] >= kw["min_score"])
+            & (table["fill"] >= kw["min_fill"])
+            & (table["aspect"] >= kw["min_aspect"])
+            & (table["aspect"] <= kw["max_aspect"])
+            & (table["size"] >= kw["min_size"])
+        )
+        f1 = _f1(int((keep & matched).sum()), int(keep.sum()), plates)
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = PlateShape(**kw), f1
+    stats = {
+        "plates": plates,
+        "unfiltered": {
+            "found": int(matched.sum()),
+            "predicted": len(matched),
+            "f1": _f1(int(matched.sum()), len(matched), plates),
+        },
+        "chosen": {"f1": best_f1},
+    }
+    return best, stats
