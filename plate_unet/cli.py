@@ -172,6 +172,11 @@ def _add_evaluate(sub) -> None:
     )
     p.add_argument("--out", default=None, help="folder for report.json and figure")
     p.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="keep every predicted region, not only those that look like a plate",
+    )
+    p.add_argument(
         "--threshold", type=float, default=0.5, help="mask threshold (default 0.5)"
     )
     p.add_argument(
@@ -195,6 +200,7 @@ def _run_evaluate(args) -> int:
     from plate_unet.data.readers import load_annotations
     from plate_unet.inference.evaluate import evaluate_model
     from plate_unet.inference.model_file import load_model
+    from plate_unet.inference.postprocess import PLAUSIBLE
 
     for flag, value in (("--threshold", args.threshold), ("--iou", args.iou)):
         if not 0.0 <= value <= 1.0:
@@ -202,7 +208,12 @@ def _run_evaluate(args) -> int:
     model = load_model(args.model)
     samples = load_annotations(args.data, on_error="skip")
     report = evaluate_model(
-        model, samples, args.threshold, iou_threshold=args.iou, match_on=args.match_on
+        model,
+        samples,
+        args.threshold,
+        iou_threshold=args.iou,
+        match_on=args.match_on,
+        shape=None if args.all_regions else PLAUSIBLE,
     )
     print(report.table())
     if args.out:
@@ -238,6 +249,11 @@ def _add_predict(sub) -> None:
     p.add_argument("--images", required=True, help="folder of images (or one image)")
     p.add_argument("--out", required=True, help="output folder (created)")
     p.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="keep every predicted region, not only those that look like a plate",
+    )
+    p.add_argument(
         "--threshold",
         type=float,
         default=0.5,
@@ -248,12 +264,19 @@ def _add_predict(sub) -> None:
 
 def _run_predict(args) -> int:
     from plate_unet.inference.model_file import load_model
+    from plate_unet.inference.postprocess import PLAUSIBLE
     from plate_unet.inference.predict import predict_folder
 
     if not 0.0 <= args.threshold <= 1.0:
         raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
     model = load_model(args.model)
-    summary = predict_folder(model, args.images, args.out, threshold=args.threshold)
+    summary = predict_folder(
+        model,
+        args.images,
+        args.out,
+        threshold=args.threshold,
+        shape=None if args.all_regions else PLAUSIBLE,
+    )
     print(
         f"found {summary.n_plates} plate(s) in {len(summary.written)} images; "
         f"results in {summary.out_dir}"

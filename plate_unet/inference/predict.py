@@ -35,7 +35,7 @@ from plate_unet.data.images import list_images, read_image
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.model_file import load_model
 from plate_unet.inference.one_image import predict_image
-from plate_unet.inference.postprocess import Plate, rectify
+from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, rectify
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ def predict_folder(
     threshold: float = 0.5,
     min_area: float | None = None,
     crop_size: tuple[int, int] = (80, 240),
+    shape: PlateShape | None = PLAUSIBLE,
 ) -> PredictSummary:
     """Predicts every image of a folder and writes JSON, mask, overlay and crops.
 
@@ -129,6 +130,7 @@ def predict_folder(
         threshold: Probability above which a pixel is plate.
         min_area: Smallest plate in model pixels (see :func:`find_plates`).
         crop_size: ``(height, width)`` of each rectified plate crop.
+        shape: What a region must look like to be a plate (``None``: keep all).
 
     Returns:
         A :class:`PredictSummary`; unreadable images are listed in ``skipped``
@@ -167,7 +169,7 @@ def predict_folder(
         except PlateUnetError as exc:
             summary.skipped.append((path.name, str(exc).split(": ", 1)[-1]))
             continue
-        plates, mask = predict_image(model, image, threshold, min_area)
+        plates, mask = predict_image(model, image, threshold, min_area, shape)
         stem = path.stem
         record = {
             "image": path.name,
