@@ -246,3 +246,21 @@ def test_a_landscape_photo_runs_at_the_turned_size_with_the_same_weights():
     np.testing.assert_allclose(any_size(model)(portrait), model(portrait), atol=1e-6)
     plates, mask = predict_image(model, landscape)
     assert mask.shape == (60, 120)
+
+
+def test_cli_predict_keeps_plausible_plates_unless_asked_for_all(tmp_path, capsys):
+    image = np.zeros((128, 160, 3), np.uint8)
+    image[20:35, 10:70] = 255  # a plate: four times as wide as tall
+    image[60:100, 100:140] = 255  # a square sign
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _write(photos / "scene.png", image)
+    model_path = tmp_path / "m.keras"
+    _bright_is_plate(128, 160).save(model_path)
+    counts = {}
+    for extra in ([], ["--all-regions"]):
+        out = tmp_path / f"out{len(extra)}"
+        argv = ["predict", "--model", str(model_path), "--images", str(photos)]
+        assert cli.main([*argv, "--out", str(out), *extra]) == 0
+        counts[len(extra)] = len(json.loads((out / "scene.json").read_text())["plates"])
+    assert counts == {0: 1, 1: 2}
