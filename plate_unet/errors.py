@@ -13,3 +13,16 @@ class AnnotationError(PlateUnetError, ValueError):
 
 class ModelFileError(PlateUnetError, ValueError):
     """A model file is missing, corrupt, or of another architecture."""
+
+
+class ImageReadError(PlateUnetError):
+    """An image file is missing or cannot be decoded.
+
+    Attributes:
+        source: The file (or upload) named in the message.
+        reason: Why, without the name: ``"file not found"``, ...
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = str(source), reason

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from plate_unet.cli import main
+from plate_unet.data.formats.seed_csv import SEED_HEADER
 from plate_unet.data.synthetic.generate import (
-    CSV_HEADER,
     generate_dataset,
     generate_scene,
     scene_seed,
@@ -110,7 +110,7 @@ def test_csv_round_trip(tmp_path):
     path = generate_dataset(tmp_path / "s", 12, seed=2, size=(H, W), progress=False)
     with path.open(newline="") as f:
         rows = list(csv.reader(f))
-    assert tuple(rows[0]) == CSV_HEADER
+    assert tuple(rows[0]) == SEED_HEADER
     names = sorted({r[0] for r in rows[1:]})
     assert names == [f"images/{i:05d}.jpg" for i in range(12)]
     for i, name in enumerate(names):

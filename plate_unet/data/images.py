@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from plate_unet.data.masks import Letterbox
-from plate_unet.errors import PlateUnetError
+from plate_unet.errors import ImageReadError, PlateUnetError
 
 #: Every suffix that training, prediction and evaluation accept.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
@@ -100,7 +100,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
         uint8 array ``(H, W, 3)``, RGB order.
 
     Raises:
-        PlateUnetError: If the bytes are not a readable image.
+        ImageReadError: If the bytes are not a readable image.
 
     Example:
         >>> ok, png = cv2.imencode(".png", np.zeros((2, 3), np.uint8))
@@ -110,7 +110,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
     buffer = np.frombuffer(data, np.uint8).reshape(-1)  # bytes, memoryview, array
     image = cv2.imdecode(buffer, _FLAGS) if buffer.size else None
     if image is None:
-        raise PlateUnetError(f"{name}: not a readable image")
+        raise ImageReadError(name, "not a readable image")
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
@@ -124,7 +124,7 @@ def read_image(path) -> np.ndarray:
         uint8 array ``(H, W, 3)``, RGB order.
 
     Raises:
-        PlateUnetError: If the file is missing or not a readable image.
+        ImageReadError: If the file is missing or not a readable image.
 
     Example:
         >>> read_image("data/sample/images/00000.jpg").shape
@@ -132,7 +132,7 @@ def read_image(path) -> np.ndarray:
     """
     path = Path(path)
     if not path.is_file():
-        raise PlateUnetError(f"{path}: file not found")
+        raise ImageReadError(str(path), "file not found")
     return decode_image(np.fromfile(path, np.uint8), str(path))
 
 

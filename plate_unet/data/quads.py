@@ -119,6 +119,44 @@ def mask_to_quads(mask: np.ndarray, min_area: float = 16) -> list[np.ndarray]:
     return [fit_quad(c) for c in mask_components(mask, min_area)]
 
 
+def _outward_normals(quad: np.ndarray) -> np.ndarray:
+    """Unit normals of a quad's sides (side ``i`` runs from corner ``i`` to
+    ``i + 1``), each pointing away from the quad's centre: ``(4, 2)``."""
+    q = np.asarray(quad, np.float64)
+    edges = np.roll(q, -1, axis=0) - q
+    normals = np.stack([edges[:, 1], -edges[:, 0]], axis=1)
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
+    midpoints = (q + np.roll(q, -1, axis=0)) / 2 - q.mean(axis=0)
+    flip = np.einsum("ij,ij->i", normals, midpoints) < 0
+    normals[flip] *= -1
+    return normals
+
+
+def _corners_of(lines, min_sin: float = 1e-6) -> np.ndarray | None:
+    """Corners where neighbouring lines ``n·p = c`` meet (corner ``i`` joins
+    lines ``i - 1`` and ``i``); ``None`` when two of them are nearly parallel."""
+    corners = []
+    for i in range(4):
+        (n1, c1), (n2, c2) = lines[i - 1], lines[i]
+        m = np.array([n1, n2], np.float64)
+        if abs(np.linalg.det(m)) < min_sin:
+            return None
+        corners.append(np.linalg.solve(m, [c1, c2]))
+    return np.asarray(corners, np.float32)
+
+
+def _segment_distances(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Distance of every point to each of the quad's four sides: ``(N, 4)``."""
+    a = np.asarray(quad, np.float64)
+    b = np.roll(a, -1, axis=0)
+    dist = np.empty((len(points), 4), np.float64)
+    for i in range(4):
+        d = b[i] - a[i]
+        t = np.clip(((points - a[i]) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
+        dist[:, i] = np.linalg.norm(points - (a[i] + t[:, None] * d), axis=1)
+    return dist
+
+
 def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | None:
     """Refines four approximate corners by fitting a line to each side's points.
 
@@ -129,12 +167,7 @@ def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | N
     pts = contour.reshape(-1, 2).astype(np.float32)
     a = approx
     b = np.roll(approx, -1, axis=0)
-    dist = np.empty((len(pts), 4), np.float32)
-    for i in range(4):
-        d = b[i] - a[i]
-        t = np.clip(((pts - a[i]) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
-        dist[:, i] = np.linalg.norm(pts - (a[i] + t[:, None] * d), axis=1)
-    side = np.argmin(dist, axis=1)
+    side = np.argmin(_segment_distances(pts, approx), axis=1)
     lines = []
     for i in range(4):
         # Leave out the points near the corners: they bend round the corner.
@@ -146,16 +179,11 @@ def _line_fit_corners(contour: np.ndarray, approx: np.ndarray) -> np.ndarray | N
         if len(sel) < 2:
             return None
         vx, vy, x0, y0 = cv2.fitLine(sel, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        lines.append((np.float32([x0, y0]), np.float32([vx, vy])))
-    corners = []
-    for i in range(4):
-        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
-        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]], np.float64)
-        if abs(np.linalg.det(m)) < 1e-3:
-            return None
-        s, _ = np.linalg.solve(m, (p2 - p1).astype(np.float64))
-        corners.append(p1 + s * d1)
-    corners = np.asarray(corners, np.float32)
+        normal = np.array([vy, -vx], np.float64)
+        lines.append((normal, float(normal @ np.array([x0, y0], np.float64))))
+    corners = _corners_of(lines, min_sin=1e-3)
+    if corners is None:
+        return None
     # A refinement that moves a corner far from its approximation went wrong.
     if np.max(np.linalg.norm(corners - a, axis=1)) > 0.25 * np.ptp(a, axis=0).max():
         return None
@@ -257,17 +285,6 @@ def _pixel_rectangle(contour: np.ndarray) -> np.ndarray:
     return order_corners(box.astype(np.float32))
 
 
-def _side_of(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """Index of the side of ``quad`` nearest to each point."""
-    dist = np.empty((len(points), 4), np.float64)
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        d = b - a
-        t = np.clip(((points - a) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
-        dist[:, i] = np.linalg.norm(points - (a + t[:, None] * d), axis=1)
-    return np.argmin(dist, axis=1)
-
-
 def _separating_quad(quad: np.ndarray, target: np.ndarray, shift) -> np.ndarray | None:
     """Each side as the line that best separates plate from background pixels.
 
@@ -283,30 +300,18 @@ def _separating_quad(quad: np.ndarray, target: np.ndarray, shift) -> np.ndarray 
     outer = cv2.dilate(target, kernel) & (1 - target)
     pin = np.argwhere(inner)[:, ::-1].astype(np.float64) + shift
     pout = np.argwhere(outer)[:, ::-1].astype(np.float64) + shift
-    q = quad.astype(np.float64)
-    side_out = _side_of(pout, q)
-    centre = q.mean(axis=0)
+    side_out = np.argmin(_segment_distances(pout, quad), axis=1)
     lines = []
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        tangent = (b - a) / max(np.linalg.norm(b - a), 1e-9)
-        normal = np.array([tangent[1], -tangent[0]])
-        if normal @ ((a + b) / 2 - centre) < 0:
-            normal = -normal
+    for i, normal in enumerate(_outward_normals(quad)):
         # Every plate pixel lies inside every side; a background pixel needs to
         # lie outside one side only: the side it is nearest to.
         outside = pout[side_out == i]
         if len(outside) < 2:
             return None
         lines.append(_widest_gap(normal, pin, outside))
-    corners = []
-    for i in range(4):
-        (n1, c1), (n2, c2) = lines[i - 1], lines[i]
-        m = np.array([n1, n2])
-        if abs(np.linalg.det(m)) < 1e-6:
-            return None
-        corners.append(np.linalg.solve(m, [c1, c2]))
-    corners = np.asarray(corners, np.float32)
+    corners = _corners_of(lines)
+    if corners is None:
+        return None
     if np.max(np.linalg.norm(corners - quad, axis=1)) > 2.0:
         return None  # a side went astray: keep the fitted quad
     return corners
@@ -341,13 +346,7 @@ def _nudges(quad: np.ndarray, step: float):
                 moved = quad.copy()
                 moved[i, axis] += sign * step
                 yield moved
-    centre = quad.mean(axis=0)
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
-        normal /= max(float(np.linalg.norm(normal)), 1e-6)
-        if normal @ ((a + b) / 2 - centre) < 0:
-            normal = -normal
+    for i, normal in enumerate(_outward_normals(quad).astype(np.float32)):
         for sign in (1.0, -1.0):
             moved = quad.copy()
             moved[[i, (i + 1) % 4]] += sign * step * normal
@@ -380,21 +379,7 @@ def _offset_quad(quad: np.ndarray, distance: float) -> np.ndarray:
     intersected again, so the quad keeps its angles.
     """
     q = quad.astype(np.float64)
-    centre = q.mean(axis=0)
-    lines = []
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        tangent = (b - a) / max(np.linalg.norm(b - a), 1e-9)
-        normal = np.array([tangent[1], -tangent[0]])
-        if normal @ ((a + b) / 2 - centre) < 0:
-            normal = -normal
-        lines.append((a + distance * normal, tangent))
-    out = []
-    for i in range(4):
-        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
-        m = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]])
-        if abs(np.linalg.det(m)) < 1e-6:
-            return quad.astype(np.float32)
-        s, _ = np.linalg.solve(m, p2 - p1)
-        out.append(p1 + s * d1)
-    return np.asarray(out, np.float32)
+    normals = _outward_normals(q)
+    lines = [(n, float(n @ q[i]) + distance) for i, n in enumerate(normals)]
+    out = _corners_of(lines)
+    return quad.astype(np.float32) if out is None else out

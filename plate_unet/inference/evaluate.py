@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
-from plate_unet.errors import PlateUnetError
+from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.postprocess import (
     PLAUSIBLE,
     Plate,
@@ -500,8 +500,8 @@ def evaluate_model(
     for sample in samples:
         try:
             image = read_image(sample.image_path)
-        except PlateUnetError as exc:
-            report.skipped.append((sample.image_path.name, str(exc).split(": ", 1)[-1]))
+        except ImageReadError as exc:
+            report.skipped.append((sample.image_path.name, exc.reason))
             continue
         height, width = image.shape[:2]
         plates, pred_mask = predict_image(model, image, threshold, min_area, shape)

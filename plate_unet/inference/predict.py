@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from plate_unet.data.images import list_images, read_image
-from plate_unet.errors import PlateUnetError
+from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.model_file import load_model
 from plate_unet.inference.one_image import predict_image
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, rectify
@@ -166,8 +166,8 @@ def predict_folder(
     for path in paths:
         try:
             image = read_image(path)
-        except PlateUnetError as exc:
-            summary.skipped.append((path.name, str(exc).split(": ", 1)[-1]))
+        except ImageReadError as exc:
+            summary.skipped.append((path.name, exc.reason))
             continue
         plates, mask = predict_image(model, image, threshold, min_area, shape)
         stem = path.stem

@@ -22,11 +22,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from plate_unet.data.formats.seed_csv import SEED_HEADER
 from plate_unet.data.synthetic.camera import photograph
 from plate_unet.data.synthetic.plate_styles import render_plate
 from plate_unet.data.synthetic.scene import Painter, background, draw_car, draw_text_box
 
-CSV_HEADER = ("name", "BR_x", "BR_y", "BL_x", "BL_y", "TL_x", "TL_y", "TR_x", "TR_y")
 KINDS = {"close": 0.62, "mid": 0.18, "far": 0.12, "none": 0.08}
 _CAR_EXTENT = np.array([(-2.5, -7.0), (2.5, -7.0), (2.5, 1.9), (-2.5, 1.9)])
 
@@ -350,7 +350,7 @@ def generate_dataset(
                     report(len(results))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(SEED_HEADER)
     for i in range(n):
         writer.writerows(_csv_rows(f"images/{i:0{digits}d}.jpg", results[i]))
     path = out / "labels.csv"
