@@ -82,7 +82,8 @@ class IoUScore(_OverlapMetric):
     threshold)`` (a test checks it). It is kept for the batch with no plate and
     no plate predicted, where Keras divides 0 by 0 and reports 0, punishing a
     perfect answer; this metric reports 1 (nothing missed, nothing invented).
-    Its counts are float32 sums, exact under a ``mixed_float16`` policy.
+    Its counts are summed in float32 and kept in float64, exact under a
+    ``mixed_float16`` policy.
 
     Args:
         threshold: Probability above which a pixel counts as plate.

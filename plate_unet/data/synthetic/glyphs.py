@@ -45,6 +45,16 @@ def _render(text: str, font: str, points: int) -> np.ndarray:
     return np.asarray(f.get_image()).copy()
 
 
+def _crop_to_ink(img: np.ndarray) -> np.ndarray:
+    """The smallest box around the non-zero pixels, read-only (1×1 when blank)."""
+    ys, xs = np.nonzero(img)
+    if ys.size == 0:
+        return np.zeros((1, 1), np.uint8)
+    out = img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    out.setflags(write=False)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
     """Returns the ink-cropped mask (uint8 0..255) of one character.
@@ -63,13 +73,7 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
         >>> glyph("A").shape[0] > 50
         True
     """
-    img = _render(char, font, _GLYPH_PT)
-    ys, xs = np.nonzero(img)
-    if ys.size == 0:
-        return np.zeros((1, 1), np.uint8)
-    out = img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-    out.setflags(write=False)
-    return out
+    return _crop_to_ink(_render(char, font, _GLYPH_PT))
 
 
 @lru_cache(maxsize=1024)
@@ -87,13 +91,7 @@ def text_line(text: str, font: str = "sans-bold") -> np.ndarray:
         >>> text_line("PARKING").shape[1] > text_line("P").shape[1]
         True
     """
-    img = _render(text, font, 48)
-    ys, xs = np.nonzero(img)
-    if ys.size == 0:
-        return np.zeros((1, 1), np.uint8)
-    out = img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-    out.setflags(write=False)
-    return out
+    return _crop_to_ink(_render(text, font, 48))
 
 
 @lru_cache(maxsize=N_HANZI)
