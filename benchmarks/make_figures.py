@@ -1,6 +1,8 @@
-"""Makes docs/figures/synthetic_scenes.png: 8 synthetic scenes and their plate masks.
+"""Makes docs/figures/synthetic_scenes.png: portrait and landscape synthetic scenes.
 
-Run: ``python benchmarks/make_figures.py`` (a few seconds).
+Six portrait scenes (the CCPD shape, 580×360 H×W) above four landscape ones
+(360×580, as most phone and street-camera photos are), each plate outlined in
+green. Run: ``python benchmarks/make_figures.py`` (a few seconds).
 """
 
 from __future__ import annotations
@@ -11,18 +13,40 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import cv2
+import matplotlib.pyplot as plt
+
 from plate_unet.data.synthetic.generate import generate_scene, scene_seed
-from plate_unet.viz.plotting import show_scenes
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures" / "synthetic_scenes.png"
 
 
+def outlined(seed: int, height: int, width: int):
+    """One scene with its plates outlined, and its number of plates."""
+    image, plates = generate_scene(seed, height, width)
+    image = image.copy()
+    for q in plates:
+        cv2.polylines(image, [q.round().astype("int32")], True, (0, 255, 0), 2)
+    return image, len(plates)
+
+
 def main() -> None:
-    scenes = [generate_scene(scene_seed(0, i), 580, 360) for i in range(8)]
-    images, plates = zip(*scenes, strict=True)
-    fig = show_scenes(images, plates, cols=8, size=1.6)
+    fig = plt.figure(figsize=(12, 6.6), layout="constrained")
+    grid = fig.add_gridspec(2, 12, height_ratios=[580 / 360 * 2, 360 / 580 * 3])
+    for i in range(6):
+        image, n = outlined(scene_seed(0, i), 580, 360)
+        ax = fig.add_subplot(grid[0, 2 * i : 2 * i + 2])
+        ax.imshow(image)
+        ax.set_title(f"portrait, {n} plate(s)", fontsize=9)
+        ax.axis("off")
+    for i in range(4):
+        image, n = outlined(scene_seed(1, i), 360, 580)
+        ax = fig.add_subplot(grid[1, 3 * i : 3 * i + 3])
+        ax.imshow(image)
+        ax.set_title(f"landscape, {n} plate(s)", fontsize=9)
+        ax.axis("off")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(OUT, dpi=110)
+    fig.savefig(OUT, dpi=100)
     print(f"wrote {OUT}")
 
 

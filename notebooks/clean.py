@@ -4,6 +4,9 @@
   those stay outside the repository, so their stored outputs are removed.
 * Widget state (hundreds of kB of PNGs that only a live kernel can update)
   and per-cell execution times are machine noise: removed.
+* Progress lines that rewrite themselves with a carriage return arrive as one
+  stream output per update; they are merged and only what a terminal would
+  finally show is kept.
 """
 
 from __future__ import annotations
@@ -15,6 +18,28 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def _settle(text: str) -> str:
+    """What a terminal shows of ``text``: each line after its last carriage return."""
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """Joins consecutive stream outputs of one name and settles their ``\\r``."""
+    merged: list[dict] = []
+    for out in outputs:
+        if out.get("output_type") == "stream" and merged and (
+            merged[-1].get("output_type") == "stream"
+            and merged[-1]["name"] == out["name"]
+        ):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(out["text"])
+        else:
+            merged.append(dict(out))
+    for out in merged:
+        if out.get("output_type") == "stream":
+            out["text"] = _settle("".join(out["text"])).splitlines(keepends=True)
+    return merged
+
+
 def clean(path: Path) -> bool:
     """Cleans one notebook in place; returns True when it changed."""
     text = path.read_text()
@@ -22,6 +47,8 @@ def clean(path: Path) -> bool:
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell["metadata"].pop("execution", None)
+        if "outputs" in cell:
+            cell["outputs"] = merge_streams(cell["outputs"])
         if "real-photos" in cell["metadata"].get("tags", []):
             cell["outputs"] = []
     new = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"

@@ -362,7 +362,8 @@ def _add_demo(sub) -> None:
     p.add_argument(
         "--pretrained",
         action="store_true",
-        help="train the teaching preset and write the pretrained checkpoint with "
+        help="train the teaching model on 3200 scenes for 4 epochs and write the "
+        "pretrained checkpoint with "
         "metrics.json, training_log.csv and README.md (make pretrained)",
     )
     p.add_argument("--quiet", action="store_true", help="one line per epoch, no bar")
@@ -373,7 +374,7 @@ def _run_demo(args) -> int:
     from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo.pretrained import make_pretrained
     from plate_unet.demo.run import default_photos, run_demo
-    from plate_unet.training.presets import get_preset
+    from plate_unet.training.presets import PRETRAINED, get_preset
 
     if args.epochs is not None and args.epochs < 1:
         raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
@@ -389,7 +390,7 @@ def _run_demo(args) -> int:
         make_pretrained(
             out=args.out,
             seed=args.seed,
-            preset=args.preset or "teaching",
+            preset=args.preset or PRETRAINED,
             epochs=args.epochs,
             verbose=not args.quiet,
         )

@@ -11,10 +11,12 @@ import pytest
 from plate_unet.cli import main
 from plate_unet.data.formats.seed_csv import SEED_HEADER
 from plate_unet.data.synthetic.generate import (
+    KINDS,
     generate_dataset,
     generate_scene,
     scene_seed,
 )
+from plate_unet.data.synthetic.plate_styles import STYLE_WEIGHTS, STYLES, render_plate
 
 H, W = 290, 180
 
@@ -61,13 +63,41 @@ def test_corners_in_bounds_clockwise_and_plate_sized(scenes):
             tl, tr, br, bl = q
             assert tl[0] < tr[0] and bl[0] < br[0] and tl[1] < bl[1] and tr[1] < br[1]
             width = np.ptp(q[:, 0]) / W
-            assert 0.04 - 1e-3 <= width <= 0.45 + 1e-3
+            assert 0.025 - 1e-3 <= width <= 0.8 + 1e-3
 
 
 def test_set_has_empty_single_and_multi_plate_scenes(scenes):
     counts = [len(p) for _, p in scenes]
     assert 0 in counts and 1 in counts and max(counts) >= 2
     assert sum(c == 1 for c in counts) > len(counts) / 3
+
+
+def test_landscape_scenes_hold_plates_sized_by_the_shorter_side():
+    sizes, n_plates = [], 0
+    for seed in range(30):
+        image, plates = generate_scene(seed, W, H)  # 180 high, 290 wide
+        assert image.shape == (W, H, 3)
+        for q in plates:
+            assert (q[:, 0] < H).all() and (q[:, 1] < W).all()
+            sizes.append(np.ptp(q[:, 0]) / W)  # relative to the shorter side
+        n_plates += len(plates)
+    assert n_plates >= 20
+    assert 0.025 - 1e-3 <= min(sizes) and max(sizes) <= 0.8 + 1e-3
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_every_plate_style_draws_a_textured_plate(style):
+    rgb, alpha, name = render_plate(np.random.default_rng(1), 200, style)
+    assert name == style and rgb.shape[:2] == alpha.shape
+    assert 1.5 < rgb.shape[1] / rgb.shape[0] < 5  # plates are wide
+    assert alpha[0, 0] < 128 and alpha.max() == 255  # a rounded corner
+    assert rgb[alpha > 0].std() > 20  # characters that contrast with the plate
+
+
+def test_style_weights_cover_every_style_and_sum_to_one():
+    assert set(STYLE_WEIGHTS) == set(STYLES)
+    assert sum(STYLE_WEIGHTS.values()) == pytest.approx(1.0)
+    assert sum(KINDS.values()) == pytest.approx(1.0)
 
 
 def test_plate_region_differs_from_surroundings(scenes):
@@ -151,3 +181,25 @@ def test_cli_writes_files_and_rejects_bad_size(tmp_path, capsys):
     assert main(["generate", "--n", "3", "--out", str(out), "--size", "96-160"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--size" in err[0] and "96-160" in err[0]
+
+
+def test_a_set_painted_by_an_older_generator_is_painted_again(tmp_path):
+    import json
+
+    from plate_unet.data.synthetic.generate import STAMP, is_current
+    from plate_unet.demo.heldout import heldout_set
+    from plate_unet.training.presets import get_preset
+
+    preset = get_preset("smoke")
+    folder, samples = heldout_set(preset, tmp_path, 2)
+    stamp_path = folder / STAMP
+    stamp = json.loads(stamp_path.read_text())
+    assert is_current(folder, 2, stamp["seed"], preset.scene_size)
+    assert not is_current(folder, 3, stamp["seed"], preset.scene_size)
+    stamp["version"] -= 1  # as if an older generator had painted it
+    stamp_path.write_text(json.dumps(stamp))
+    (folder / "images" / samples[0].image_path.name).write_bytes(b"stale")
+    assert not is_current(folder, 2, stamp["seed"], preset.scene_size)
+    again, _ = heldout_set(preset, tmp_path, 2)
+    assert again == folder and is_current(folder, 2, stamp["seed"], preset.scene_size)
+    assert (folder / "images" / samples[0].image_path.name).read_bytes() != b"stale"

@@ -267,11 +267,11 @@ def letterbox_plates(sample: Sample, height: int, width: int) -> list[np.ndarray
 
     Example:
         >>> samples[0].height, samples[0].width, len(samples[0].plates)
-        (580, 360, 2)
+        (580, 360, 1)
         >>> quads = letterbox_plates(samples[0], 1152, 704)  # scale 704 / 360
         >>> quads[0].dtype, quads[0].astype(float).round(1).tolist()
         (dtype('float32'),
-         [[129.5, 820.1], [186.6, 818.9], [188.8, 846.5], [131.3, 848.2]])
+         [[95.7, 642.8], [328.8, 655.7], [325.1, 729.8], [91.8, 717.2]])
     """
     if not sample.width or not sample.height:
         raise ValueError(f"{sample.image_path}: image size unknown; use a reader")
@@ -297,11 +297,11 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
 
     Example:
         >>> check_masks(samples, 1152, 704)  # every plate fills pixels: no error
-        >>> check_masks(samples[:2], 16, 10)
+        >>> check_masks(samples[:2], 8, 5)
         Traceback (most recent call last):
         ...
-        plate_unet.errors.AnnotationError: every one of the 6 annotated plates gives
-        an EMPTY mask at 10x16: the model would learn to predict nothing: ...
+        plate_unet.errors.AnnotationError: every one of the 3 annotated plates gives
+        an EMPTY mask at 5x8: the model would learn to predict nothing: ...
     """
     empty, n_plates = [], 0
     for s in samples:

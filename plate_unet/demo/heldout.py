@@ -11,7 +11,7 @@ from pathlib import Path
 
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample
-from plate_unet.data.synthetic.generate import generate_dataset
+from plate_unet.data.synthetic.generate import generate_dataset, is_current
 from plate_unet.training.presets import Preset
 
 __all__ = ["TEST_SEED_OFFSET", "heldout_set"]
@@ -47,9 +47,6 @@ def heldout_set(
     """
     test_seed = seed + TEST_SEED_OFFSET
     folder = Path(data_dir) / f"{preset.name}-test-{test_seed}"
-    labels = folder / "labels.csv"
-    samples = load_annotations(labels) if labels.is_file() else []
-    if len(samples) != n:
+    if not is_current(folder, n, test_seed, preset.scene_size):
         generate_dataset(folder, n, seed=test_seed, size=preset.scene_size)
-        samples = load_annotations(labels)
-    return folder, samples
+    return folder, load_annotations(folder / "labels.csv")

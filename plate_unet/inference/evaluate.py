@@ -101,7 +101,7 @@ def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
     Example:
         >>> samples = load_annotations("data/sample")
         >>> round(resolution_ceiling(samples, 256, 160), 2)
-        0.94
+        0.93
     """
     inter = union = 0
     for sample in samples:
@@ -262,8 +262,8 @@ def evaluate_image(
         >>> row = evaluate_image("scene.png", plates, found, mask, probs > 0.5)
         >>> row.n_true, row.n_pred, row.n_found, row.pixel_iou
         (1, 1, 1, 1.0)
-        >>> round(row.matches[0].box_iou, 2)
-        1.0
+        >>> round(row.matches[0].box_iou, 2)  # the fitted corners are not exact
+        0.95
     """
     t, p = np.asarray(true_mask) > 0, np.asarray(pred_mask) > 0
     iou, dice = pixel_scores(t, p)
@@ -479,7 +479,7 @@ def evaluate_model(
         >>> report = evaluate_model(pretrained, samples)  # the teaching checkpoint
         >>> t = report.totals
         >>> t["images"], t["plates"]  # annotated plates in the 4 images
-        (4, 7)
+        (4, 6)
         >>> t["recall"] == t["found"] / t["plates"]
         True
         >>> [Path(r.image).name for r in report.rows]

@@ -51,7 +51,7 @@ def region_table(
     Example:
         >>> table = region_table(pretrained, samples[:4])
         >>> sorted(table), int(table["plates"])
-        (['aspect', 'fill', 'matched', 'plates', 'score', 'size'], 7)
+        (['aspect', 'fill', 'matched', 'plates', 'score', 'size'], 6)
     """
     rows, plates = [], 0
     for sample in samples:

@@ -426,8 +426,10 @@ def train_synthetic(
     The sets are written once into ``data_dir/<preset>-train-<seed>`` and
     ``data_dir/<preset>-val-<seed + 1000003>`` (scenes from disjoint seeds, so
     validation is held out, e.g. ``teaching-train-0`` and
-    ``teaching-val-1000003``) and reused when they already hold the preset's
-    number of scenes.
+    ``teaching-val-1000003``) and reused when they hold, complete, the preset's
+    scenes from this version of the generator
+    (:func:`~plate_unet.data.synthetic.generate.is_current`); otherwise they
+    are painted again.
 
     Args:
         preset: A :class:`Preset` or a name in :data:`PRESETS`.
@@ -448,7 +450,7 @@ def train_synthetic(
             # ['smoke-train-0', 'smoke-val-1000003']
     """
     from plate_unet.data.readers import load_annotations
-    from plate_unet.data.synthetic.generate import generate_dataset
+    from plate_unet.data.synthetic.generate import generate_dataset, is_current
 
     preset = get_preset(preset)
     data_dir = Path(data_dir) if data_dir is not None else Path(out_dir) / "data"
@@ -458,10 +460,7 @@ def train_synthetic(
         ("val", preset.n_val, seed + 1_000_003),
     ):
         folder = data_dir / f"{preset.name}-{part}-{part_seed}"
-        labels = folder / "labels.csv"
-        samples = load_annotations(labels) if labels.is_file() else []
-        if len(samples) != n:
+        if not is_current(folder, n, part_seed, preset.scene_size):
             generate_dataset(folder, n, seed=part_seed, size=preset.scene_size)
-            samples = load_annotations(labels)
-        sets[part] = samples
+        sets[part] = load_annotations(folder / "labels.csv")
     return train(preset, sets["train"], sets["val"], out_dir, seed=seed, **train_kwargs)

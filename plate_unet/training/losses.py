@@ -1,8 +1,9 @@
 """Segmentation losses: Dice, BCE + Dice and focal loss, all reduced in float32.
 
-Plates cover 1–3 % of a photo's pixels, so plain binary cross-entropy (BCE) is
-happy to predict "no plate" everywhere. Dice measures overlap instead and does not
-care how many background pixels there are; the seed combined the two.
+Plates cover a few per cent of a photo's pixels or less, so plain binary
+cross-entropy (BCE) is happy to predict "no plate" everywhere. Dice measures
+overlap instead and does not care how many background pixels there are; the
+seed combined the two.
 
 Why we changed the seed's loss: it trained on ``0.5 * BCE - Dice``. Dice lies in
 [0, 1], so that loss lies in [-1, +inf) and is *negative* whenever the overlap is

@@ -364,7 +364,7 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
         >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(4)))
         >>> fig = show_scenes(images, plates)  # a row of scenes, a row of masks
         >>> [ax.get_title() for ax in fig.axes]
-        ['1 plate(s)', '1 plate(s)', '1 plate(s)', '1 plate(s)', '', '', '', '']
+        ['1 plate(s)', '1 plate(s)', '0 plate(s)', '1 plate(s)', '', '', '', '']
         >>> plt.close(fig)
     """
     import cv2

@@ -91,7 +91,7 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
     Example:
         >>> samples = read_seed_csv("data/sample/labels.csv", on_error="skip")
         >>> len(samples), sum(len(s.plates) for s in samples)
-        (32, 40)
+        (32, 46)
         >>> samples[0].image_path.as_posix(), samples[0].plates[0].shape
         ('data/sample/images/00000.jpg', (4, 2))
     """
@@ -184,7 +184,7 @@ def write_seed_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
         'out.csv'
         >>> out.read_text().splitlines()[:2]
         ['name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y',
-         'images/00000.jpg,96.3,428.1,66.9,429,66,414.6,95.2,414']
+         'images/00000.jpg,166,368.4,46.7,362,48.7,323.9,167.9,330.5']
         >>> text = write_seed_csv(samples, tmp / "all.csv").read_text()
         >>> text.splitlines()[1].split(",")[0]  # relative to the CSV's folder
         'data/sample/images/00000.jpg'

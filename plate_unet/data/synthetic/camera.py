@@ -48,6 +48,19 @@ def _tone_lut(rng: np.random.Generator) -> np.ndarray:
     return np.clip(y * 255, 0, 255).astype(np.uint8)
 
 
+def _glare(rng: np.random.Generator, out: np.ndarray) -> None:
+    """Adds (in place) a bright soft blob, a lens flare's streak beside it."""
+    h, w = out.shape[:2]
+    cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+    r = rng.uniform(0.05, 0.3) * min(h, w)
+    small = np.zeros((max(h // 8, 4), max(w // 8, 4)), np.float32)
+    cv2.circle(small, (int(cx / 8), int(cy / 8)), max(int(r / 8), 1), 1.0, -1)
+    small = cv2.GaussianBlur(small, (0, 0), max(r / 16, 1))
+    blob = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    add = (blob * rng.uniform(80, 200))[..., None].astype(np.float32)
+    out[:] = np.clip(out + add, 0, 255).astype(np.uint8)
+
+
 def photograph(
     img: np.ndarray, gain: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
@@ -60,8 +73,8 @@ def photograph(
 
     Returns:
         uint8 (H, W, 3) RGB: shaded and unevenly lit, colour-cast, tone-mapped,
-        possibly down-sampled, blurred (defocus or motion), noisy and
-        JPEG-compressed.
+        sometimes dim (low light) or with glare, possibly down-sampled, blurred
+        (defocus or motion), noisy and JPEG-compressed.
     """
     h, w = img.shape[:2]
     gh, gw = gain.shape
@@ -81,7 +94,14 @@ def photograph(
     g3 = np.clip(g[..., None] * cast * 128, 0, 255).astype(np.uint8)
     g3 = cv2.resize(g3, (w, h), interpolation=cv2.INTER_LINEAR)
     out = cv2.LUT(cv2.multiply(img, g3, scale=1 / 128), _tone_lut(rng))
-    scale = w / 720
+    dark = rng.random() < 0.12
+    if dark:  # low light: a dim, flat exposure (more noise below)
+        out = cv2.convertScaleAbs(
+            out, alpha=rng.uniform(0.3, 0.6), beta=rng.uniform(0, 12)
+        )
+    if rng.random() < 0.15:  # glare: the sun or a lamp washing out a soft patch
+        _glare(rng, out)
+    scale = min(w, h) / 720
     if rng.random() < 0.4:  # lost resolution: small sensor, digital zoom
         f = rng.uniform(0.35, 0.8)
         small = cv2.resize(
@@ -97,7 +117,7 @@ def photograph(
         k = max(int(rng.uniform(3, 13) * scale), 2)
         ksize = [(k, 1), (1, k), (k, max(k // 3, 1))][int(rng.integers(3))]
         out = cv2.blur(out, ksize)
-    sigma = rng.uniform(0.02, 0.15)
+    sigma = rng.uniform(0.02, 0.15) * (1.8 if dark else 1.0)
     out = cv2.addWeighted(out, 1.0, _noise(rng, h, w), sigma, -128 * sigma)
     if rng.random() < 0.5:
         q = int(rng.uniform(20, 85))

@@ -1,10 +1,14 @@
 """Synthetic plate scenes: the project's offline default data.
 
-:func:`generate_scene` draws one photo-like parking scene from a seed: a
-background, cars (front or rear) with plates in several real styles tilted in
-3-D, signs and stickers that are not plates, then camera effects. Most scenes
-imitate the CCPD photos (a close car with a blue Chinese plate ~15–35 % of the
-image width); others show smaller or several cars, or no plate at all.
+:func:`generate_scene` draws one photo-like scene from a seed, portrait or
+landscape: a background (walls, foliage, buildings; asphalt, paving, gravel or
+leaves, painted road words), cars (front or rear) with plates in the styles of
+China, Europe, the USA, Mercosul and India tilted in 3-D, words and badges that
+are not plates (model badges, stickers, signs, watermarks), then camera effects
+(uneven light, low light, glare, blur, noise, JPEG). About half the scenes
+imitate the CCPD photos (one close car, its plate ~15–35 % of the image's
+shorter side); others show cars at mid range, far away, a street camera's row
+of small plates, or no plate at all.
 :func:`generate_dataset` writes a set of them as JPEGs plus a ``labels.csv`` in
 the seed's format, in parallel and reproducibly.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import multiprocessing as mp
 import os
 import sys
@@ -25,10 +30,28 @@ import numpy as np
 from plate_unet.data.formats.seed_csv import SEED_HEADER
 from plate_unet.data.synthetic.camera import photograph
 from plate_unet.data.synthetic.plate_styles import render_plate
-from plate_unet.data.synthetic.scene import Painter, background, draw_car, draw_text_box
+from plate_unet.data.synthetic.scene import (
+    Painter,
+    background,
+    draw_car,
+    draw_text_box,
+    draw_watermark,
+    paste_texture,
+)
 
-KINDS = {"close": 0.62, "mid": 0.18, "far": 0.12, "none": 0.08}
+#: Scene kinds and how often each is drawn: one close car (the CCPD view), one
+#: or two cars at mid range, a few far cars, a street camera's row of small
+#: plates, and no plate at all.
+KINDS = {"close": 0.52, "mid": 0.17, "far": 0.1, "street": 0.12, "none": 0.09}
 _CAR_EXTENT = np.array([(-2.5, -7.0), (2.5, -7.0), (2.5, 1.9), (-2.5, 1.9)])
+
+
+#: Bumped whenever a seed's scene changes, so that sets painted by an older
+#: generator are painted again (:func:`is_current`) instead of trained on.
+GENERATOR_VERSION = 2
+#: Written last by :func:`generate_dataset`: what the set is and which generator
+#: painted it.
+STAMP = "generator.json"
 
 
 def scene_seed(seed: int, index: int) -> int:
@@ -62,31 +85,6 @@ def plane_homography(rng, cx: float, cy: float, width_px: float, aspect: float):
     return np.array([[s, 0, cx], [0, s, cy], [0, 0, 1]]) @ m
 
 
-def _paste(
-    img: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, hom: np.ndarray
-) -> None:
-    """Warps an RGBA texture into ``img`` (in place) with homography ``hom``."""
-    th, tw = alpha.shape
-    quad = cv2.perspectiveTransform(
-        np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64), hom
-    ).reshape(-1, 2)
-    x0, y0 = np.floor(quad.min(0)).astype(int) - 1
-    x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
-    x0, y0 = max(x0, 0), max(y0, 0)
-    x1, y1 = min(x1, img.shape[1]), min(y1, img.shape[0])
-    if x1 <= x0 or y1 <= y0:
-        return
-    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]]) @ hom
-    size = (int(x1 - x0), int(y1 - y0))
-    warped = cv2.warpPerspective(
-        rgb.astype(np.uint8), shift, size, flags=cv2.INTER_LINEAR
-    )
-    a = cv2.warpPerspective(alpha, shift, size, flags=cv2.INTER_LINEAR)
-    a = a[..., None].astype(np.float32) / 255
-    roi = img[y0:y1, x0:x1]
-    roi[:] = (roi * (1 - a) + warped * a).astype(np.uint8)
-
-
 def _boxes_overlap(a, b, pad: float = 0.0) -> bool:
     return not (
         a[2] + pad < b[0] or b[2] + pad < a[0] or a[3] + pad < b[1] or b[3] + pad < a[1]
@@ -98,10 +96,22 @@ def _bbox(q: np.ndarray) -> tuple:
 
 
 def _car_layout(rng, kind: str, w: int, h: int) -> list[tuple]:
-    """Returns (cx, cy, plate width px, has_plate) per car, far (small) ones first."""
+    """Returns (cx, cy, plate width px, has_plate) per car, far (small) ones first.
+
+    Plate widths are fractions of the image's shorter side, so a landscape scene
+    holds the same plates as a portrait one, with more room around them.
+    """
+    m = min(w, h)
     if kind == "close":
-        f = rng.uniform(0.15, 0.35) if rng.random() < 0.75 else rng.uniform(0.1, 0.45)
-        cars = [(rng.uniform(0.28, 0.72) * w, rng.uniform(0.35, 0.65) * h, f * w, True)]
+        r = rng.random()
+        f = (
+            rng.uniform(0.15, 0.35)
+            if r < 0.72
+            else rng.uniform(0.1, 0.45)
+            if r < 0.94
+            else rng.uniform(0.45, 0.8)  # a close-up of the plate itself
+        )
+        cars = [(rng.uniform(0.28, 0.72) * w, rng.uniform(0.35, 0.65) * h, f * m, True)]
         if rng.random() < 0.35:  # a neighbour at the edge, usually cut off
             side = rng.choice([-0.15, 1.15])
             fn = f * rng.uniform(0.5, 0.9)
@@ -110,31 +120,31 @@ def _car_layout(rng, kind: str, w: int, h: int) -> list[tuple]:
                 (
                     side * w + rng.normal(0, 0.1) * w,
                     rng.uniform(0.5, 0.85) * h,
-                    fn * w,
+                    fn * m,
                     True,
                 ),
             )
         return cars
-    if kind == "mid":
-        n = int(rng.integers(1, 3))
+    if kind in ("mid", "far", "street"):
+        lo, hi, n_lo, n_hi, y_lo = {
+            "mid": (0.08, 0.18, 1, 3, 0.4),
+            "far": (0.04, 0.09, 2, 5, 0.45),
+            "street": (0.03, 0.07, 3, 8, 0.3),
+        }[kind]
+        n = int(rng.integers(n_lo, n_hi))
         xs = (np.arange(n) + rng.uniform(0.3, 0.7, n)) / n
+        ys = rng.uniform(y_lo, 0.85, n)
+        order = np.argsort(ys)  # the farther (higher) ones first
         return [
-            (x * w, rng.uniform(0.4, 0.75) * h, rng.uniform(0.08, 0.18) * w, True)
-            for x in xs
-        ]
-    if kind == "far":
-        n = int(rng.integers(2, 5))
-        xs = (np.arange(n) + rng.uniform(0.3, 0.7, n)) / n
-        return [
-            (x * w, rng.uniform(0.45, 0.85) * h, rng.uniform(0.04, 0.09) * w, True)
-            for x in xs
+            (xs[i] * w, ys[i] * h, rng.uniform(lo, hi) * m * (0.6 + ys[i]), True)
+            for i in order
         ]
     if rng.random() < 0.6:  # "none": a car without a plate, or only background
         return [
             (
                 rng.uniform(0.3, 0.7) * w,
                 rng.uniform(0.35, 0.65) * h,
-                rng.uniform(0.12, 0.35) * w,
+                rng.uniform(0.12, 0.35) * m,
                 False,
             )
         ]
@@ -191,7 +201,7 @@ def _car_with_plate(rng, img, gain, where, has_plate: bool, boxes: list):
     """
     h, w = img.shape[:2]
     cx, cy, pw = where
-    pw = float(np.clip(pw, 0.04 * w, 0.45 * w))
+    pw = float(np.clip(pw, 0.025 * min(w, h), 0.8 * min(w, h)))
     rgb, alpha, _ = render_plate(rng, pw * 1.25)
     aspect = alpha.shape[0] / alpha.shape[1]
     hom = plane_homography(rng, cx, cy, pw, aspect)
@@ -218,13 +228,16 @@ def _car_with_plate(rng, img, gain, where, has_plate: bool, boxes: list):
     )
     if not (has_plate and inside):
         return None
-    _paste(img, rgb, alpha, hom @ tex)
+    paste_texture(img, rgb, alpha, hom @ tex)
     return quad.astype(np.float32)
 
 
 def _distractors(rng, img, boxes: list) -> None:
-    """Signs, stickers, round badges and bright rectangles away from the plates."""
+    """A watermark, signs, stickers, round badges and bright rectangles away from
+    the plates."""
     h, w = img.shape[:2]
+    if rng.random() < 0.15:
+        draw_watermark(img, rng)
     for _ in range(int(rng.integers(0, 5))):
         bw, bh = w * rng.uniform(0.05, 0.3), h * rng.uniform(0.02, 0.08)
         x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
@@ -277,6 +290,8 @@ def generate_dataset(
 
     Scene ``i`` is drawn from :func:`scene_seed` ``(seed, i)``, so a set is the same
     whatever the number of workers, and the same arguments give byte-identical files.
+    ``generator.json``, written last, records the arguments and
+    :data:`GENERATOR_VERSION` (see :func:`is_current`).
     ``labels.csv`` has the header ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``,
     one row per plate (names like ``images/00000.jpg``, relative to the CSV), and
     one row with 8 empty fields for an image without a plate.
@@ -355,4 +370,38 @@ def generate_dataset(
         writer.writerows(_csv_rows(f"images/{i:0{digits}d}.jpg", results[i]))
     path = out / "labels.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
+    (out / STAMP).write_text(json.dumps(_stamp(n, seed, (h, w))) + "\n")
     return path
+
+
+def _stamp(n: int, seed: int, size: tuple[int, int]) -> dict:
+    h, w = (int(v) for v in size)
+    return {
+        "version": GENERATOR_VERSION,
+        "n": int(n),
+        "seed": int(seed),
+        "size": [h, w],
+    }
+
+
+def is_current(
+    out_dir: str | os.PathLike, n: int, seed: int, size: tuple[int, int]
+) -> bool:
+    """True when ``out_dir`` holds, complete, the set that
+    ``generate_dataset(out_dir, n, seed, size)`` would paint with this version
+    of the generator; False for a missing, partial or older set.
+
+    Example:
+        >>> folder = tmp / "set"
+        >>> is_current(folder, 2, 0, (64, 40))
+        False
+        >>> _ = generate_dataset(folder, 2, seed=0, size=(64, 40), progress=False)
+        >>> is_current(folder, 2, 0, (64, 40)), is_current(folder, 3, 0, (64, 40))
+        (True, False)
+    """
+    folder = Path(out_dir)
+    try:
+        stamp = json.loads((folder / STAMP).read_text())
+    except (OSError, ValueError):
+        return False
+    return stamp == _stamp(n, seed, size) and (folder / "labels.csv").is_file()

@@ -3,8 +3,10 @@
 Each style function draws one plate at ``s`` pixels per millimetre from its real
 dimensions: the Chinese blue plate of the CCPD photos (440×140 mm, white
 characters), the Chinese yellow and green (new-energy) plates, the EU plate with
-its blue band, and US plates in varied colours. The scene code warps the texture
-into the photo; its four corners are the plate's label.
+its blue band (white, or yellow as on Dutch and British rear plates), US plates
+in varied colours with a state name, the Brazilian Mercosul plate and the Indian
+white or yellow plate. The scene code warps the texture into the photo; its four
+corners are the plate's label.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def cn_green(rng: np.random.Generator, s: float):
 
 def eu(rng: np.random.Generator, s: float):
     """EU plate: black characters on white (or yellow), blue band with stars."""
-    yellow = rng.random() < 0.15
+    yellow = rng.random() < 0.2
     img = _canvas(
         520, 110, s, _jit(rng, (248, 206, 20) if yellow else (242, 242, 238), 8)
     )
@@ -242,19 +244,87 @@ def us(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 9 * s)
 
 
+def mercosul(rng: np.random.Generator, s: float):
+    """Mercosul plate (Brazil, Argentina): black LLLDLDD on white, a blue top band
+    with the country's name."""
+    img = _canvas(400, 130, s, _jit(rng, (244, 244, 240), 6))
+    h, w = img.shape[:2]
+    band_h = int(28 * s)
+    img[:band_h] = _jit(rng, (10, 60, 150), 10)
+    country = str(rng.choice(["BRASIL", "ARGENTINA", "URUGUAY", "PARAGUAY"]))
+    tw = min(150, 22 * len(country)) * s
+    _text(img, country, (w - tw) / 2, 6 * s, tw, 16 * s, (250, 250, 250), "sans")
+    cv2.rectangle(  # the flag at the right of the band, the emblem at the left
+        img, (int(358 * s), int(6 * s)), (int(390 * s), int(22 * s)), (30, 150, 60), -1
+    )
+    cv2.circle(img, (int(22 * s), int(14 * s)), max(int(7 * s), 1), (240, 240, 240), 1)
+    cv2.rectangle(
+        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(2 * s), 1), cv2.LINE_AA
+    )
+    pick = {"L": LETTERS, "D": DIGITS}
+    chars = "".join(str(rng.choice(list(pick[c]))) for c in "LLLDLDD")
+    cw = 44
+    x0 = (400 - 7 * cw - 6 * 8) / 2
+    _cells(img, chars, x0 * s, 42 * s, cw * s, 75 * s, 8 * s, (15, 15, 15), "mono-bold")
+    return img, _rounded_alpha(h, w, 6 * s)
+
+
+def india(rng: np.random.Generator, s: float):
+    """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
+    (commercial), with a small blue "IND" strip at the left on newer plates."""
+    yellow = rng.random() < 0.3
+    img = _canvas(
+        500, 120, s, _jit(rng, (245, 200, 30) if yellow else (242, 242, 236), 8)
+    )
+    h, w = img.shape[:2]
+    cv2.rectangle(
+        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(2 * s), 1), cv2.LINE_AA
+    )
+    x0 = 20.0
+    if rng.random() < 0.6:  # high-security plate: chakra hologram and "IND"
+        cv2.circle(
+            img, (int(22 * s), int(35 * s)), max(int(9 * s), 1), (40, 70, 170), -1
+        )
+        _text(img, "IND", 8 * s, 70 * s, 28 * s, 16 * s, (40, 70, 170), "sans-bold")
+        x0 = 48.0
+    state = str(
+        rng.choice(["MH", "DL", "KA", "TN", "UP", "GJ", "KL", "RJ", "WB", "HR"])
+    )
+    chars = (
+        state
+        + " "
+        + "".join(rng.choice(list(DIGITS), 2))
+        + " "
+        + "".join(rng.choice(list(LETTERS), int(rng.integers(1, 3))))
+        + " "
+        + "".join(rng.choice(list(DIGITS), 4))
+    )
+    cw = (490 - x0) / len(chars)
+    _cells(
+        img, chars, x0 * s, 22 * s, cw * 0.84 * s, 76 * s, cw * 0.16 * s, (15, 15, 15)
+    )
+    return img, _rounded_alpha(h, w, 4 * s)
+
+
 STYLES = {
     "cn_blue": cn_blue,
     "cn_yellow": cn_yellow,
     "cn_green": cn_green,
     "eu": eu,
     "us": us,
+    "mercosul": mercosul,
+    "india": india,
 }
+#: How often each style is drawn: the CCPD blue plate stays the most common (the
+#: seed's photos), but every region the course's users photograph gets a share.
 STYLE_WEIGHTS = {
-    "cn_blue": 0.62,
-    "cn_yellow": 0.07,
-    "cn_green": 0.06,
-    "eu": 0.14,
-    "us": 0.11,
+    "cn_blue": 0.30,
+    "cn_yellow": 0.05,
+    "cn_green": 0.05,
+    "eu": 0.22,
+    "us": 0.14,
+    "mercosul": 0.12,
+    "india": 0.12,
 }
 SIZES_MM = {
     "cn_blue": (440, 140),
@@ -262,6 +332,8 @@ SIZES_MM = {
     "cn_green": (480, 140),
     "eu": (520, 110),
     "us": (305, 152),
+    "mercosul": (400, 130),
+    "india": (500, 120),
 }
 
 
@@ -272,7 +344,7 @@ def render_plate(rng: np.random.Generator, width_px: float, style: str | None = 
         rng: The random generator (all choices are drawn from it).
         width_px: Wanted texture width in pixels (clamped to 48..600).
         style: A key of :data:`STYLES`, or None to draw one by
-            :data:`STYLE_WEIGHTS` (mostly the CCPD blue plate).
+            :data:`STYLE_WEIGHTS` (the CCPD blue plate most often).
 
     Returns:
         ``(rgb, alpha, style)``: float32 (h, w, 3) RGB in 0..255, uint8 (h, w)

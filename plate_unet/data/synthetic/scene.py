@@ -28,6 +28,25 @@ CAR_COLOURS = (  # (weight, RGB): white and silver dominate Chinese car parks
     (0.04, (200, 185, 150)),
     (0.03, (80, 120, 70)),
 )
+#: Words on cars that are not plates: model badges, dealers' stickers.
+CAR_WORDS = (
+    "GOLF",
+    "1.6 TDI",
+    "4MATIC",
+    "HYBRID",
+    "GTI",
+    "XDRIVE",
+    "AUTO-HAUS",
+    "COROLLA",
+    "TURBO",
+    "320d",
+    "SPORT",
+    "AUTOHAUS MEIER",
+    "ECO",
+    "V6",
+)
+#: Words painted on roads.
+ROAD_WORDS = ("STOP", "BUS", "SLOW", "30", "P", "TAXI", "KEEP CLEAR", "ONLY", "50")
 WORDS = (
     "PARKING",
     "EXIT",
@@ -104,6 +123,9 @@ def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     if top == "cars":
         _parked_cars(rng, out, hz)
     _road_markings(rng, out, hz)
+    _ground_litter(rng, out, hz)
+    if rng.random() < 0.2:
+        _road_text(rng, out, hz)
     return out
 
 
@@ -179,6 +201,95 @@ def _road_markings(rng, out: np.ndarray, hz: int) -> None:
         )
 
 
+def _ground_litter(rng, out: np.ndarray, hz: int) -> None:
+    """Gravel (dense light and dark specks) or fallen leaves on the ground."""
+    h, w = out.shape[:2]
+    if hz >= h - 4:
+        return
+    r = rng.random()
+    if r < 0.25:  # gravel: thousands of light and dark specks
+        gh = h - hz
+        n = int(gh * w / rng.uniform(25, 80))
+        specks = np.zeros((gh, w), np.float32)
+        specks[rng.integers(0, gh, n), rng.integers(0, w, n)] = rng.normal(0, 90, n)
+        sigma = rng.uniform(0.6, 1.4) * max(w / 720, 0.5)
+        specks = cv2.GaussianBlur(specks, (0, 0), sigma)
+        ground = out[hz:].astype(np.float32) + specks[..., None]
+        out[hz:] = np.clip(ground, 0, 255).astype(np.uint8)
+    elif r < 0.45:  # leaves: small ellipses in autumn or summer colours
+        n = int(rng.uniform(40, 400) * w / 720)
+        palette = np.array(
+            [(170, 90, 30), (200, 150, 40), (120, 60, 25), (70, 110, 40)]
+        )
+        for _ in range(n):
+            x, y = int(rng.uniform(0, w)), int(rng.uniform(hz, h))
+            size = rng.uniform(2, 9) * w / 720 * (0.5 + (y - hz) / max(h - hz, 1))
+            c = palette[int(rng.integers(len(palette)))] * rng.uniform(0.6, 1.1)
+            axes = (max(int(size), 1), max(int(size * rng.uniform(0.35, 0.7)), 1))
+            cv2.ellipse(
+                out, (x, y), axes, rng.uniform(0, 180), 0, 360, _rgb(c), -1, cv2.LINE_AA
+            )
+
+
+def _road_text(rng, out: np.ndarray, hz: int) -> None:
+    """A word painted on the road, squashed by the ground's perspective."""
+    h, w = out.shape[:2]
+    if hz >= h - 16:
+        return
+    word = str(rng.choice(ROAD_WORDS))
+    mask = text_line(word, "sans-bold")
+    tw = w * rng.uniform(0.2, 0.6)
+    th = tw * mask.shape[0] / mask.shape[1] * rng.uniform(0.35, 0.8)
+    x0 = rng.uniform(0, max(w - tw, 1))
+    y0 = rng.uniform(hz, max(h - th, hz + 1))
+    src = np.float32(
+        [[0, 0], [mask.shape[1], 0], [mask.shape[1], mask.shape[0]], [0, mask.shape[0]]]
+    )
+    squeeze = tw * rng.uniform(0.1, 0.3)
+    dst = np.float32(
+        [[x0 + squeeze, y0], [x0 + tw - squeeze, y0], [x0 + tw, y0 + th], [x0, y0 + th]]
+    )
+    colour = (235, 235, 230) if rng.random() < 0.7 else (230, 190, 60)
+    rgb = np.empty((*mask.shape, 3), np.float32)
+    rgb[:] = np.array(colour) * rng.uniform(0.6, 1)
+    paste_texture(out, rgb, mask, cv2.getPerspectiveTransform(src, dst))
+
+
+def draw_watermark(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A photographer's watermark or a camera's date stamp in a corner."""
+    h, w = img.shape[:2]
+    year, month, day = (
+        rng.integers(2005, 2026),
+        rng.integers(1, 13),
+        rng.integers(1, 29),
+    )
+    hour, minute = rng.integers(24), rng.integers(60)
+    word = str(
+        rng.choice(
+            [
+                f"{year}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}",
+                f"\u00a9 {year} PHOTO",
+                "www.autofoto.net",
+                f"CAM {rng.integers(1, 20):02d}",
+                f"\u00a9 SW{rng.integers(10, 99)} {year}",
+            ]
+        )
+    )
+    mask = text_line(word, str(rng.choice(["sans", "sans-bold", "mono-bold"])))
+    th = h * rng.uniform(0.015, 0.04)
+    tw = min(th * mask.shape[1] / mask.shape[0], w * 0.9)
+    x0 = rng.uniform(0.01, 0.05) * w if rng.random() < 0.5 else w * 0.98 - tw
+    y0 = rng.uniform(0.01, 0.05) * h if rng.random() < 0.4 else h * 0.97 - th
+    colour = [(250, 250, 250), (255, 160, 40), (20, 20, 20)][int(rng.integers(3))]
+    rgb = np.empty((*mask.shape, 3), np.float32)
+    rgb[:] = colour
+    alpha = (mask * rng.uniform(0.5, 1.0)).astype(np.uint8)
+    src = np.float64(
+        [[tw / mask.shape[1], 0, x0], [0, th / mask.shape[0], y0], [0, 0, 1]]
+    )
+    paste_texture(img, rgb, alpha, src)
+
+
 def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
     """Rounded rectangle polygon (plane units); ``taper`` narrows the top edge."""
     r = min(r, (u1 - u0) / 2, (v1 - v0) / 2)
@@ -195,6 +306,32 @@ def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
     top = pts[:, 1] < (v0 + v1) / 2
     pts[top, 0] = pts[top, 0] * (1 - taper)
     return pts
+
+
+def paste_texture(
+    img: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, hom: np.ndarray
+) -> None:
+    """Warps an RGBA texture into ``img`` (in place) with homography ``hom``
+    (texture pixels → image pixels), touching only the pixels it covers."""
+    th, tw = alpha.shape
+    quad = cv2.perspectiveTransform(
+        np.array([[(0, 0)], [(tw, 0)], [(tw, th)], [(0, th)]], np.float64), hom
+    ).reshape(-1, 2)
+    x0, y0 = np.floor(quad.min(0)).astype(int) - 1
+    x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
+    x0, y0 = max(x0, 0), max(y0, 0)
+    x1, y1 = min(x1, img.shape[1]), min(y1, img.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]]) @ hom
+    size = (int(x1 - x0), int(y1 - y0))
+    warped = cv2.warpPerspective(
+        rgb.astype(np.uint8), shift, size, flags=cv2.INTER_LINEAR
+    )
+    a = cv2.warpPerspective(alpha, shift, size, flags=cv2.INTER_LINEAR)
+    a = a[..., None].astype(np.float32) / 255
+    roi = img[y0:y1, x0:x1]
+    roi[:] = (roi * (1 - a) + warped * a).astype(np.uint8)
 
 
 class Painter:
@@ -223,6 +360,17 @@ class Painter:
             cv2.fillPoly(self.img, [qi], _rgb(colour), cv2.LINE_AA, 2)
         return q
 
+    def text(self, word: str, u0, v0, u1, v1, colour, font="sans-bold") -> None:
+        """Writes ``word`` into the plane box (u0, v0)-(u1, v1), stretched to it."""
+        mask = text_line(word, font)
+        th, tw = mask.shape
+        tex = np.array(
+            [[(u1 - u0) / tw, 0, u0], [0, (v1 - v0) / th, v0], [0, 0, 1]], np.float64
+        )
+        rgb = np.empty((th, tw, 3), np.float32)
+        rgb[:] = np.clip(colour, 0, 255)
+        paste_texture(self.img, rgb, mask, self.hom @ tex)
+
     def shade(self, pts, value: float) -> None:
         q = np.clip(self.project(pts) * self.fx, -(2**20), 2**20)
         cv2.fillPoly(self.gain, [q.round().astype(np.int32)], float(value))
@@ -247,7 +395,9 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
     """Draws a car's front or rear around a plate at the plane origin.
 
     The steps, in drawing order: cabin and tyres, the body and its shading, the
-    bumper, the grille (front only), the lamps, the plate holder, the shadow.
+    bumper, the grille (front only), the lamps, words that are not plates (a
+    model badge, a dealer's or bumper sticker), maybe a wheel seen from the side,
+    the plate holder (maybe with a dealer's name under the plate), the shadow.
 
     Args:
         p: The painter (image, gain map, plane → image homography).
@@ -272,6 +422,9 @@ def draw_car(p: Painter, rng: np.random.Generator, aspect: float, rear: bool) ->
     if not rear:
         _draw_grille(p, rng, car)
     _draw_lamps(p, rng, car, rear)
+    _draw_car_words(p, rng, car, rear)
+    if rng.random() < 0.5:
+        _draw_wheel(p, rng, car)
     _draw_holder_and_shadow(p, rng, car)
     return {"body": body}
 
@@ -373,6 +526,69 @@ def _draw_lamps(p: Painter, rng: np.random.Generator, car: _Car, rear: bool) -> 
             p.fill(_rrect(fu - 0.1, 0.3, fu + 0.1, 0.4, 0.05), lamp * 0.8)
 
 
+def _draw_car_words(p: Painter, rng: np.random.Generator, car: _Car, rear: bool):
+    """Hard negatives on the car: text and badges near the plate that are not it."""
+    hw, ha, vt = car.half_width, car.half_plate, car.top
+    side = 1 if rng.random() < 0.5 else -1
+    if rng.random() < 0.55:  # a model badge in chrome or black beside the plate
+        word = str(rng.choice(CAR_WORDS[:11]))
+        u0 = side * rng.uniform(0.65, hw - 0.9)
+        th = rng.uniform(0.08, 0.16)
+        tw = min(th * len(word) * rng.uniform(0.5, 0.8), 1.0)
+        v0 = -ha - rng.uniform(0.1, 0.6)
+        ink = np.full(3, rng.uniform(170, 245)) if rng.random() < 0.7 else car.dark
+        p.text(word, u0 - tw / 2, v0 - th, u0 + tw / 2, v0, ink, "sans-bold")
+    if rear and rng.random() < 0.5:  # the maker's round or oval badge on the boot
+        bv = -ha - rng.uniform(0.5, 1.0)
+        bw = rng.uniform(0.1, 0.25)
+        p.fill(_rrect(-bw, bv - 0.08, bw, bv + 0.08, 0.08), np.full(3, 225))
+        p.fill(_rrect(-bw * 0.7, bv - 0.05, bw * 0.7, bv + 0.05, 0.05), car.dark)
+    if rng.random() < 0.3:  # a dealer's sticker: dark text on a light strip
+        u0, v0 = side * rng.uniform(0.6, hw - 0.8), vt - rng.uniform(0.3, 0.9)
+        bw, bh = rng.uniform(0.5, 1.1), rng.uniform(0.12, 0.25)
+        paper = np.full(3, rng.uniform(200, 250)) + rng.normal(0, 8, 3)
+        p.fill(_rrect(u0 - bw / 2, v0, u0 + bw / 2, v0 + bh, 0.02), paper)
+        word = str(rng.choice(CAR_WORDS[11:] + WORDS))
+        p.text(
+            word,
+            u0 - bw * 0.45,
+            v0 + bh * 0.2,
+            u0 + bw * 0.45,
+            v0 + bh * 0.8,
+            pick_colour(rng) * 0.5,
+        )
+    if rng.random() < 0.2:  # a bumper sticker: a coloured box with a word
+        u0, v0 = side * rng.uniform(0.8, hw - 0.5), ha + rng.uniform(0.0, 0.15)
+        bw, bh = rng.uniform(0.4, 0.9), rng.uniform(0.12, 0.22)
+        bg = rng.uniform(0, 255, 3)
+        p.fill(_rrect(u0 - bw / 2, v0, u0 + bw / 2, v0 + bh, 0.03), bg)
+        word = str(rng.choice(WORDS))
+        p.text(
+            word, u0 - bw * 0.4, v0 + bh * 0.2, u0 + bw * 0.4, v0 + bh * 0.8, 255 - bg
+        )
+
+
+def _draw_wheel(p: Painter, rng: np.random.Generator, car: _Car) -> None:
+    """A wheel seen from the side at one corner: tyre, alloy rim and spokes."""
+    side = 1 if rng.random() < 0.5 else -1
+    cu, cv = side * (car.half_width + rng.uniform(-0.2, 0.15)), car.ground - 0.4
+    rx, ry = rng.uniform(0.12, 0.35), rng.uniform(0.38, 0.5)
+    t = np.radians(np.arange(0, 360, 15))
+    ring = np.stack([np.cos(t), np.sin(t)], 1)
+    p.fill(ring * (rx, ry) + (cu, cv), np.full(3, rng.uniform(10, 30)))
+    rim = np.full(3, rng.uniform(140, 230)) + rng.normal(0, 8, 3)
+    p.fill(ring * (rx * 0.68, ry * 0.68) + (cu, cv), rim)
+    dark = np.full(3, rng.uniform(20, 60))
+    for a in np.radians(
+        rng.uniform(0, 72) + np.arange(0, 360, 360 / int(rng.integers(5, 11)))
+    ):
+        hole = np.array([[0.2, -0.08], [0.6, -0.2], [0.6, 0.2], [0.2, 0.08]])
+        c, s_ = np.cos(a), np.sin(a)
+        hole = hole @ np.array([[c, s_], [-s_, c]])
+        p.fill(hole * (rx, ry) + (cu, cv), dark)
+    p.fill(ring * (rx * 0.12, ry * 0.12) + (cu, cv), rim * 0.8)
+
+
 def _draw_holder_and_shadow(p: Painter, rng: np.random.Generator, car: _Car) -> None:
     """A dark frame around the plate (not part of the label), a ground shadow."""
     hw, ha, vg = car.half_width, car.half_plate, car.ground
@@ -386,7 +602,26 @@ def _draw_holder_and_shadow(p: Painter, rng: np.random.Generator, car: _Car) -> 
         ]
     )
     if rng.random() < 0.75:
-        p.fill(holder, np.full(3, rng.uniform(10, 70)))
+        frame = np.full(3, rng.uniform(10, 70))
+        p.fill(holder, frame)
+        if rng.random() < 0.35:  # a dealer's name on a strip under the plate
+            v0 = ha + m * 2.5
+            strip = np.array(
+                [
+                    (-0.5 - m, v0),
+                    (0.5 + m, v0),
+                    (0.5 + m, v0 + 0.1),
+                    (-0.5 - m, v0 + 0.1),
+                ]
+            )
+            p.fill(strip, frame)
+            word = str(rng.choice(CAR_WORDS[6:] + WORDS))
+            ink = (
+                np.full(3, rng.uniform(170, 250))
+                if rng.random() < 0.7
+                else pick_colour(rng)
+            )
+            p.text(word, -0.3, v0 + 0.015, 0.3, v0 + 0.085, ink, "sans-bold")
     p.shade(
         _rrect(-hw * 1.05, vg - 0.15, hw * 1.05, vg + rng.uniform(0.15, 0.5), 0.1),
         rng.uniform(0.35, 0.7),
