@@ -96,7 +96,7 @@ DEMO_FLAGS ?=
 demo: setup
 	$(BIN)/plate-unet demo $(DEMO_FLAGS)
 
-# The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, ~10 min
+# The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, 12-17 min
 # on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
 pretrained: setup
 	$(BIN)/plate-unet demo --pretrained

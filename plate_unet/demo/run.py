@@ -12,10 +12,10 @@
 4. predict the held-out images (and a folder of photos, e.g. ``../shared/data/ccpd``)
    and print where everything is, with the headline numbers.
 
-:func:`make_pretrained` is what ``make pretrained`` runs: it trains the ``teaching``
-preset with a fixed seed and writes the committed checkpoint
-``plate_unet/inference/pretrained/teaching.keras`` with ``metrics.json``,
-``training_log.csv`` and a ``README.md`` beside it. It lives in
+:func:`make_pretrained` is what ``make pretrained`` runs: it trains the teaching
+model for longer (``PRETRAINED``: 3,200 scenes, 4 epochs) with a fixed seed and
+writes the committed checkpoint ``plate_unet/inference/pretrained/teaching.keras``
+with ``metrics.json``, ``training_log.csv`` and a ``README.md`` beside it. It lives in
 :mod:`plate_unet.demo.pretrained`; :func:`~plate_unet.demo.heldout.heldout_set`,
 which both use, lives in :mod:`plate_unet.demo.heldout`. Imports go one way:
 neither of those modules imports this one.

@@ -11,14 +11,16 @@ epochs, learning rate, how much synthetic data). Four are built in
   batch normalisation, 1,600 synthetic scenes, batch 8, 3 epochs (600 steps),
   Adam at 2e-3 with a cosine decay and gradient clipping. Four times the
   scenes of the earlier recipe (400 scenes seen 10 times, 500 steps) in about
-  the same time: on the real European photos it found 0.926 of the plates
-  against 0.907. Measured with the earlier recipe and generator, on the same
-  data and seed: without batch norm (lr 1e-3, ReduceLROnPlateau) it reached a
-  held-out synthetic IoU of 0.73 (18.7 minutes under load); with batch norm
-  and the cosine schedule 0.82, in 6 minutes on 2 idle CPU cores.
+  the same time: with the previous generator, it found 0.926 of the real
+  European plates against 0.907. Measured with the earlier recipe and
+  generator, on the same data and seed: without batch norm (lr 1e-3,
+  ReduceLROnPlateau) it reached a held-out synthetic IoU of 0.73 (18.7
+  minutes under load); with batch norm and the cosine schedule 0.82, in 6
+  minutes on 2 idle CPU cores.
 * ``slim`` - ``teaching`` with depthwise-separable convolutions, 12 base
   filters and batch 4: 1.9× fewer FLOPs than ``teaching`` (188× fewer than
-  ``seed``), held-out synthetic IoU 0.812 against teaching's 0.825.
+  ``seed``), held-out synthetic IoU 0.812 against teaching's 0.825 (measured
+  with the previous generator and the 400-scene, 10-epoch recipe).
 * ``smoke`` - seconds, for CI and notebook smoke runs.
 
 :func:`get_preset` looks one up by name; :func:`pick_preset` chooses one for
@@ -179,8 +181,9 @@ PRESETS["slim"] = PRESETS["teaching"].replace(
 
 
 #: What ``make pretrained`` trains for the committed checkpoint: the teaching
-#: model on twice the scenes for 4 epochs (1,600 steps, 9 to 15 minutes on 2
-#: CPU cores), so the checkpoint is better than a 6-minute teaching run.
+#: model on twice the scenes for 4 epochs (1,600 steps: 11.9 minutes on 2 CPU
+#: cores, 16.9 on a busy machine, to the same weights), so the checkpoint is
+#: better than a 6-minute teaching run.
 PRETRAINED = PRESETS["teaching"].replace(
     n_train=3200,
     epochs=4,

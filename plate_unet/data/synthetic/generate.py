@@ -4,11 +4,12 @@
 landscape: a background (walls, foliage, buildings; asphalt, paving, gravel or
 leaves, painted road words), cars (front or rear) with plates in the styles of
 China, Europe, the USA, Mercosul and India tilted in 3-D, words and badges that
-are not plates (model badges, stickers, signs, watermarks), then camera effects
-(uneven light, low light, glare, blur, noise, JPEG). About half the scenes
-imitate the CCPD photos (one close car, its plate ~15–35 % of the image's
-shorter side); others show cars at mid range, far away, a street camera's row
-of small plates, or no plate at all.
+are not plates (model badges, stickers, wheels, dealers' names under the
+plate, signs, watermarks), then camera effects (uneven light, low light, glare,
+blur, noise, JPEG). About half the scenes imitate the CCPD photos (one close
+car, its plate mostly 15–35 % of the image's shorter side, sometimes 10–45 %,
+and in 6 % of them a close-up of 45–80 %); others show cars at mid range, far
+away, a street camera's row of small plates, or no plate at all.
 :func:`generate_dataset` writes a set of them as JPEGs plus a ``labels.csv`` in
 the seed's format, in parallel and reproducibly.
 """

@@ -245,8 +245,8 @@ def us(rng: np.random.Generator, s: float):
 
 
 def mercosul(rng: np.random.Generator, s: float):
-    """Mercosul plate (Brazil, Argentina): black LLLDLDD on white, a blue top band
-    with the country's name."""
+    """Mercosul plate: black characters on white (the Brazilian LLLDLDD pattern
+    for every country), a blue top band with the country's name."""
     img = _canvas(400, 130, s, _jit(rng, (244, 244, 240), 6))
     h, w = img.shape[:2]
     band_h = int(28 * s)

@@ -99,7 +99,8 @@ def _rgb(c) -> tuple:
 
 def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     """Draws ground (asphalt, paving) below a horizon and a wall, foliage, building
-    or gradient above it, then windows, parked cars and road markings.
+    or gradient above it, then windows, parked cars, road markings, gravel or
+    fallen leaves, and sometimes a word painted on the road.
 
     Returns:
         uint8 (h, w, 3) RGB.
