@@ -33,18 +33,16 @@ def outlined(seed: int, height: int, width: int):
 def main() -> None:
     fig = plt.figure(figsize=(12, 6.6), layout="constrained")
     grid = fig.add_gridspec(2, 12, height_ratios=[580 / 360 * 2, 360 / 580 * 3])
-    for i in range(6):
-        image, n = outlined(scene_seed(0, i), 580, 360)
-        ax = fig.add_subplot(grid[0, 2 * i : 2 * i + 2])
-        ax.imshow(image)
-        ax.set_title(f"portrait, {n} plate(s)", fontsize=9)
-        ax.axis("off")
-    for i in range(4):
-        image, n = outlined(scene_seed(1, i), 360, 580)
-        ax = fig.add_subplot(grid[1, 3 * i : 3 * i + 3])
-        ax.imshow(image)
-        ax.set_title(f"landscape, {n} plate(s)", fontsize=9)
-        ax.axis("off")
+    # (row, random seed of the set, scenes, (height, width), grid columns each)
+    rows = ((0, 0, 6, (580, 360), 2), (1, 1, 4, (360, 580), 3))
+    for row, seed, n, size, span in rows:
+        kind = "portrait" if size[0] > size[1] else "landscape"
+        for i in range(n):
+            image, plates = outlined(scene_seed(seed, i), *size)
+            ax = fig.add_subplot(grid[row, span * i : span * (i + 1)])
+            ax.imshow(image)
+            ax.set_title(f"{kind}, {plates} plate(s)", fontsize=9)
+            ax.axis("off")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT, dpi=100)
     print(f"wrote {OUT}")
