@@ -203,3 +203,14 @@ def test_a_set_painted_by_an_older_generator_is_painted_again(tmp_path):
     again, _ = heldout_set(preset, tmp_path, 2)
     assert again == folder and is_current(folder, 2, stamp["seed"], preset.scene_size)
     assert (folder / "images" / samples[0].image_path.name).read_bytes() != b"stale"
+
+
+def test_the_committed_sample_is_from_this_generator():
+    # data/sample is the first 32 scenes of the teaching preset's training set
+    # (see the Makefile); after a change to the generator, paint it again.
+    from pathlib import Path
+
+    from plate_unet.data.synthetic.generate import is_current
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    assert is_current(sample, 32, 0, (580, 360)), "re-make data/sample (Makefile)"
