@@ -86,6 +86,14 @@ def _rounded_alpha(h: int, w: int, r: float) -> np.ndarray:
     return a
 
 
+def _rim(img: np.ndarray, width: float) -> None:
+    """A dark rim one pixel inside the plate's edge, ``width`` pixels thick."""
+    h, w = img.shape[:2]
+    cv2.rectangle(
+        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(width), 1), cv2.LINE_AA
+    )
+
+
 def _canvas(w_mm, h_mm, s, rgb) -> np.ndarray:
     img = np.empty((max(int(h_mm * s), 8), max(int(w_mm * s), 16), 3), np.float32)
     img[:] = rgb
@@ -151,9 +159,7 @@ def eu(rng: np.random.Generator, s: float):
         520, 110, s, _jit(rng, (248, 206, 20) if yellow else (242, 242, 238), 8)
     )
     h, w = img.shape[:2]
-    cv2.rectangle(
-        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(1.5 * s), 1), cv2.LINE_AA
-    )
+    _rim(img, 1.5 * s)
     band = _jit(rng, (0, 50, 160), 10)
     cv2.rectangle(
         img, (int(3 * s), int(3 * s)), (int(42 * s), h - int(3 * s)), band.tolist(), -1
@@ -258,9 +264,7 @@ def mercosul(rng: np.random.Generator, s: float):
         img, (int(358 * s), int(6 * s)), (int(390 * s), int(22 * s)), (30, 150, 60), -1
     )
     cv2.circle(img, (int(22 * s), int(14 * s)), max(int(7 * s), 1), (240, 240, 240), 1)
-    cv2.rectangle(
-        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(2 * s), 1), cv2.LINE_AA
-    )
+    _rim(img, 2 * s)
     pick = {"L": LETTERS, "D": DIGITS}
     chars = "".join(str(rng.choice(list(pick[c]))) for c in "LLLDLDD")
     cw = 44
@@ -277,9 +281,7 @@ def india(rng: np.random.Generator, s: float):
         500, 120, s, _jit(rng, (245, 200, 30) if yellow else (242, 242, 236), 8)
     )
     h, w = img.shape[:2]
-    cv2.rectangle(
-        img, (1, 1), (w - 2, h - 2), (20, 20, 20), max(int(2 * s), 1), cv2.LINE_AA
-    )
+    _rim(img, 2 * s)
     x0 = 20.0
     if rng.random() < 0.6:  # high-security plate: chakra hologram and "IND"
         cv2.circle(
