@@ -6,10 +6,12 @@ seed size, where each step is slow on a CPU), note the peak again. The
 difference is what training adds on top of TensorFlow, the model and the data.
 
 The GPU estimate comes from :func:`plate_unet.model.memory.activation_memory`
-(every layer output kept for the backward pass, their gradients, and float32
-weights + gradients + Adam moments) for float32 (4 bytes per value) and mixed
-precision (2 bytes); the CPU numbers above show how far the estimate is from a
-real peak.
+(every layer output and every dropout mask kept for the backward pass, plus
+float32 weights, their gradients and Adam's two moments) for float32 (4 bytes
+per activation value) and mixed precision (2 bytes). The CPU table's "estimate
+GiB" column is the same estimate in float32, to show how far it is from a real
+peak: at the seed size, "training adds" grows per image by about the estimate's
+growth per image (1.07 GiB); at the teaching size fixed costs dominate.
 
 Run: ``python benchmarks/bench_memory.py`` (about 3 minutes on 2 cores).
 """
@@ -181,7 +183,9 @@ def main() -> None:
         "Peak RSS of training on CPU (float32, one subprocess each)", cpu, columns
     )
     gpu = gpu_rows(["teaching", "slim", "seed"], (1, 4, 8, 16, 32))
-    print_table("Estimated training memory on a GPU (activations x bytes)", gpu)
+    print_table(
+        "Estimated training memory on a GPU (activations, weights and Adam)", gpu
+    )
     write_json(
         "memory",
         {

@@ -92,21 +92,40 @@ def test_receptive_field_bounds_gradient_of_small_unet():
     assert 0.8 * analytic <= _empirical_extent(model, 128) <= analytic
 
 
-def test_activation_memory_counts_layer_outputs():
-    model = build_unet(UNetConfig(height=32, width=32, base_filters=2, depth=2))
-    outputs = sum(int(np.prod(layer.output.shape[1:])) for layer in model.layers)
+def test_activation_memory_counts_outputs_masks_and_weights():
+    inp = keras.Input((8, 6, 1))
+    x = keras.layers.Conv2D(3, 3, padding="same")(inp)  # 8*6*3 = 144 values
+    x = keras.layers.Dropout(0.5)(x)  # 144 more, and a mask of 144
+    x = keras.layers.MaxPooling2D()(x)  # 4*3*3 = 36
+    x = keras.layers.Dense(2)(x)  # 4*3*2 = 24
+    model = keras.Model(inp, x)  # 30 + 8 = 38 parameters
     one, four = activation_memory(model, [1, 4], dtype_bytes=4)
-    assert one.activations == outputs * 4 == one.gradients
-    assert four.activations == 4 * one.activations
-    assert one.weights == 16 * model.count_params()
-    half = activation_memory(model, [1], dtype_bytes=2)[0]
-    assert half.activations * 2 == one.activations
+    assert one.layer_outputs == (48 + 144 + 144 + 36 + 24) * 4
+    assert one.dropout_masks == 144 * 4
+    assert one.weights == 16 * 38  # params, gradients, Adam's two moments
+    assert one.total == one.layer_outputs + one.dropout_masks + one.weights
+    assert four.activations == 4 * one.activations and four.weights == one.weights
+
+
+def test_float16_halves_only_the_activations():
+    model = build_unet(UNetConfig(height=32, width=32, base_filters=2, depth=2))
+    full = activation_memory(model, [2], dtype_bytes=4)[0]
+    half = activation_memory(model, [2], dtype_bytes=2)[0]
+    assert half.layer_outputs * 2 == full.layer_outputs
+    assert half.dropout_masks * 2 == full.dropout_masks > 0
+    assert half.weights == full.weights == 16 * model.count_params()
 
 
 def test_activation_memory_of_seed_at_batch_8(seed_model):
     est = activation_memory(seed_model, [8], dtype_bytes=4)[0]
-    assert round(est.total / 2**30, 1) == 14.2
-    assert "14.16 GiB" in format_memory_table([est])
+    assert est.layer_outputs == 8 * 4 * 235_395_072  # notebook 03's counts
+    assert est.dropout_masks == 8 * 4 * 50_688_000
+    assert round(est.total / 2**30, 2) == 8.65
+    mixed = activation_memory(seed_model, [8], dtype_bytes=2)[0]
+    assert round(mixed.total / 2**30, 2) == 4.39
+    table = format_memory_table([est, mixed])
+    assert "8.65 GiB" in table.splitlines()[1]
+    assert "4.39 GiB" in table.splitlines()[2]
 
 
 def test_activation_memory_rejects_bad_arguments(seed_model):
