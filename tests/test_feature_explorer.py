@@ -11,6 +11,7 @@ import pytest
 
 from plate_unet.model import UNetConfig, build_unet
 from plate_unet.viz.widgets import (
+    BAR_WIDTH,
     FeatureMapExplorer,
     PredictionGallery,
     decode_upload,
@@ -64,7 +65,10 @@ def test_feature_maps_have_each_layers_shape(model, x):
 def test_render_feature_map_panel_and_bad_arguments(model, x):
     maps = feature_maps(model, x)
     panel, text = render_feature_map(x, maps, "enc3_conv2", 3)
-    assert panel.shape == (64, 2 * 40 + 8, 3) and panel.dtype == np.uint8
+    assert panel.shape == (64, 2 * 40 + 8 + BAR_WIDTH, 3) and panel.dtype == np.uint8
+    assert np.ptp(panel[:, :40].astype(int), axis=-1).max() == 0  # the input: grey
+    strip = panel[:, 2 * 40 + 8 + 2, :]  # the colour bar, top (high) to bottom
+    assert strip[0].tolist() == [253, 231, 37] and strip[-1].tolist() == [68, 1, 84]
     assert text.startswith("enc3_conv2: 16×10×16, channel 3")
     other, _ = render_feature_map(x, maps, "enc3_conv2", 4)
     assert not np.array_equal(panel, other)

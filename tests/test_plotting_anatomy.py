@@ -10,12 +10,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from plate_unet.model import UNetConfig
 from plate_unet.viz.plotting import (
+    ROW_WIDTH,
     plot_curves,
+    plot_feature_maps,
     plot_image_row,
     plot_transposed_conv,
-    plot_unet_architecture,
 )
 
 
@@ -32,11 +32,28 @@ def test_transposed_conv_rejects_bad_input():
         plot_transposed_conv(np.ones(3), np.ones((3, 3)))
 
 
-def test_architecture_has_a_box_per_level():
-    fig = plot_unet_architecture(UNetConfig(height=64, width=64, depth=3))
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "enc3\n64 × 16×16" in texts and "dec1\n16 × 64×64" in texts
-    assert sum(t.startswith(("enc", "dec")) for t in texts) == 3 + 2
+def test_feature_maps_show_the_input_in_grey_and_each_map_with_a_colour_bar():
+    x = np.linspace(0, 1, 64 * 40).reshape(64, 40, 1)
+    maps = {
+        "enc1 ch 0": np.ones((64, 40)),
+        "enc3 ch 2": np.arange(160.0).reshape(16, 10),
+    }
+    fig = plot_feature_maps(x, maps)
+    images, bars = fig.axes[:3], fig.axes[3:]
+    assert images[0].get_title() == "input"
+    assert images[0].images[0].get_cmap().name == "gray"
+    assert images[2].get_title() == "enc3 ch 2\n16×10"
+    assert images[2].images[0].get_cmap().name == "viridis"
+    assert len(bars) == 2  # one colour bar per map, none for the input
+    assert bars[1].get_xlim() == pytest.approx((0, 159))  # the map's own range
+    plt.close(fig)
+    with pytest.raises(ValueError, match="shape"):
+        plot_feature_maps(x, {"bad": np.ones((4, 4, 2))})
+
+
+def test_rows_stay_within_a_notebook_width():
+    fig = plot_image_row({str(i): np.zeros((8, 8)) for i in range(6)})
+    assert fig.get_size_inches()[0] == ROW_WIDTH
     plt.close(fig)
 
 

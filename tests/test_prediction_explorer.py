@@ -42,10 +42,31 @@ def test_threshold_changes_mask_and_iou(scene):
 def test_error_view_colours_found_invented_and_missed(scene):
     image, prob, mask = scene
     rgb, _ = render_prediction(image, prob, 0.5, view="error", true_mask=mask)
-    assert tuple(rgb[12, 20]) == (0, 200, 0)  # found
-    assert tuple(rgb[21, 4]) == (230, 0, 0)  # invented
+    assert tuple(rgb[12, 20]) == (255, 255, 255)  # found: white
+    assert tuple(rgb[21, 4]) == (230, 159, 0)  # invented: orange
     rgb, _ = render_prediction(image, prob, 0.9, view="error", true_mask=mask)
-    assert tuple(rgb[12, 20]) == (0, 90, 255)  # missed at a high threshold
+    assert tuple(rgb[12, 20]) == (0, 114, 178)  # missed at a high threshold: blue
+
+
+def test_error_colours_differ_for_colour_blind_readers():
+    """Found, invented and missed stay apart under simulated deuteranopia and
+    protanopia (Viénot et al. 1999) and in greyscale."""
+    import numpy as np
+
+    from plate_unet.viz import colours
+
+    rgb = np.array([colours.BOTH, colours.PREDICTED, colours.TRUTH], float) / 255
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    simulate = {
+        "protanopia": [[0.1124, 0.8876, 0], [0.1124, 0.8876, 0], [0.004, -0.004, 1]],
+        "deuteranopia": [[0.2927, 0.7073, 0], [0.2927, 0.7073, 0], [-0.022, 0.022, 1]],
+    }
+    for name, matrix in simulate.items():
+        seen = lin @ np.array(matrix).T
+        gaps = [np.linalg.norm(seen[i] - seen[j]) for i, j in [(0, 1), (0, 2), (1, 2)]]
+        assert min(gaps) > 0.4, (name, gaps)  # red vs green: 0.25 (deuteranopia)
+    grey = lin @ [0.2126, 0.7152, 0.0722]
+    assert min(abs(grey[i] - grey[j]) for i, j in [(0, 1), (0, 2), (1, 2)]) > 0.15
 
 
 def test_bad_arguments_name_what_is_valid(scene):

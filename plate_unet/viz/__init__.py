@@ -1,7 +1,9 @@
 """Pictures and widgets for the notebooks.
 
-* :mod:`~plate_unet.viz.plotting` - matplotlib figures (scenes, the U-Net's
-  architecture, learning curves, worst cases);
+* :mod:`~plate_unet.viz.plotting` - matplotlib figures (scenes, feature maps,
+  learning curves, worst cases);
+* :mod:`~plate_unet.viz.colours` - the colour-blind-safe colours of truth and
+  prediction that every figure and widget uses;
 * :mod:`~plate_unet.viz.widgets` - ipywidgets apps whose callbacks are plain,
   tested functions.
 
@@ -15,10 +17,10 @@ __getattr__, __dir__, __all__ = attach(
     {
         "plotting": [
             "plot_curves",
+            "plot_feature_maps",
             "plot_image_row",
             "plot_learning_curves",
             "plot_transposed_conv",
-            "plot_unet_architecture",
             "plot_worst_cases",
             "show_augmented_pairs",
             "show_scenes",

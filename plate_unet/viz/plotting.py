@@ -2,7 +2,7 @@
 plotted, these functions hold the plumbing.
 
 * U-Net anatomy and general plots: :func:`plot_transposed_conv` (notebook 02),
-  :func:`plot_unet_architecture` (notebook 03), :func:`plot_image_row` and
+  :func:`plot_image_row`, :func:`plot_feature_maps` (notebook 06) and
   :func:`plot_curves`;
 * evaluation: :func:`plot_worst_cases`, the images of an evaluation report with
   the lowest pixel IoU (``plate-unet demo``, notebook 07);
@@ -17,6 +17,9 @@ called, so importing this module is cheap; each returns its matplotlib figure.
 """
 
 from __future__ import annotations
+
+from plate_unet.viz import colours
+from plate_unet.viz.colours import hex_colour
 
 # --- U-Net anatomy, image rows and curves -------------------------------------------
 
@@ -99,110 +102,6 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
     return fig
 
 
-def plot_unet_architecture(config=None):
-    """Draws the U-Net of ``config`` as boxes: encoder down, decoder up, skips across.
-
-    Each box is one level's conv block, labelled with its filters and output size;
-    its width grows with the number of filters.
-
-    Args:
-        config: A :class:`plate_unet.model.config.UNetConfig` (the seed's by default).
-
-    Returns:
-        The matplotlib figure.
-
-    Example:
-        >>> import matplotlib.pyplot as plt
-        >>> fig = plot_unet_architecture(UNetConfig(height=256, width=256, depth=4))
-        >>> fig.axes[0].get_title()
-        'U-Net: depth 4, 16…128 filters'
-        >>> plt.close(fig)
-    """
-    from plate_unet.model.config import SEED_CONFIG
-
-    config = SEED_CONFIG if config is None else config
-    depth = config.depth
-    fig, ax = _figure(figsize=(1.6 * (2 * depth + 1), 0.9 * depth + 1.6))
-    x_of = {("enc", lv): lv - 1 for lv in range(1, depth + 1)}
-    x_of |= {("dec", lv): 2 * (depth - 1) - (lv - 1) for lv in range(1, depth)}
-    for (kind, lv), xc in x_of.items():
-        _draw_level(ax, config, x_of, kind, lv, xc)
-    size = _level_size(config, 1)
-    _arch_box(ax, config, -1.2, 0, f"image\n{config.channels} × {size}", "#eeeeee", 0)
-    _arch_box(ax, config, 2 * depth - 0.8, 0, f"output\n1 × {size}", "#f4cccc", 0)
-    _arch_arrow(ax, (-0.75, 0), (-0.45, 0))
-    _arch_arrow(ax, (2 * depth - 1.55, 0), (2 * depth - 1.25, 0), color="tab:red")
-    ax.set_xlim(-1.8, 2 * depth - 0.2)
-    ax.set_ylim(-depth + 0.4, 0.6)
-    ax.set_axis_off()
-    ax.set_title(
-        f"U-Net: depth {depth}, {config.base_filters}…{config.max_filters} filters",
-        fontsize=10,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def _arch_box(ax, config, xc, y, text, color, filters) -> None:
-    """One level's block: a rounded box whose width grows with its filters."""
-    from matplotlib.patches import FancyBboxPatch
-
-    w = 0.6 + 0.5 * filters / config.max_filters
-    ax.add_patch(
-        FancyBboxPatch(
-            (xc - w / 2, y - 0.3), w, 0.6, boxstyle="round,pad=0.02", fc=color
-        )
-    )
-    ax.text(xc, y, text, ha="center", va="center", fontsize=8)
-
-
-def _arch_arrow(ax, a, b, text="", ls="-", color="black") -> None:
-    """An arrow from ``a`` to ``b``, labelled at its middle."""
-    ax.annotate("", b, a, arrowprops={"arrowstyle": "-|>", "ls": ls, "color": color})
-    if text:
-        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
-        ax.text(mx, my + 0.08, text, ha="center", fontsize=7, color=color)
-
-
-def _level_size(config, level: int) -> str:
-    """The H×W of a level's output, or a fraction of it for an any-size model."""
-    h, w = config.height, config.width
-    if h is None or w is None:
-        return "H×W" if level == 1 else f"/{2 ** (level - 1)}"
-    f = 2 ** (level - 1)
-    return f"{h // f}×{w // f}"
-
-
-def _draw_level(ax, config, x_of: dict, kind: str, lv: int, xc: float) -> None:
-    """One encoder or decoder block, with its pooling, skip or up arrow."""
-    depth = config.depth
-    filters = config.base_filters * 2 ** (lv - 1)
-    color = "#cfe2f3" if kind == "enc" else "#d9ead3"
-    label = f"{kind}{lv}\n{filters} × {_level_size(config, lv)}"
-    _arch_box(
-        ax, config, xc, -(lv - 1), label, color if lv < depth else "#fce5cd", filters
-    )
-    if kind == "enc" and lv < depth:
-        _arch_arrow(ax, (xc + 0.2, -(lv - 1) - 0.3), (xc + 0.8, -lv + 0.3), "pool 2×2")
-        _arch_arrow(
-            ax,
-            (xc + 0.45, -(lv - 1)),
-            (x_of[("dec", lv)] - 0.45, -(lv - 1)),
-            "skip: concatenate",
-            ls="--",
-            color="tab:blue",
-        )
-    if kind == "dec":
-        src = x_of[("dec", lv + 1)] if lv + 1 < depth else depth - 1
-        _arch_arrow(
-            ax,
-            (src + 0.2, -lv + 0.3),
-            (xc - 0.2, -(lv - 1) - 0.3),
-            "up ×2",
-            color="tab:green",
-        )
-
-
 def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
     """Shows 2-D arrays side by side, each titled by its key.
 
@@ -228,14 +127,74 @@ def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
 
     if not images:
         raise ValueError("images is empty: pass {title: array} with one entry or more.")
-    fig, axes = _figure(1, len(images), figsize=(2.6 * len(images), 2.8), squeeze=False)
-    for ax, (title, img) in zip(axes[0], images.items(), strict=True):
-        img = np.asarray(img)
-        img = img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
-        ax.imshow(img, cmap=cmap, vmin=0, vmax=vmax)
-        ax.set_title(title, fontsize=9)
+    fig, axes = _row(len(images), 2.8)
+    for ax, (title, img) in zip(axes, images.items(), strict=True):
+        ax.imshow(_plane(np.asarray(img)), cmap=cmap, vmin=0, vmax=vmax)
+        ax.set_title(title, fontsize=10)
         ax.set_axis_off()
     fig.tight_layout()
+    return fig
+
+
+#: The widest figure, in inches, that a notebook shows without shrinking it (and
+#: its titles with it).
+ROW_WIDTH = 10.0
+
+
+def _row(n: int, height: float):
+    """A figure of ``n`` panels side by side, at most :data:`ROW_WIDTH` wide."""
+    fig, axes = _figure(1, n, figsize=(min(2.6 * n, ROW_WIDTH), height), squeeze=False)
+    return fig, axes[0]
+
+
+def _plane(img):
+    """``(H, W, 1)`` → ``(H, W)``; other shapes unchanged."""
+    return img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
+
+
+def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
+    """Shows the model input in grey and activation maps beside it, with colour bars.
+
+    Each map is coloured over its own range (its colour bar says which values),
+    because levels differ in scale by orders of magnitude.
+
+    Args:
+        image: The model input ``(H, W)`` or ``(H, W, 1)`` in [0, 1].
+        maps: ``{title: activation (h, w)}``, e.g. one channel of each level.
+        cmap: Colour map of the activations (viridis: readable in grey and for
+            colour-blind readers).
+
+    Returns:
+        The matplotlib figure.
+
+    Raises:
+        ValueError: If ``maps`` is empty or a map is not 2-D.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> act = np.arange(16.0).reshape(4, 4)  # one channel of a 4×4 level
+        >>> fig = plot_feature_maps(mask, {"enc3 ch 0": act})
+        >>> [ax.get_title() for ax in fig.axes[:2]], len(fig.axes)  # + a colour bar
+        (['input', 'enc3 ch 0\\n4×4'], 3)
+        >>> plt.close(fig)
+    """
+    import numpy as np
+
+    if not maps:
+        raise ValueError("maps is empty: pass {title: (h, w) array} with one or more.")
+    fig, axes = _row(1 + len(maps), 3.4)
+    axes[0].imshow(_plane(np.asarray(image)), cmap="gray", vmin=0, vmax=1)
+    axes[0].set_title("input", fontsize=10)
+    axes[0].set_axis_off()
+    for ax, (title, act) in zip(axes[1:], maps.items(), strict=True):
+        act = np.asarray(act)
+        if act.ndim != 2:
+            raise ValueError(f"map {title!r} has shape {act.shape}: pass (h, w).")
+        shown = ax.imshow(act, cmap=cmap, interpolation="nearest")
+        ax.set_title(f"{title}\n{act.shape[0]}×{act.shape[1]}", fontsize=10)
+        ax.set_axis_off()
+        bar = fig.colorbar(shown, ax=ax, orientation="horizontal", pad=0.04)
+        bar.ax.tick_params(labelsize=8)
     return fig
 
 
@@ -279,8 +238,9 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
 def plot_worst_cases(report, k: int = 4, cols: int = 4):
     """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
 
-    Annotated plates are outlined in green, predicted plates in red (with their
-    score); each title gives the image name, its pixel IoU and plates found.
+    Annotated plates are outlined in blue, predicted plates in orange (with their
+    score; :mod:`plate_unet.viz.colours`); each title gives the image name, its
+    pixel IoU and plates found.
 
     Args:
         report: An :class:`~plate_unet.inference.evaluate.EvalReport`.
@@ -310,6 +270,8 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
     import numpy as np
     from matplotlib.patches import Polygon
 
+    truth, pred = hex_colour(colours.TRUTH), hex_colour(colours.PREDICTED)
+
     from plate_unet.data.images import read_image
     from plate_unet.errors import PlateUnetError
 
@@ -328,11 +290,11 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
             image = np.full((row.height, row.width, 3), 127, np.uint8)
         ax.imshow(image)
         for quad in row.true_quads:
-            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="lime", lw=1.5))
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec=truth, lw=1.5))
         for quad, score in zip(row.pred_quads, row.pred_scores, strict=True):
-            ax.add_patch(Polygon(quad, closed=True, fill=False, ec="red", lw=1.2))
+            ax.add_patch(Polygon(quad, closed=True, fill=False, ec=pred, lw=1.2))
             x0, y0 = np.min(quad, axis=0)
-            ax.text(x0, y0 - 4, f"{score:.2f}", color="red", fontsize=7)
+            ax.text(x0, y0 - 4, f"{score:.2f}", color=pred, fontsize=7)
         ax.set_title(
             f"{Path(row.image).name[:24]}\nIoU {row.pixel_iou:.2f}, "
             f"found {row.n_found}/{row.n_true}, predicted {row.n_pred}",

@@ -15,11 +15,12 @@ The apps live in one module each; their names are at this package's face
   :func:`predict_at_image_size`, :class:`PredictionGallery`.
 * :mod:`plate_unet.viz.widgets.features` - notebook 06's feature-map explorer:
   ``FEATURE_LAYER_PATTERN``, :func:`feature_layers`, :func:`feature_maps`,
-  :func:`render_feature_map`, :class:`FeatureMapExplorer`.
+  :func:`render_feature_map` (with :func:`colour_bar`), :class:`FeatureMapExplorer`.
 
 Imports go one way: ``render`` imports no other widget module; of the widget
 modules the three apps import ``render`` only (``prediction`` also imports
-:mod:`plate_unet.inference.evaluate` for :func:`pixel_iou`).
+:mod:`plate_unet.inference.evaluate` for :func:`pixel_iou` and
+:mod:`plate_unet.viz.colours` for the error map's colours).
 """
 
 from plate_unet._lazy import attach
@@ -43,6 +44,8 @@ __getattr__, __dir__, __all__ = attach(
             "render_prediction",
         ],
         "features": [
+            "BAR_WIDTH",
+            "colour_bar",
             "FEATURE_LAYER_PATTERN",
             "FeatureMapExplorer",
             "feature_layers",

@@ -96,8 +96,9 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
 def render_feature_map(image, maps: dict, layer: str, channel: int):
     """Draws one channel of one layer's activation beside the model input.
 
-    The activation is scaled to its own min..max, coloured with viridis and
-    enlarged (nearest neighbour, so you see its real resolution) to the input size.
+    The input stays grey. The activation is scaled to its own min..max, coloured
+    with viridis and enlarged (nearest neighbour, so you see its real resolution)
+    to the input size; a colour bar on the right gives its range.
 
     Args:
         image: The model input ``(H, W)`` or ``(H, W, C)``, uint8 or float in [0, 1].
@@ -106,8 +107,8 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         channel: Channel index, ``0 <= channel < channels``.
 
     Returns:
-        ``(panel, text)``: uint8 RGB ``(H, 2 W + 8, 3)`` and a one-line summary
-        (layer, size, channel, value range).
+        ``(panel, text)``: uint8 RGB ``(H, 2 W + 8 + BAR_WIDTH, 3)`` and a
+        one-line summary (layer, size, channel, value range).
 
     Raises:
         ValueError: On an unknown layer or a channel out of range.
@@ -117,8 +118,8 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         >>> x, _ = prepare_input(model, image)
         >>> maps = feature_maps(model, x, ["enc3_conv2"])
         >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)
-        >>> panel.shape, panel.dtype  # input, gap, activation
-        ((64, 136, 3), dtype('uint8'))
+        >>> panel.shape, panel.dtype  # input, gap, activation, colour bar
+        ((64, 192, 3), dtype('uint8'))
         >>> text
         'enc3_conv2: 16×16×8, channel 0: ... to ..., ...% active'
     """
@@ -144,7 +145,38 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         f"{layer}: {act.shape[0]}×{act.shape[1]}×{act.shape[2]}, channel {channel}: "
         f"{lo:.3g} to {hi:.3g}, {np.mean(plane > 0):.0%} active"
     )
-    return np.concatenate([base, gap, colour], axis=1), text
+    bar = colour_bar(height, lo, hi)
+    return np.concatenate([base, gap, colour, bar], axis=1), text
+
+
+#: Width in pixels of :func:`colour_bar`: a gap, the colour strip, its labels.
+BAR_WIDTH = 56
+
+
+def colour_bar(height: int, lo: float, hi: float) -> np.ndarray:
+    """A vertical viridis scale from ``hi`` (top) to ``lo`` (bottom), labelled.
+
+    Args:
+        height: Height in pixels (at least 24).
+        lo: The value shown by the darkest colour.
+        hi: The value shown by the brightest colour.
+
+    Returns:
+        uint8 RGB ``(height, BAR_WIDTH, 3)`` on white.
+
+    Example:
+        >>> bar = colour_bar(64, 0.0, 2.5)
+        >>> bar.shape, bar[0, 6].tolist(), bar[-1, 6].tolist()  # yellow top, purple
+        ((64, 56, 3), [253, 231, 37], [68, 1, 84])
+    """
+    ramp = np.linspace(255, 0, height).astype(np.uint8)[:, None].repeat(12, axis=1)
+    strip = cv2.applyColorMap(ramp, cv2.COLORMAP_VIRIDIS)
+    bar = np.full((height, BAR_WIDTH, 3), 255, np.uint8)
+    bar[:, 2:14] = cv2.cvtColor(strip, cv2.COLOR_BGR2RGB)
+    black, font = (0, 0, 0), cv2.FONT_HERSHEY_SIMPLEX
+    for value, y in ((hi, 9), (lo, height - 3)):
+        cv2.putText(bar, f"{value:.2g}", (16, y), font, 0.3, black, 1, cv2.LINE_AA)
+    return bar
 
 
 class FeatureMapExplorer(widgets.VBox):

@@ -11,12 +11,14 @@ import numpy as np
 from plate_unet.data.images import decode_image
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.evaluate import pixel_scores
+from plate_unet.viz import colours
 from plate_unet.viz.widgets.render import _to_rgb8, overlay_mask, png_bytes
 
 # --- prediction explorer: one prediction, its views and its IoU ---------------------
 
 VIEWS = ("image", "probability", "mask", "overlay", "error")
-_TP, _FP, _FN = (0, 200, 0), (230, 0, 0), (0, 90, 255)  # green, red, blue
+# found: white, invented: orange, missed: blue (colour-blind safe)
+_TP, _FP, _FN = colours.BOTH, colours.PREDICTED, colours.TRUTH
 
 
 def _plane(array, name: str) -> np.ndarray:
@@ -48,8 +50,9 @@ def render_prediction(
         threshold: Probability above which a pixel counts as plate, in [0, 1].
         alpha: Opacity of the overlay, in [0, 1].
         view: One of :data:`VIEWS`: the image, the probability map (viridis), the
-            thresholded mask, the mask tinted on the image, or the error map (green
-            found, red invented, blue missed; needs ``true_mask``).
+            thresholded mask, the mask tinted on the image, or the error map (white
+            found, orange invented, blue missed: :mod:`plate_unet.viz.colours`;
+            needs ``true_mask``).
         true_mask: Optional ``(H, W)`` mask of {0, 1}.
 
     Returns:
