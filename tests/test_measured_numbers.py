@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("0*.ipynb"))
 KEY = "measured"
-#: Notebooks whose prose quotes measured numbers, so they must carry marks.
-MARKED_AT_LEAST = ("01_", "02_", "04_", "07_")
+#: Notebooks whose prose quotes measured numbers, so they must carry marks: all.
+MARKED_AT_LEAST = ("01_", "02_", "03_", "04_", "05_", "06_", "07_")
 
 
 def _cells(path: Path) -> list[dict]:
@@ -38,6 +39,11 @@ def _printed(cells: list[dict]) -> list[str]:
             elif "text/plain" in out.get("data", {}):
                 texts.append("".join(out["data"]["text/plain"]))
     return texts
+
+
+def _prints(text: str, mark: str) -> bool:
+    """``mark`` stands in ``text`` as a whole number: "0.02" is not in "0.025"."""
+    return re.search(rf"(?<![\d.]){re.escape(mark)}(?!\d)", text) is not None
 
 
 def problems(name: str, cells: list[dict]) -> list[str]:
@@ -68,7 +74,7 @@ def problems(name: str, cells: list[dict]) -> list[str]:
                     f"{mark!r} in {where} is marked measured but the "
                     f"cell's text does not contain it"
                 )
-            if not any(mark in text for text in printed):
+            if not any(_prints(text, mark) for text in printed):
                 found.append(
                     f"{mark!r} in {where} is marked measured but no cell "
                     f"output prints it"
@@ -157,3 +163,20 @@ def test_clean_keeps_the_marks(tmp_path):
     path.write_text(json.dumps(nb))
     clean.clean(path)
     assert _cells(path)[0]["metadata"] == {KEY: ["0.895"]}
+
+
+def test_a_mark_matches_a_whole_number_only():
+    printed = {
+        "cell_type": "code",
+        "metadata": {},
+        "source": [],
+        "outputs": [{"output_type": "stream", "name": "stdout", "text": ["0.025 s\n"]}],
+    }
+    prose = {
+        "cell_type": "markdown",
+        "id": "m",
+        "source": ["0.02 and 0.025 s."],
+        "metadata": {KEY: ["0.02", "0.025 s", "25"]},
+    }
+    found = problems("06_x.ipynb", [printed, prose])
+    assert [line.split("'")[1] for line in found] == ["0.02", "25"]
