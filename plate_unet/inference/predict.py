@@ -39,11 +39,18 @@ from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, recti
 
 log = logging.getLogger(__name__)
 
+#: Orange (Okabe-Ito): the colour of predicted plates in every picture.
+PREDICTED_RGB = (230, 159, 0)
+
 
 def draw_overlay(
     image: np.ndarray, mask: np.ndarray, plates: list[Plate]
 ) -> np.ndarray:
-    """Returns ``image`` (RGB) with the mask tinted green and plates outlined red.
+    """Returns ``image`` (RGB) with the mask tinted and the plates outlined in orange.
+
+    Orange is the course's colour for what the model predicts
+    (``plate_unet.viz.colours.PREDICTED``, which this layer may not import): it
+    stands apart from the truth's blue for colour-blind readers too.
 
     Args:
         image: uint8 RGB ``(H, W, 3)``.
@@ -60,18 +67,17 @@ def draw_overlay(
         ((290, 180, 3), dtype('uint8'), False)
     """
     out = image.copy()
-    tint = np.zeros_like(out)
-    tint[..., 1] = 255
     on = mask.astype(bool)
-    out[on] = (0.6 * out[on] + 0.4 * tint[on]).astype(np.uint8)
+    colour = np.array(PREDICTED_RGB, np.float32)
+    out[on] = (0.55 * out[on] + 0.45 * colour).astype(np.uint8)
     thick = max(1, round(max(image.shape[:2]) / 400))
     for k, plate in enumerate(plates, start=1):
         pts = np.round(plate.quad * 16).astype(np.int32)
-        cv2.polylines(out, [pts], True, (255, 0, 0), thick, cv2.LINE_AA, shift=4)
+        cv2.polylines(out, [pts], True, PREDICTED_RGB, thick, cv2.LINE_AA, shift=4)
         x, y = int(plate.box[0]), max(12, int(plate.box[1]) - 4)
         cv2.putText(
             out, f"{k}: {plate.score:.2f}", (x, y), cv2.FONT_HERSHEY_SIMPLEX,
-            0.4 * thick, (255, 0, 0), thick, cv2.LINE_AA,
+            0.4 * thick, PREDICTED_RGB, thick, cv2.LINE_AA,
         )  # fmt: skip
     return out
 

@@ -261,7 +261,7 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
         2
         >>> print(fig.axes[0].get_title())  # the worst image first
         000...jpg
-        IoU ..., found .../..., predicted ...
+        pixel IoU ..., found .../..., predicted ...
         >>> fig.savefig(tmp / "worst_cases.png")
         >>> plt.close(fig)
     """
@@ -296,7 +296,7 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
             x0, y0 = np.min(quad, axis=0)
             ax.text(x0, y0 - 4, f"{score:.2f}", color=pred, fontsize=7)
         ax.set_title(
-            f"{Path(row.image).name[:24]}\nIoU {row.pixel_iou:.2f}, "
+            f"{Path(row.image).name[:24]}\npixel IoU {row.pixel_iou:.2f}, "
             f"found {row.n_found}/{row.n_true}, predicted {row.n_pred}",
             fontsize=8,
         )
