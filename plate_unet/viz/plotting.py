@@ -23,6 +23,10 @@ from plate_unet.viz.colours import hex_colour
 
 # --- U-Net anatomy, image rows and curves -------------------------------------------
 
+#: The widest figure, in inches, that a notebook shows without shrinking it (and
+#: its titles with it).
+ROW_WIDTH = 10.0
+
 
 def _figure(*args, **kwargs):
     import matplotlib.pyplot as plt
@@ -39,7 +43,7 @@ def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> Non
     ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9))
     for (r, c), v in np.ndenumerate(values):
         if v:
-            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8)
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=9)
     if highlight is not None:
         h, w = highlight
         ax.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec="red", lw=2))
@@ -47,7 +51,7 @@ def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> Non
     ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="grey", lw=0.5)
     ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=10)
 
 
 def plot_transposed_conv(x, kernel, stride: int = 2):
@@ -64,7 +68,8 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
         stride: The up-sampling factor, >= 1.
 
     Returns:
-        The matplotlib figure: input, kernel, one panel per stamp, and the sum.
+        The matplotlib figure: input, kernel and the sum on top, one panel per
+        stamp below; ``fig.axes`` lists input, kernel, the stamps, then the sum.
 
     Raises:
         ValueError: If ``x`` or ``kernel`` is not 2-D, or ``stride`` < 1.
@@ -91,13 +96,22 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
         stamp = np.zeros(size)
         stamp[i * stride : i * stride + k, j * stride : j * stride + q] = v * kernel
         stamps.append(((i, j), stamp))
-    fig, axes = _figure(1, len(stamps) + 3, figsize=(2.2 * (len(stamps) + 3), 2.6))
-    _show_grid(axes[0], x, f"input {n}×{m}")
-    _show_grid(axes[1], kernel, f"kernel {k}×{q}")
-    for ax, ((i, j), stamp) in zip(axes[2:], stamps, strict=False):
+    import matplotlib.pyplot as plt
+
+    # Input, kernel and sum on top, the stamps in rows of four below: a figure no
+    # wider than a notebook, with numbers that stay readable.
+    cols = max(3, min(4, len(stamps)))
+    rows = 1 + -(-len(stamps) // cols)
+    fig = plt.figure(figsize=(min(2.4 * cols, ROW_WIDTH), 2.5 * rows))
+    grid = fig.add_gridspec(rows, cols)
+    _show_grid(fig.add_subplot(grid[0, 0]), x, f"input {n}×{m}")
+    _show_grid(fig.add_subplot(grid[0, 1]), kernel, f"kernel {k}×{q}")
+    for t, ((i, j), stamp) in enumerate(stamps):
+        ax = fig.add_subplot(grid[1 + t // cols, t % cols])
         _show_grid(ax, stamp, f"x[{i},{j}] · kernel")
     total = sum(s for _, s in stamps)
-    _show_grid(axes[-1], total, "sum (red: 'same')", (n * stride, m * stride))
+    ax = fig.add_subplot(grid[0, 2])
+    _show_grid(ax, total, "sum (red: 'same')", (n * stride, m * stride))
     fig.tight_layout()
     return fig
 
@@ -134,11 +148,6 @@ def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
         ax.set_axis_off()
     fig.tight_layout()
     return fig
-
-
-#: The widest figure, in inches, that a notebook shows without shrinking it (and
-#: its titles with it).
-ROW_WIDTH = 10.0
 
 
 def _row(n: int, height: float):
