@@ -39,7 +39,7 @@ from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, recti
 
 log = logging.getLogger(__name__)
 
-#: Orange (Okabe-Ito): the colour of predicted plates in every picture.
+#: Orange (Okabe-Ito): predicted plates in the overlays that ``predict`` writes.
 PREDICTED_RGB = (230, 159, 0)
 
 

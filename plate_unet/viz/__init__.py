@@ -3,7 +3,7 @@
 * :mod:`~plate_unet.viz.plotting` - matplotlib figures (scenes, feature maps,
   learning curves, worst cases);
 * :mod:`~plate_unet.viz.colours` - the colour-blind-safe colours of truth and
-  prediction that every figure and widget uses;
+  prediction (the error map, the worst cases, the outlines of found plates);
 * :mod:`~plate_unet.viz.widgets` - ipywidgets apps whose callbacks are plain,
   tested functions.
 

@@ -1,10 +1,13 @@
-"""The colours every figure and widget uses for truth and prediction.
+"""The colours that tell truth from prediction: the error map, the worst cases
+and the outlines of found plates.
 
 Taken from the Okabe-Ito palette, which readers with any common colour-vision
 deficiency can tell apart: **blue** is the truth (an annotated plate, or plate
 the model missed), **orange** is the model's (a predicted plate, or plate it
 invented), and **white** is where both agree. Blue, orange and white also differ
-in lightness, so the error map reads in greyscale too.
+in lightness, so the error map reads in greyscale too. (A mask tinted onto a photo
+on its own, with nothing to tell it from, stays magenta: ``PLATE_COLOUR`` in
+:mod:`plate_unet.viz.widgets.render`.)
 """
 
 from __future__ import annotations
