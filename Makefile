@@ -90,7 +90,7 @@ BENCH_FLAGS ?=
 bench: setup
 	$(BIN)/python benchmarks/run_all.py $(BENCH_FLAGS)
 
-# The whole job: synthetic data, training (teaching on a CPU, seed on a GPU), held-out
+# The whole job: synthetic data, training (teaching on a CPU, reference on a GPU), held-out
 # report and predictions in runs/demo/. DEMO_FLAGS="--preset smoke --out runs/x".
 DEMO_FLAGS ?=
 demo: setup

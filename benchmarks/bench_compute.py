@@ -37,13 +37,13 @@ def matmul_table() -> list[dict]:
 
 def model_table() -> list[dict]:
     """Forward/training FLOPs per image and parameters of each configuration."""
-    seed_flops = None
+    reference_flops = None
     rows = []
     for name, (config, source) in model_configs().items():
         model = build_unet(config)
         per_layer = flops_by_layer(model)
         flops = sum(f for _, _, f in per_layer)
-        seed_flops = seed_flops or flops
+        reference_flops = reference_flops or flops
         level1 = sum(f for n, _, f in per_layer if n[3:4] == "1" or n == "output")
         tconv = sum(f for _, t, f in per_layer if t == "Conv2DTranspose")
         rows.append(
@@ -55,7 +55,7 @@ def model_table() -> list[dict]:
                 "params": f"{model.count_params():,}",
                 "fwd GFLOP/img": flops / 1e9,
                 "train GFLOP/img (3x)": 3 * flops / 1e9,
-                "x fewer than seed": seed_flops / flops,
+                "x fewer than reference": reference_flops / flops,
                 "% in level 1": 100 * level1 / flops,
                 "% in Conv2DTranspose": 100 * tconv / flops,
                 "source": source,

@@ -9,9 +9,9 @@ Ways of running the same model on the same images, timed round-robin with a
   Conv2D + bias + ReLU into one oneDNN kernel);
 * ``tf.function jit``: the same with ``jit_compile=True`` (XLA);
 
-at batch 1 and 4 for the teaching size and batch 1 for the seed size, plus the
+at batch 1 and 4 for the teaching size and batch 1 for the reference size, plus the
 teaching size with oneDNN switched off (``TF_ENABLE_ONEDNN_OPTS=0``, a
-subprocess) and a per-layer breakdown at the seed size that shows where the
+subprocess) and a per-layer breakdown at the reference size that shows where the
 time goes. float32, channels-last (TensorFlow's CPU default).
 
 Run: ``python benchmarks/bench_inference.py`` (about 3 minutes on 2 cores).
@@ -168,7 +168,9 @@ def onednn_off_rows(repeats: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--skip-seed", action="store_true", help="teaching size only")
+    parser.add_argument(
+        "--skip-reference", action="store_true", help="teaching size only"
+    )
     parser.add_argument(
         "--child-onednn-off", action="store_true", help=argparse.SUPPRESS
     )
@@ -189,10 +191,12 @@ def main() -> None:
     rows = measure("teaching", teaching, (1, 4), ways, args.repeats)
     rows += onednn_off_rows(args.repeats)
     breakdown = []
-    if not args.skip_seed:
-        seed = configs["seed"][0]
-        seed_ways = ("predict", "tf.function", "tf.function jit")
-        rows += measure("seed", seed, (1,), seed_ways, max(2, args.repeats - 2))
+    if not args.skip_reference:
+        seed = configs["reference"][0]
+        reference_ways = ("predict", "tf.function", "tf.function jit")
+        rows += measure(
+            "reference", seed, (1,), reference_ways, max(2, args.repeats - 2)
+        )
         breakdown = layer_breakdown(seed, repeats=2)
     columns = ["model", "input", "way", "batch", "s/img", "GFLOP/s", "% of matmul"]
     print_table(
@@ -200,7 +204,9 @@ def main() -> None:
     )
     groups = group_breakdown(breakdown) if breakdown else []
     if groups:
-        print_table("Where the time goes: seed model, batch 1, layer by layer", groups)
+        print_table(
+            "Where the time goes: reference model, batch 1, layer by layer", groups
+        )
     best = max(rows, key=lambda r: r["% of matmul"] or 0)
     notes = [
         f"fastest way: {best['way']} at batch {best['batch']} on the {best['model']} "

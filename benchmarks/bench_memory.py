@@ -10,7 +10,7 @@ The GPU estimate comes from :func:`plate_unet.model.memory.activation_memory`
 float32 weights, their gradients and Adam's two moments) for float32 (4 bytes
 per activation value) and mixed precision (2 bytes). The CPU table's "estimate
 GiB" column is the same estimate in float32, to show how far it is from a real
-peak: at the seed size, "training adds" grows per image by about the estimate's
+peak: at the reference size, "training adds" grows per image by about the estimate's
 growth per image (1.07 GiB); at the teaching size fixed costs dominate.
 
 Run: ``python benchmarks/bench_memory.py`` (about 3 minutes on 2 cores).
@@ -103,7 +103,7 @@ def cpu_rows(sizes, batches) -> list[dict]:
                 row["note"] = "skipped: estimate > 60 % of available memory"
                 rows.append(row)
                 continue
-            steps = 1 if name == "seed" else 3
+            steps = 1 if name == "reference" else 3
             cmd = [sys.executable, __file__, "--child", name, str(batch), str(steps)]
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=280)
             if out.returncode:
@@ -156,7 +156,9 @@ def gpu_rows(sizes, batches) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-seed", action="store_true", help="teaching size only")
+    parser.add_argument(
+        "--skip-reference", action="store_true", help="teaching size only"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -166,7 +168,7 @@ def main() -> None:
     start = time.perf_counter()
     info = machine_info()
     print(machine_line(info), flush=True)
-    sizes = ["teaching"] if args.skip_seed else ["teaching", "seed"]
+    sizes = ["teaching"] if args.skip_reference else ["teaching", "reference"]
     cpu = cpu_rows(sizes, (1, 2, 4))
     columns = [
         "model",
@@ -182,7 +184,7 @@ def main() -> None:
     print_table(
         "Peak RSS of training on CPU (float32, one subprocess each)", cpu, columns
     )
-    gpu = gpu_rows(["teaching", "slim", "seed"], (1, 4, 8, 16, 32))
+    gpu = gpu_rows(["teaching", "slim", "reference"], (1, 4, 8, 16, 32))
     print_table(
         "Estimated training memory on a GPU (activations, weights and Adam)", gpu
     )

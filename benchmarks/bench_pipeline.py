@@ -2,7 +2,8 @@
 
 Rows (images per second, same files, same run):
 
-- ``seed (PIL, loop, float64)``: an honest re-creation of the seed's generator:
+- ``reference (PIL, loop, float64)``: an honest re-creation of the reference's
+  generator:
   open each JPEG with PIL, convert to grey, crop to 704×1152, float64 arrays,
   batches built in a Python loop (masks: float64 zeros, as its fill was commented
   out, so this row even does less work than ours);
@@ -23,7 +24,7 @@ Photos: ``../shared/data`` (seed_sample + ccpd) repeated; without them, syntheti
 The rows run in interleaved rounds and each keeps its best round, so a busy
 neighbour slows a round rather than one row. ``cpu ms/img`` is this process's
 CPU time per image (all threads); ``img/s if idle`` = threads / that, what the
-same work gives on idle cores (the seed's loop uses one thread).
+same work gives on idle cores (the reference's loop uses one thread).
 
 Run: ``python benchmarks/bench_pipeline.py [--quick]`` (≤ 5 min; --quick ≈ 1 min).
 """
@@ -80,8 +81,8 @@ def synthetic_samples(folder: Path, n: int = 16) -> list[Sample]:
     return samples
 
 
-def seed_way(paths: list[str]) -> None:
-    """The seed's generator, re-created: PIL, a Python loop, float64."""
+def reference_way(paths: list[str]) -> None:
+    """The reference's generator, re-created: PIL, a Python loop, float64."""
     for start in range(0, len(paths), BATCH):
         chunk = paths[start : start + BATCH]
         x = np.zeros((len(chunk), HEIGHT, WIDTH, 1), dtype=np.float64)
@@ -90,7 +91,7 @@ def seed_way(paths: list[str]) -> None:
             img = Image.open(path).convert("L")
             arr = np.array(img, dtype=np.float64) / 255.0
             x[i, :, :, 0] = arr[:HEIGHT, :WIDTH]
-            # the seed's cv2.fillPoly(y[i], ...) was commented out: y stays zero
+            # the reference's cv2.fillPoly(y[i], ...) was commented out: y stays zero
         del x, y
 
 
@@ -163,8 +164,8 @@ def main() -> None:
 
     # (label, set-up returning the timed function, images per run, threads used)
     ways = [
-        ("seed (PIL, loop, float64)",
-         lambda: lambda: seed_way(paths[:n_seed]), n_seed, 1),
+        ("reference (PIL, loop, float64)",
+         lambda: lambda: reference_way(paths[:n_seed]), n_seed, 1),
         ("ours, cold (decode+letterbox+mask)", cold_run, n_cold, cores),
         ("ours, cached", lambda: cached_run(n_cached), n_cached * epochs, cores),
         ("ours, cached, float32 masks",
@@ -192,9 +193,9 @@ def main() -> None:
         row["img/s"] = row["images"] / row["seconds"]
         # what the same CPU work per image gives on `threads` idle cores
         row["img/s if idle"] = 1e3 * row.pop("threads") / row["cpu ms/img"]
-    seed_rate, ceil_rate = rows[0]["img/s"], rows[-1]["img/s"]
+    reference_rate, ceil_rate = rows[0]["img/s"], rows[-1]["img/s"]
     for row in rows:
-        row["x seed"] = row["img/s"] / seed_rate
+        row["x reference"] = row["img/s"] / reference_rate
         row["of ceiling"] = f"{100 * row['img/s'] / ceil_rate:.0f} %"
     build_s = min(build_s)
     title = (f"Pipeline: 720x1160 JPEG + corners -> {WIDTH}x{HEIGHT} batches of "
@@ -202,7 +203,7 @@ def main() -> None:
     print_table(
         title,
         rows,
-        ["way", "images", "seconds", "img/s", "x seed", "of ceiling", "cpu ms/img",
+        ["way", "images", "seconds", "img/s", "x reference", "of ceiling", "cpu ms/img",
          "img/s if idle"],
     )  # fmt: skip
     notes = [
@@ -211,9 +212,9 @@ def main() -> None:
         f"cold = make_dataset read once (building it, with the mask guard and "
         f"tracing, took {build_s:.2f} s more);",
         "cached = epochs after the first of make_dataset(cache=True);",
-        "the seed row builds all-zero masks, as the seed did.",
+        "the reference row builds all-zero masks, as the reference did.",
         "img/s = best of interleaved rounds (wall clock, this shared machine); "
-        "'img/s if idle' = threads / CPU time per image (the seed uses 1 thread).",
+        "'img/s if idle' = threads / CPU time per image (the reference uses 1 thread).",
         "1000 img/s target on 2 cores: "
         + ("met" if max(r["img/s"] for r in rows[1:3]) >= 1000 else "NOT met")
         + f" in wall clock (best of ours: {max(r['img/s'] for r in rows[1:3]):,.0f}"

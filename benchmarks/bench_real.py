@@ -3,8 +3,8 @@
 For each real set found under ``../shared/data`` (beside the checkout):
 
 * ``ccpd/``: 16 CCPD parking-lot photos, labels in the file names;
-* ``openalpr_eu/labels.csv``: 108 European car photos, seed-format CSV;
-* ``seed_sample/train.csv``: the seed's own CSV (8 of its 11 rows name missing
+* ``openalpr_eu/labels.csv``: 108 European car photos, reference-format CSV;
+* ``seed_sample/train.csv``: the reference's own CSV (8 of its 11 rows name missing
   images: those are skipped with a logged line);
 
 the model (default: the committed teaching checkpoint) predicts every photo and

@@ -32,9 +32,9 @@ CCPD = Path(__file__).resolve().parents[2] / "shared" / "data" / "ccpd"
 TEACHING = PRESETS["teaching"]
 TEST_SEED = TEST_SEED_OFFSET  # make demo's held-out scenes, run seed 0
 SCENE = TEACHING.scene_size  # (height, width)
-#: (label, height, width): the seed's input down to below the teaching one.
+#: (label, height, width): the reference's input down to below the teaching one.
 SIZES = [
-    ("seed", 1152, 704),
+    ("reference", 1152, 704),
     ("", 576, 352),
     ("", 384, 224),
     ("", 320, 192),

@@ -3,7 +3,7 @@
 Candidates mix three levers: depthwise-separable convolutions
 (``UNetConfig(separable=True)``), fewer filters and a lower input scale. The
 table shows, for each, the forward GFLOP per image, how many times fewer than
-the seed model, the parameters, and the inference time per image on this CPU
+the reference model, the parameters, and the inference time per image on this CPU
 (``tf.function``, batch 4, timed round-robin so all candidates share the load).
 
 Accuracy needs training, which takes far longer than a benchmark may: run
@@ -49,9 +49,9 @@ ACCURACY_FILE = RESULTS_DIR / "slim_accuracy.json"
 def candidates() -> dict[str, UNetConfig]:
     """The seed, the teaching model, the slim model and other candidates, by name."""
     configs = model_configs()
-    seed, teaching = configs["seed"][0], configs["teaching"][0]
+    seed, teaching = configs["reference"][0], configs["teaching"][0]
     return {
-        "seed": seed,
+        "reference": seed,
         "seed, separable": seed.replace(separable=True),
         "teaching": teaching,
         "slim": configs["slim"][0],
@@ -63,7 +63,7 @@ def candidates() -> dict[str, UNetConfig]:
             width=teaching.width * 3 // 2,
             separable=True,
         ),
-        "half seed scale, base 8, separable": UNetConfig(
+        "half reference scale, base 8, separable": UNetConfig(
             576, 352, base_filters=8, separable=True
         ),
     }
@@ -79,13 +79,13 @@ def _valid(config: UNetConfig) -> UNetConfig:
 
 def timing_rows(configs: dict[str, UNetConfig], repeats: int) -> list[dict]:
     """FLOPs, params and s/img (tf.function, batch 4) for every candidate."""
-    seed_flops = None
+    reference_flops = None
     rows, fns, models = [], {}, []
     for name, config in configs.items():
         model = build_unet(config)
         models.append(model)
         flops = forward_flops(model)
-        seed_flops = seed_flops or flops
+        reference_flops = reference_flops or flops
         rows.append(
             {
                 "model": name,
@@ -94,12 +94,12 @@ def timing_rows(configs: dict[str, UNetConfig], repeats: int) -> list[dict]:
                 "depth": config.depth,
                 "separable": config.separable,
                 "GFLOP/img": flops / 1e9,
-                "x fewer than seed": seed_flops / flops,
+                "x fewer than reference": reference_flops / flops,
                 "params": model.count_params(),
             }
         )
-        if name.startswith("seed"):
-            continue  # seconds per image; bench_inference times the seed
+        if name.startswith("reference"):
+            continue  # seconds per image; bench_inference times the reference
         x = tf.constant(
             np.random.default_rng(0).random(
                 (4, config.height, config.width, config.channels), dtype=np.float32
@@ -200,7 +200,7 @@ def main() -> None:
         "filters",
         "separable",
         "GFLOP/img",
-        "x fewer than seed",
+        "x fewer than reference",
         "params",
         "ms/img (CPU, b4)",
         "train min",
@@ -215,7 +215,7 @@ def main() -> None:
         "IoU: pixel IoU on make demo's 64 held-out scenes at their own size; both "
         "after training on the teaching preset's data and seed; 'not run': run "
         "`python benchmarks/bench_slim.py --train 10` (10 = the teaching epochs).",
-        "target: >= 10x fewer FLOPs than the seed and held-out IoU within 0.02 of "
+        "target: >= 10x fewer FLOPs than the reference and held-out IoU within 0.02 of "
         "teaching.",
     ]
     for name, run in accuracy.items():

@@ -3,7 +3,7 @@
 ``model.fit`` on in-memory random batches (so the input pipeline costs nothing),
 Adam and the BCE + Dice loss, float32. Compared: plain ``fit`` (a traced
 ``tf.function`` step with Grappler/oneDNN fusions), ``jit_compile=True`` (XLA)
-and the batch size, at the teaching size and (one batch size) the seed size.
+and the batch size, at the teaching size and (one batch size) the reference size.
 Each step's time is taken between consecutive ``on_train_batch_end`` callbacks,
 the first steps (tracing, compiling) left out, the median reported. The 2048²
 matmul rate is measured right before and after each variant (median of those),
@@ -87,36 +87,40 @@ def time_fit(config, batch: int, jit: bool, steps: int, skip: int) -> dict:
     }
 
 
-def variants(skip_seed: bool) -> list[tuple[str, object, int, bool, int]]:
+def variants(skip_reference: bool) -> list[tuple[str, object, int, bool, int]]:
     """(model name, config, batch, jit, steps) to run, cheapest first."""
     configs = model_configs()
-    teaching, seed = configs["teaching"][0], configs["seed"][0]
+    teaching, seed = configs["teaching"][0], configs["reference"][0]
     out = [
         ("teaching", teaching, 1, False, 8),
         ("teaching", teaching, 4, False, 6),
         ("teaching", teaching, 8, False, 5),
         ("teaching", teaching, 8, True, 5),
     ]
-    if not skip_seed:
-        # XLA at the seed size compiles for minutes on 2 cores and was no faster
+    if not skip_reference:
+        # XLA at the reference size compiles for minutes on 2 cores and was no faster
         # (35 % vs 33 % of the matmul rate, one run), so only plain fit here.
-        out += [("seed", seed, 1, False, 3)]
+        out += [("reference", seed, 1, False, 3)]
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-seed", action="store_true", help="teaching size only")
+    parser.add_argument(
+        "--skip-reference", action="store_true", help="teaching size only"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     info = machine_info()
     print(machine_line(info), flush=True)
     rows = []
     before = matmul_rate()
-    for name, config, batch, jit, steps in variants(args.skip_seed):
-        # The first step traces (and compiles); the seed's steps are long enough
+    for name, config, batch, jit, steps in variants(args.skip_reference):
+        # The first step traces (and compiles); the reference's steps are long enough
         # that one untimed step is enough.
-        result = time_fit(config, batch, jit, steps, skip=1 if name == "seed" else 2)
+        result = time_fit(
+            config, batch, jit, steps, skip=1 if name == "reference" else 2
+        )
         after = matmul_rate()
         ceiling = statistics.median([before, after])
         before = after

@@ -380,22 +380,22 @@ def _json_default(obj: object) -> object:
 def model_configs() -> dict:
     """Returns the named U-Net configurations the benchmarks compare.
 
-    ``seed`` is the seed project's model (1152×704, 16…512 filters); ``teaching``
-    and ``slim`` are the models of those presets in
+    ``reference`` is the reference project's model (1152×704, 16…512 filters);
+    ``teaching`` and ``slim`` are the models of those presets in
     ``plate_unet.training.presets.PRESETS``.
 
     Returns:
         ``{name: (UNetConfig, source)}`` where ``source`` says where it came from.
 
     Example:
-        >>> model_configs()["seed"][0].height
+        >>> model_configs()["reference"][0].height
         1152
     """
     from plate_unet.model import UNetConfig
     from plate_unet.training.presets import PRESETS
 
     return {
-        "seed": (UNetConfig(), "UNetConfig() defaults"),
+        "reference": (UNetConfig(), "UNetConfig() defaults"),
         "teaching": (
             PRESETS["teaching"].unet,
             "plate_unet.training.presets.PRESETS['teaching']",

@@ -88,7 +88,7 @@ def _section(name: str, data: dict) -> str:
     table = data.get("table") or []
     lines.append(format_table(table, data.get("columns")) if table else "(no table)")
     extra = {
-        "layer_groups": "Where the time goes (seed model, batch 1)",
+        "layer_groups": "Where the time goes (reference model, batch 1)",
         "gpu_estimate": "Estimated training memory on a GPU",
     }
     for key, title in extra.items():

@@ -4,7 +4,7 @@ The subpackages read as the pipeline, and imports flow one way along it:
 
 * :mod:`plate_unet.data` - annotations in, images read and letterboxed, plate
   masks, synthetic scenes, the tf.data pipeline and augmentation;
-* :mod:`plate_unet.model` - the U-Net, its config, the seed's reference table,
+* :mod:`plate_unet.model` - the U-Net, its config, the reference's reference table,
   and FLOPs, memory and receptive-field analysis;
 * :mod:`plate_unet.training` - the fit loop, presets, callbacks, losses,
   metrics and devices;

@@ -32,7 +32,8 @@ def _add_generate(sub) -> None:
         "generate",
         help="write a synthetic plate-scene data set",
         description="Write N synthetic plate scenes as DIR/images/NNNNN.jpg and "
-        "DIR/labels.csv (the seed's CSV format). The same seed gives the same files.",
+        "DIR/labels.csv (the reference's CSV format). The same random seed gives the "
+        "same files.",
     )
     p.add_argument("--n", type=int, required=True, help="number of scenes")
     p.add_argument("--out", required=True, help="output folder")
@@ -76,12 +77,12 @@ def _add_train(sub) -> None:
         description="Train the U-Net with checkpoints (OUT/best.keras), a CSV log, "
         "TensorBoard logs and a per-epoch backup: run the same command again after "
         "an interruption and it resumes from the last finished epoch. Without "
-        "--preset it picks 'seed' on a GPU, 'teaching' on a CPU ('smoke' when "
+        "--preset it picks 'reference' on a GPU, 'teaching' on a CPU ('smoke' when "
         "PLATE_UNET_SMOKE=1) and says why.",
     )
     p.add_argument(
         "--data",
-        help="annotations (seed CSV, CCPD/VOC folder, images/+masks/); "
+        help="annotations (reference CSV, CCPD/VOC folder, images/+masks/); "
         "default: generate synthetic scenes into data/generated/",
     )
     p.add_argument("--val", help="validation annotations (default: 10%% of --data)")
@@ -167,7 +168,7 @@ def _add_evaluate(sub) -> None:
     p.add_argument(
         "--data",
         required=True,
-        help="annotations: a seed .csv, a CCPD folder, VOC .xml files or "
+        help="annotations: a reference .csv, a CCPD folder, VOC .xml files or "
         "images/ + masks/",
     )
     p.add_argument("--out", default=None, help="folder for report.json and figure")
@@ -336,7 +337,7 @@ def _add_demo(sub) -> None:
         "demo",
         help="generate, train, evaluate and predict end to end",
         description="The whole job in one command: generate synthetic scenes, train "
-        "(the 'teaching' preset on a CPU, 'seed' on a GPU, 'smoke' when "
+        "(the 'teaching' preset on a CPU, 'reference' on a GPU, 'smoke' when "
         "PLATE_UNET_SMOKE=1), score the best model on held-out synthetic scenes "
         "(report.json, report.txt, worst_cases.png), predict the held-out images "
         "and --images, and print where everything is. With --pretrained it makes "

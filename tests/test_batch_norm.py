@@ -93,4 +93,4 @@ def test_slim_preset_has_fewer_flops_than_teaching_and_far_fewer_than_seed():
         config_flops(PRESETS["teaching"].unet),
     )
     assert slim < teaching / 1.5
-    assert config_flops(PRESETS["seed"].unet) / slim > 10
+    assert config_flops(PRESETS["reference"].unet) / slim > 10

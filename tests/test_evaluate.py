@@ -162,11 +162,11 @@ def test_plot_worst_cases(scenes):
 
 
 def test_cli_evaluate_writes_report(scenes, tmp_path, capsys):
-    from plate_unet.data import write_seed_csv
+    from plate_unet.data import write_reference_csv
 
     model_path = tmp_path / "m.keras"
     _bright_is_plate().save(model_path)
-    csv = write_seed_csv(scenes[:3], tmp_path / "images" / "labels.csv")
+    csv = write_reference_csv(scenes[:3], tmp_path / "images" / "labels.csv")
     out = tmp_path / "eval"
     argv = ["evaluate", "--model", str(model_path), "--data", str(csv)]
     assert cli.main([*argv, "--out", str(out)]) == 0

@@ -1,4 +1,4 @@
-"""Forward FLOPs from layer shapes: hand-computed layers and the seed total."""
+"""Forward FLOPs from layer shapes: hand-computed layers and the reference total."""
 
 from __future__ import annotations
 

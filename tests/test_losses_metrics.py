@@ -55,11 +55,11 @@ def test_dice_loss_bce_dice_and_focal_match_numpy(pair):
     np.testing.assert_allclose(slow(t, p), np_focal(t, p, 1.0, 0.6).mean(), 1e-4)
 
 
-def test_bce_dice_is_never_negative_but_the_seed_loss_is(rng):
+def test_bce_dice_is_never_negative_but_the_reference_loss_is(rng):
     t = (rng.random((4, 8, 8, 1)) > 0.5).astype("float32")
     for p in (t, np.clip(t, 0.01, 0.99), rng.random(t.shape).astype("float32")):
         assert float(np.min(losses.bce_dice_loss(t, p))) >= 0.0
-    assert float(np.max(losses.seed_loss(t, np.clip(t, 0.01, 0.99)))) < 0.0
+    assert float(np.max(losses.reference_loss(t, np.clip(t, 0.01, 0.99)))) < 0.0
 
 
 def test_losses_are_float32_and_finite_on_a_full_size_float16_mask():
@@ -84,7 +84,7 @@ def test_iou_metrics_match_numpy_over_several_batches(pair, rng):
         m.update_state(t, p)
         m.update_state(t2, p2)
     T, P = np.concatenate([t, t2]), np.concatenate([p, p2])
-    want = np.mean([np_iou(T, P, th) for th in metrics.SEED_THRESHOLDS])
+    want = np.mean([np_iou(T, P, th) for th in metrics.REFERENCE_THRESHOLDS])
     assert float(mean_iou.result()) == pytest.approx(want, abs=1e-6)
     assert float(iou.result()) == pytest.approx(np_iou(T, P, 0.5), abs=1e-6)
     inter, tot = ((P > 0.5) & (T > 0.5)).sum(), (P > 0.5).sum() + (T > 0.5).sum()
@@ -110,7 +110,7 @@ def test_iou_score_equals_keras_binary_iou_on_scenes_with_plates(rng):
 
 
 def test_seed_thresholds_are_the_ten_from_half_to_095():
-    assert metrics.SEED_THRESHOLDS == (
+    assert metrics.REFERENCE_THRESHOLDS == (
         0.5,
         0.55,
         0.6,

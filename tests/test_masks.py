@@ -1,5 +1,5 @@
 """Masks: polygon fill matches an independent fill, letterbox round trips, and the
-seed's empty-mask bug cannot come back."""
+reference's empty-mask bug cannot come back."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def real_samples(shared_data):
     return seed + load_annotations(shared_data / "ccpd")[:5]
 
 
-def test_seed_csv_masks_cover_the_plates(real_samples):
+def test_reference_csv_masks_cover_the_plates(real_samples):
     for s in real_samples:
         mask = rasterize(s.plates, s.height, s.width)
         assert set(np.unique(mask)) == {0, 1} and mask.dtype == np.uint8
@@ -82,7 +82,7 @@ def test_small_shapes_rasterize_like_the_reference(rng):
 
 
 def test_seed_crop_instead_of_fill_is_caught(real_samples, monkeypatch):
-    """The seed's bug: the fill was commented out, every mask stayed zero."""
+    """The reference's bug: the fill was commented out, every mask stayed zero."""
     monkeypatch.setattr(
         masks_module, "rasterize", lambda plates, h, w: np.zeros((h, w), np.uint8)
     )

@@ -1,4 +1,4 @@
-"""The default U-Net is the seed's, layer for layer; other configs behave."""
+"""The default U-Net is the reference's, layer for layer; other configs behave."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pytest
 
 from plate_unet.model import UNetConfig, build_unet, nearest_valid_sizes
 
-SEED_TABLE = Path(__file__).parent / "data" / "seed_unet_summary.txt"
+REFERENCE_TABLE = Path(__file__).parent / "data" / "reference_unet_summary.txt"
 ROW = re.compile(r"^(\w+) \((\w+)\)?\s+(\(None[^)]*\)?)\s+(\d+)")
 
 
-def seed_rows():
-    """(type, shape text as printed, params) for every layer of the seed summary."""
+def reference_rows():
+    """(type, shape text as printed, params) for every row of the reference summary."""
     rows = []
-    for line in SEED_TABLE.read_text().splitlines():
+    for line in REFERENCE_TABLE.read_text().splitlines():
         line = line.lstrip("#")
         m = ROW.match(line)
         if m:
@@ -27,48 +27,48 @@ def seed_rows():
 
 
 @pytest.fixture(scope="module")
-def seed_model():
+def reference_model():
     return build_unet()
 
 
-def test_seed_table_parses_all_layers():
-    rows = seed_rows()
+def test_reference_table_parses_all_layers():
+    rows = reference_rows()
     assert len(rows) == 50
     assert sum(r[2] for r in rows) == 8_648_401
 
 
-def test_default_model_has_seed_parameter_count(seed_model):
-    assert seed_model.count_params() == 8_648_401
+def test_default_model_has_reference_parameter_count(reference_model):
+    assert reference_model.count_params() == 8_648_401
 
 
-def test_default_model_matches_seed_row_by_row(seed_model):
-    rows = seed_rows()
-    layers = seed_model.layers
+def test_default_model_matches_reference_row_by_row(reference_model):
+    rows = reference_rows()
+    layers = reference_model.layers
     assert len(layers) == len(rows)
     for layer, (kind, shape, params) in zip(layers, rows, strict=True):
         ours = str(tuple(layer.output.shape))
-        # The seed's table cuts type names at 11 and shapes at 20 characters.
+        # The reference's table cuts type names at 11 and shapes at 20 characters.
         assert type(layer).__name__.startswith(kind), (layer.name, kind)
         assert ours.startswith(shape.rstrip(")")), (layer.name, ours, shape)
         assert ours[: len(shape)] == shape or len(shape) == 20, (layer.name, ours)
         assert layer.count_params() == params, (layer.name, params)
 
 
-def test_layer_names_are_predictable(seed_model):
-    names = {layer.name for layer in seed_model.layers}
+def test_layer_names_are_predictable(reference_model):
+    names = {layer.name for layer in reference_model.layers}
     for level in range(1, 7):
         assert {f"enc{level}_conv1", f"enc{level}_drop", f"enc{level}_conv2"} <= names
     for level in range(1, 6):
         assert f"enc{level}_pool" in names
         assert {f"dec{level}_up", f"dec{level}_concat", f"dec{level}_conv2"} <= names
     assert "enc6_pool" not in names
-    assert seed_model.get_layer("output").count_params() == 145
+    assert reference_model.get_layer("output").count_params() == 145
 
 
-def test_dropout_rates_grow_with_level(seed_model):
-    assert seed_model.get_layer("enc1_drop").rate == pytest.approx(0.1)
-    assert seed_model.get_layer("enc6_drop").rate == pytest.approx(0.6)
-    assert seed_model.get_layer("dec1_drop").rate == pytest.approx(0.1)
+def test_dropout_rates_grow_with_level(reference_model):
+    assert reference_model.get_layer("enc1_drop").rate == pytest.approx(0.1)
+    assert reference_model.get_layer("enc6_drop").rate == pytest.approx(0.6)
+    assert reference_model.get_layer("dec1_drop").rate == pytest.approx(0.1)
 
 
 def test_small_config_runs_forward():

@@ -1,4 +1,4 @@
-"""The seed table, receptive fields and memory estimates that notebooks 02–03 print."""
+"""The reference table, receptive fields and memory that notebooks 02–03 print."""
 
 from __future__ import annotations
 
@@ -10,38 +10,38 @@ import tensorflow as tf
 from plate_unet.model import UNetConfig, build_unet
 from plate_unet.model.memory import activation_memory, format_memory_table
 from plate_unet.model.receptive_field import receptive_fields
-from plate_unet.model.seed import (
-    SEED_TOTAL_PARAMS,
+from plate_unet.model.reference import (
+    REFERENCE_TOTAL_PARAMS,
     compare_layer,
     compare_model,
-    seed_row_for,
-    seed_summary_rows,
+    reference_row_for,
+    reference_summary_rows,
     unet_layer_names,
 )
 
 
 @pytest.fixture(scope="module")
-def seed_model():
+def reference_model():
     return build_unet()
 
 
-def test_seed_rows_ship_with_the_package():
-    rows = seed_summary_rows()
+def test_reference_rows_ship_with_the_package():
+    rows = reference_summary_rows()
     assert len(rows) == 50
-    assert sum(r.params for r in rows) == SEED_TOTAL_PARAMS
+    assert sum(r.params for r in rows) == REFERENCE_TOTAL_PARAMS
     assert rows[-1].name == "conv2d_transpose_6" and rows[-1].params == 145
 
 
-def test_layer_names_pair_with_seed_rows():
+def test_layer_names_pair_with_reference_rows():
     assert len(unet_layer_names(6)) == 50
-    assert seed_row_for("enc1_conv1").name == "conv2d_1"
-    assert seed_row_for("dec1_concat").name == "concatenate_5"
+    assert reference_row_for("enc1_conv1").name == "conv2d_1"
+    assert reference_row_for("dec1_concat").name == "concatenate_5"
     with pytest.raises(ValueError, match="enc7_conv1"):
-        seed_row_for("enc7_conv1")
+        reference_row_for("enc7_conv1")
 
 
-def test_compare_model_marks_every_seed_layer_same(seed_model):
-    text = compare_model(seed_model)
+def test_compare_model_marks_every_reference_layer_same(reference_model):
+    text = compare_model(reference_model)
     assert "DIFFERENT" not in text
     assert text.count(" same") == 51  # 50 layers and the total
 
@@ -51,8 +51,8 @@ def test_compare_layer_flags_a_different_layer():
     assert compare_layer(small.get_layer("enc1_conv1")).endswith("DIFFERENT")
 
 
-def test_receptive_field_of_seed_unet(seed_model):
-    rf = receptive_fields(seed_model)
+def test_receptive_field_of_reference_unet(reference_model):
+    rf = receptive_fields(reference_model)
     assert rf["enc1_conv2"].size == 5
     assert rf["enc6_conv2"].size == 284 and rf["enc6_conv2"].jump == 32
     assert rf["output"].size == 472 and rf["output"].jump == 1
@@ -116,23 +116,23 @@ def test_float16_halves_only_the_activations():
     assert half.weights == full.weights == 16 * model.count_params()
 
 
-def test_activation_memory_of_seed_at_batch_8(seed_model):
-    est = activation_memory(seed_model, [8], dtype_bytes=4)[0]
+def test_activation_memory_of_seed_at_batch_8(reference_model):
+    est = activation_memory(reference_model, [8], dtype_bytes=4)[0]
     assert est.layer_outputs == 8 * 4 * 235_395_072  # notebook 03's counts
     assert est.dropout_masks == 8 * 4 * 50_688_000
     assert round(est.total / 2**30, 2) == 8.65
-    mixed = activation_memory(seed_model, [8], dtype_bytes=2)[0]
+    mixed = activation_memory(reference_model, [8], dtype_bytes=2)[0]
     assert round(mixed.total / 2**30, 2) == 4.39
     table = format_memory_table([est, mixed])
     assert "8.65 GiB" in table.splitlines()[1]
     assert "4.39 GiB" in table.splitlines()[2]
 
 
-def test_activation_memory_rejects_bad_arguments(seed_model):
+def test_activation_memory_rejects_bad_arguments(reference_model):
     with pytest.raises(ValueError, match="dtype_bytes=3"):
-        activation_memory(seed_model, [1], dtype_bytes=3)
+        activation_memory(reference_model, [1], dtype_bytes=3)
     with pytest.raises(ValueError, match="batch size 0"):
-        activation_memory(seed_model, [0])
+        activation_memory(reference_model, [0])
     free = build_unet(UNetConfig(height=None, width=None))
     with pytest.raises(ValueError, match="fixed height and width"):
         activation_memory(free, [1])

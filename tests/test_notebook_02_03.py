@@ -3,7 +3,7 @@
 * Notebook 02 writes a convolution by hand, in the cell marked
   ``# Same as keras.layers.Conv2D``; this test runs that cell and checks that it
   gives Keras' ``Conv2D`` numbers and, with a flipped kernel, a stride-1
-  ``Conv2DTranspose``'s (the seed's head), as the notebook says.
+  ``Conv2DTranspose``'s (the reference's head), as the notebook says.
 * Notebook 03 says a 1152×720 U-Net first fails at ``dec5_concat``, 44 columns
   against 45; the package's blocks must still behave so.
 * Both notebooks keep their code cells short, with prose before each, and their

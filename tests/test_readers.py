@@ -13,8 +13,8 @@ from plate_unet.data import (
     detect_format,
     load_annotations,
     parse_ccpd_name,
-    read_seed_csv,
-    write_seed_csv,
+    read_reference_csv,
+    write_reference_csv,
 )
 from plate_unet.data.masks import rasterize
 from plate_unet.data.records import Sample, flip_corners, order_corners
@@ -45,7 +45,7 @@ def _csv(tmp_path: Path, body: str, images=("a.jpg",)) -> Path:
 
 
 # --- real photos ---------------------------------------------------------------------
-def test_seed_csv_raises_naming_all_eight_missing_images(shared_data):
+def test_reference_csv_raises_naming_all_eight_missing_images(shared_data):
     csv_path = shared_data / "seed_sample" / "train.csv"
     with pytest.raises(AnnotationError) as err:
         load_annotations(csv_path)
@@ -56,7 +56,7 @@ def test_seed_csv_raises_naming_all_eight_missing_images(shared_data):
     assert "0000.jpg" not in message
 
 
-def test_seed_csv_skip_warns_per_image_and_keeps_three(shared_data, caplog):
+def test_reference_csv_skip_warns_per_image_and_keeps_three(shared_data, caplog):
     csv_path = shared_data / "seed_sample" / "train.csv"
     with caplog.at_level(logging.WARNING, logger="plate_unet"):
         samples = load_annotations(csv_path, on_error="skip")
@@ -89,7 +89,7 @@ def test_ccpd_folder_reads_sixteen_plates_in_order(shared_data):
 def test_csv_several_plates_and_no_plate_rows(tmp_path):
     other = TLTRBRBL + [0, 5]
     body = _row("a.jpg", TLTRBRBL) + _row("a.jpg", other) + "b.jpg,,,,,,,,\n"
-    samples = read_seed_csv(_csv(tmp_path, body, ("a.jpg", "b.jpg")))
+    samples = read_reference_csv(_csv(tmp_path, body, ("a.jpg", "b.jpg")))
     assert [len(s.plates) for s in samples] == [2, 0]
     np.testing.assert_array_equal(samples[0].plates[1], other)
 
@@ -117,7 +117,7 @@ def test_write_then_read_round_trip(tmp_path):
         ),
         Sample(tmp_path / "images" / "b.jpg", (), height=48, width=64),
     ]
-    path = write_seed_csv(samples, tmp_path / "labels.csv")
+    path = write_reference_csv(samples, tmp_path / "labels.csv")
     assert path.read_text().splitlines()[0] == HEADER.strip()
     assert load_annotations(tmp_path) == samples  # folder with one CSV
 
@@ -187,10 +187,10 @@ def test_corner_helpers():
 def test_bad_csv_rows_name_file_and_line(tmp_path, caplog, body, expected):
     path = _csv(tmp_path, _row("a.jpg", TLTRBRBL) + body, ("a.jpg",))
     with pytest.raises(AnnotationError, match=expected) as err:
-        read_seed_csv(path)
+        read_reference_csv(path)
     assert "labels.csv line" in str(err.value)
     with caplog.at_level(logging.WARNING, logger="plate_unet"):
-        samples = read_seed_csv(path, on_error="skip")
+        samples = read_reference_csv(path, on_error="skip")
     assert any(expected in r.message for r in caplog.records)
     assert any("skipped" in r.message for r in caplog.records)
     # a bad row of a.jpg drops a.jpg entirely (a half-annotated image would teach
@@ -201,7 +201,7 @@ def test_bad_csv_rows_name_file_and_line(tmp_path, caplog, body, expected):
 def test_corners_within_tolerance_are_clipped(tmp_path):
     p = TLTRBRBL.copy()
     p[1] = [64.5, 22]  # 1.5 px right of the last column (63)
-    (s,) = read_seed_csv(_csv(tmp_path, _row("a.jpg", p)))
+    (s,) = read_reference_csv(_csv(tmp_path, _row("a.jpg", p)))
     assert s.plates[0][1].tolist() == [63, 22]
 
 
@@ -213,10 +213,10 @@ def test_truncated_and_non_image_files(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text(HEADER + body)
     with pytest.raises(AnnotationError) as err:
-        read_seed_csv(path)
+        read_reference_csv(path)
     assert "truncated" in str(err.value) and "t.jpg" in str(err.value)
     assert "not a readable image" in str(err.value) and "n.jpg" in str(err.value)
-    assert [s.name for s in read_seed_csv(path, on_error="skip")] == ["a.jpg"]
+    assert [s.name for s in read_reference_csv(path, on_error="skip")] == ["a.jpg"]
 
 
 def test_rgba_16bit_and_palette_images_are_accepted(tmp_path):
@@ -227,7 +227,7 @@ def test_rgba_16bit_and_palette_images_are_accepted(tmp_path):
     Image.fromarray(rgb).convert("P").save(tmp_path / "pal.png")
     cv2.imwrite(str(tmp_path / "deep.png"), rgb.astype(np.uint16) * 257)
     body = "".join(_row(n, TLTRBRBL) for n in ("rgba.png", "pal.png", "deep.png"))
-    samples = read_seed_csv(_csv(tmp_path, body, ()))
+    samples = read_reference_csv(_csv(tmp_path, body, ()))
     assert [(s.width, s.height) for s in samples] == [(64, 48)] * 3
 
 
@@ -244,7 +244,7 @@ def test_empty_folder_unknown_format_and_bad_header(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_annotations(tmp_path / "nope")
     (tmp_path / "h.csv").write_text("file,x1,y1\n")
-    with pytest.raises(AnnotationError, match="not the seed format"):
+    with pytest.raises(AnnotationError, match="not the reference format"):
         load_annotations(tmp_path / "h.csv")
     with pytest.raises(ValueError, match="on_error"):
         load_annotations(tmp_path / "h.csv", on_error="ignore")
@@ -267,10 +267,10 @@ def test_bad_voc_and_missing_mask(tmp_path):
         load_annotations(tmp_path / "pairs")
 
 
-def test_write_seed_csv_leaves_an_existing_file_alone_on_bad_input(tmp_path):
+def test_write_reference_csv_leaves_an_existing_file_alone_on_bad_input(tmp_path):
     out = tmp_path / "labels.csv"
     out.write_text("kept\n")
     outside = Sample(tmp_path.parent / "elsewhere.jpg", (TLTRBRBL,))
     with pytest.raises(ValueError, match="is not inside"):
-        write_seed_csv([outside], out)
+        write_reference_csv([outside], out)
     assert out.read_text() == "kept\n"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from plate_unet.cli import main
-from plate_unet.data.formats.seed_csv import SEED_HEADER
+from plate_unet.data.formats.reference_csv import REFERENCE_HEADER
 from plate_unet.data.synthetic.generate import (
     KINDS,
     generate_dataset,
@@ -140,7 +140,7 @@ def test_csv_round_trip(tmp_path):
     path = generate_dataset(tmp_path / "s", 12, seed=2, size=(H, W), progress=False)
     with path.open(newline="") as f:
         rows = list(csv.reader(f))
-    assert tuple(rows[0]) == SEED_HEADER
+    assert tuple(rows[0]) == REFERENCE_HEADER
     names = sorted({r[0] for r in rows[1:]})
     assert names == [f"images/{i:05d}.jpg" for i in range(12)]
     for i, name in enumerate(names):

@@ -52,11 +52,11 @@ def _assert_checkpoints_load(folder: Path) -> list[Path]:
 
 # --- presets --------------------------------------------------------------------
 def test_presets_have_the_documented_shapes():
-    seed = PRESETS["seed"]
+    seed = PRESETS["reference"]
     assert (seed.unet.height, seed.unet.width) == (1152, 704)
     assert (seed.unet.base_filters, seed.unet.depth) == (16, 6)
     assert (seed.batch_size, seed.epochs) == (5, 10)
-    assert set(PRESETS) >= {"seed", "teaching", "smoke"}
+    assert set(PRESETS) >= {"reference", "teaching", "smoke"}
     for name, preset in PRESETS.items():
         assert preset.name == name
         assert preset.unet.height * preset.unet.width <= 1152 * 704
@@ -72,11 +72,11 @@ def test_pick_preset_says_which_and_why(monkeypatch):
     assert name == "teaching" and "no GPU" in reason
     monkeypatch.setattr(devices, "detect_gpus", lambda: ["/physical_device:GPU:0"])
     name, reason = pick_preset()
-    assert name == "seed" and "GPU" in reason
+    assert name == "reference" and "GPU" in reason
 
 
 def test_bad_arguments_name_the_value_and_the_choices(tmp_path):
-    with pytest.raises(ValueError, match="'huge'.*seed, teaching, smoke"):
+    with pytest.raises(ValueError, match="'huge'.*reference, teaching, smoke"):
         get_preset("huge")
     with pytest.raises(ValueError, match="epochs=0.*>= 1"):
         train("smoke", _data(64, 40), None, tmp_path, epochs=0)

@@ -4,7 +4,7 @@ The modules, in the order data flows through them:
 
 * :mod:`~plate_unet.data.records` - :class:`Sample`, the record every reader
   returns (an image path and its plates' corners, TL, TR, BR, BL).
-* :mod:`~plate_unet.data.formats` - one module per annotation format (the seed's
+* :mod:`~plate_unet.data.formats` - one module per annotation format (the reference's
   CSV, CCPD file names, Pascal VOC XML, image + mask pairs);
   :mod:`~plate_unet.data.readers` detects the format
   (:func:`load_annotations`) and :mod:`~plate_unet.data.validate` holds the
@@ -31,7 +31,11 @@ __getattr__, __dir__, __all__ = attach(
     {
         "records": ["Sample", "CORNER_ORDER", "as_plate", "order_corners"],
         "readers": ["load_annotations", "detect_format"],
-        "formats.seed_csv": ["read_seed_csv", "write_seed_csv", "SEED_HEADER"],
+        "formats.reference_csv": [
+            "read_reference_csv",
+            "write_reference_csv",
+            "REFERENCE_HEADER",
+        ],
         "formats.ccpd": ["read_ccpd", "parse_ccpd_name"],
         "formats.voc": ["read_voc", "read_voc_file"],
         "formats.mask_pairs": ["read_mask_pairs"],

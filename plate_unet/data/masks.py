@@ -1,6 +1,6 @@
 """Plates ↔ masks: fill polygons, letterbox to the model size and back, and guard.
 
-The seed cropped 720×1160 photos to 704×1152 and its polygon fill was commented
+The reference cropped 720×1160 photos to 704×1152 and its polygon fill was commented
 out, so it trained on all-zero masks. :func:`check_masks` (run by
 :func:`plate_unet.data.pipeline.make_dataset`) makes that impossible: every
 annotated plate must cover at least one pixel at the model size.
@@ -284,7 +284,7 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
 
     For each plate, letterboxed to ``height × width``, checks its area (at least
     ``MIN_MODEL_AREA`` px²) and counts the pixels :func:`rasterize` fills. This
-    is the guard against the seed's bug (a training set of all-zero masks).
+    is the guard against the reference's bug (a training set of all-zero masks).
 
     Args:
         samples: Samples to be fed to the model.

@@ -113,7 +113,7 @@ def make_dataset(
         samples: Samples from a reader (image paths + plates in image pixels).
         height: Model input height.
         width: Model input width.
-        channels: 1 (grey, the seed's choice) or 3 (RGB).
+        channels: 1 (grey, the reference's choice) or 3 (RGB).
         batch_size: Images per batch (the last batch may be smaller).
         training: Shuffle (seeded; reshuffled every epoch) and, with ``augment``,
             augment.
@@ -213,7 +213,7 @@ def load_example(
         )
     image, _ = fit_to_model(image, height, width, channels)
     mask = rasterize(letterbox_plates(sample, height, width), height, width)
-    if sample.plates and not mask.any():  # the seed's bug, caught at run time too
+    if sample.plates and not mask.any():  # the reference's bug, caught at run time too
         raise ValueError(f"{sample.image_path}: its plates gave an all-zero mask")
     return image, mask[..., None]
 

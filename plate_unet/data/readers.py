@@ -2,8 +2,9 @@
 
 Formats (see ``data/README.md`` for examples):
 
-- the seed's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y`` (several rows with
-  one name = several plates; a row whose 8 corner fields are empty = no plate);
+- the reference's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y`` (several
+  rows with one name = several plates; a row whose 8 corner fields are empty = no
+  plate);
 - CCPD file names (the corners are encoded in the name);
 - Pascal VOC XML (each box becomes 4 corners);
 - image + mask pairs (``images/`` and ``masks/``; one plate per mask blob).
@@ -16,7 +17,7 @@ as a warning, the image is left out, and a summary count is logged at the end.
 
 This module detects the format and loads it (:func:`detect_format`,
 :func:`load_annotations`); each format's reader lives in
-:mod:`plate_unet.data.formats` (``seed_csv``, ``ccpd``, ``voc``, ``mask_pairs``).
+:mod:`plate_unet.data.formats` (``reference_csv``, ``ccpd``, ``voc``, ``mask_pairs``).
 Imports go one way: the format modules never import this one.
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from plate_unet.data.formats.ccpd import parse_ccpd_name, read_ccpd
 from plate_unet.data.formats.common import _image_files
 from plate_unet.data.formats.mask_pairs import read_mask_pairs
-from plate_unet.data.formats.seed_csv import read_seed_csv
+from plate_unet.data.formats.reference_csv import read_reference_csv
 from plate_unet.data.formats.voc import read_voc, read_voc_file
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import Problems
@@ -67,7 +68,7 @@ def detect_format(path) -> str:
     if not path.exists():
         raise FileNotFoundError(f"annotation path not found: {path}")
     supported = (
-        "a seed-format .csv, a folder of CCPD-named .jpg, a folder of Pascal VOC "
+        "a reference-format .csv, a folder of CCPD-named .jpg, a folder of Pascal VOC "
         ".xml (or with Annotations/), or a folder with images/ and masks/"
     )
     if path.is_file():
@@ -115,7 +116,7 @@ def load_annotations(path, on_error: str = "raise", image_dir=None) -> list[Samp
     """Reads annotations in any supported format, detected from ``path``.
 
     Args:
-        path: A seed ``.csv``, a VOC ``.xml``, or a folder (CCPD images, VOC XMLs,
+        path: A reference ``.csv``, a VOC ``.xml``, or a folder (CCPD images, VOC XMLs,
             ``images/`` + ``masks/``, or one ``.csv``).
         on_error: ``"raise"``: one :class:`AnnotationError` listing every bad item
             (file and row). ``"skip"``: log a warning per bad item, leave it out,
@@ -139,7 +140,7 @@ def load_annotations(path, on_error: str = "raise", image_dir=None) -> list[Samp
     fmt = detect_format(path)
     if fmt == "csv":
         csv_path = path if path.is_file() else next(path.glob("*.csv"))
-        samples = read_seed_csv(csv_path, image_dir, on_error)
+        samples = read_reference_csv(csv_path, image_dir, on_error)
     elif fmt == "voc" and path.is_file():
         problems = Problems(path, on_error)
         try:

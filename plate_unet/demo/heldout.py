@@ -1,6 +1,6 @@
 """The held-out synthetic test set the demo and the pretrained checkpoint score on.
 
-:func:`heldout_set` generates (or reuses) a preset's test scenes from the seed
+:func:`heldout_set` generates (or reuses) a preset's test scenes from the random seed
 ``seed + TEST_SEED_OFFSET``, never seen in training. Both :mod:`plate_unet.demo.run`
 and :mod:`plate_unet.demo.pretrained` import it; this module imports neither.
 """
@@ -16,7 +16,7 @@ from plate_unet.training.presets import Preset
 
 __all__ = ["TEST_SEED_OFFSET", "heldout_set"]
 
-#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``seed``
+#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``reference``
 #: and validation ``seed + 1_000_003`` (see
 #: :func:`plate_unet.training.fit.train_synthetic`).
 TEST_SEED_OFFSET = 2_000_003

@@ -4,7 +4,7 @@
 
 1. generate a synthetic training and validation set (reused when present) and a
    separate **held-out** test set from another seed, never seen in training;
-2. train the picked preset (``teaching`` on a CPU, ``seed`` on a GPU, ``smoke``
+2. train the picked preset (``teaching`` on a CPU, ``reference`` on a GPU, ``smoke``
    with ``PLATE_UNET_SMOKE=1``);
 3. evaluate the best checkpoint on the held-out scenes: pixel IoU and Dice, plates
    found under the CCPD protocol (precision and recall), corner error; a report

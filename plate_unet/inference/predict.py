@@ -6,7 +6,7 @@ For every image of a folder, :func:`predict_folder` writes to ``OUT/``
   [{"quad": [[x, y] ×4], "box": [x0, y0, x1, y1], "score": s}]}`` in the
   ORIGINAL image's pixels (the stable interface for scripts);
 * ``<stem>_mask.png``: the predicted mask, 0/255 at the original size (as the
-  seed's ROI images);
+  reference's ROI images);
 * ``<stem>_overlay.png``: the image with the mask tinted and the plates outlined;
 * ``<stem>_plate<k>.png``: each plate warped flat (80×240, height × width),
   ``k`` from 1.

@@ -1,4 +1,4 @@
-"""The U-Net's configuration: a frozen dataclass whose defaults are the seed's.
+"""The U-Net's configuration: a frozen dataclass whose defaults are the reference's.
 
 Kept apart from :mod:`plate_unet.model.unet` so that presets, the CLI and the
 analysis code can name a configuration without importing Keras.
@@ -12,19 +12,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class UNetConfig:
-    """Hyper-parameters of the U-Net; the defaults are the seed project's.
+    """Hyper-parameters of the U-Net; the defaults are the reference project's.
 
     Attributes:
         height: Input height in pixels, or ``None`` for any size at inference.
         width: Input width in pixels, or ``None``.
-        channels: 1 (grey, the seed) or 3 (RGB).
+        channels: 1 (grey, the reference) or 3 (RGB).
         base_filters: Filters on the first level; each deeper level doubles them.
-        depth: Number of encoder levels (the seed has 6: 16 … 512 filters).
+        depth: Number of encoder levels (the reference has 6: 16 … 512 filters).
         dropout_step: Dropout rate per level: level ``l`` drops ``dropout_step * l``.
         kernel_size: Size of every convolution kernel.
         separable: Use depthwise-separable convolutions (the slim variant).
         batch_norm: Put BatchNormalization between each block convolution and
-            its ReLU (conv without bias → BN → ReLU). Off in the seed; it lets
+            its ReLU (conv without bias → BN → ReLU). Off in the reference; it lets
             the small CPU model train at a higher learning rate.
         name: Name of the Keras model.
 
@@ -98,7 +98,7 @@ class UNetConfig:
         return dataclasses.replace(self, **changes)
 
 
-SEED_CONFIG = UNetConfig()
+REFERENCE_CONFIG = UNetConfig()
 
 
 def nearest_valid_sizes(size: int, depth: int = 6) -> tuple[int, int]:

@@ -14,7 +14,7 @@ What is counted (per image, one forward pass):
 
 A multiply-add counts as 2 FLOPs. Biases, activations, pooling, dropout,
 concatenation and normalisation are not counted: together they add well under
-1 % to a U-Net. With this rule the seed U-Net (1152×704×1, 16…512 filters) does
+1 % to a U-Net. With this rule the reference U-Net (1152×704×1, 16…512 filters) does
 97.63 GFLOP per image; a training step costs about 3× that (forward, plus the
 gradients with respect to inputs and to weights).
 """

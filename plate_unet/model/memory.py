@@ -17,7 +17,7 @@ What is left out: the gradients with respect to the activations. The backward
 pass makes each one when it reaches its layer and frees it once the layer below
 has used it, so only a few exist at any moment, never one per activation.
 Notebook 03 builds this estimate by hand and compares it with a measurement: for
-the seed model in float32, 1.07 GiB per image against the 1.00–1.10 GiB per image
+the reference model in float32, 1.07 GiB per image against the 1.00–1.10 GiB per image
 that the peak memory of CPU training grows by.
 
 Mixed precision (``mixed_float16``) stores layer outputs and masks in 2 bytes

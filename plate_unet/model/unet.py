@@ -1,6 +1,6 @@
 """The U-Net as a functional Keras model, built from a :class:`UNetConfig`.
 
-With its defaults, :func:`build_unet` reproduces the seed project's U-Net layer for
+With its defaults, :func:`build_unet` reproduces the reference project's U-Net layer for
 layer (1152×704×1 input, 6 levels of 16…512 filters, 8,648,401 parameters). Every
 layer has a predictable name, so a notebook or a test can point at it:
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from plate_unet.model.config import SEED_CONFIG, UNetConfig
+from plate_unet.model.config import REFERENCE_CONFIG, UNetConfig
 
 
 def _conv(config: UNetConfig, filters: int, name: str) -> layers.Layer:
@@ -147,13 +147,13 @@ def decoder_block(x, skip, level: int, config: UNetConfig):
 
 
 def build_unet(config: UNetConfig | None = None) -> keras.Model:
-    """Builds the U-Net described by ``config`` (the seed's model by default).
+    """Builds the U-Net described by ``config`` (the reference's model by default).
 
     The output layer always computes in float32, so the model is safe to train
     under a ``mixed_float16`` policy.
 
     Args:
-        config: A :class:`UNetConfig`; ``None`` means the seed's configuration.
+        config: A :class:`UNetConfig`; ``None`` means the reference's configuration.
 
     Returns:
         A functional ``keras.Model`` mapping (N, H, W, C) images in [0, 1] to
@@ -166,7 +166,7 @@ def build_unet(config: UNetConfig | None = None) -> keras.Model:
         >>> build_unet().count_params()
         8648401
     """
-    config = SEED_CONFIG if config is None else config
+    config = REFERENCE_CONFIG if config is None else config
     if not isinstance(config, UNetConfig):
         raise ValueError(f"config must be a UNetConfig, got {type(config).__name__}.")
     inputs = keras.Input((config.height, config.width, config.channels), name="image")

@@ -24,7 +24,7 @@ __getattr__, __dir__, __all__ = attach(
             "DiceLoss",
             "get_loss",
             "make_focal_loss",
-            "seed_loss",
+            "reference_loss",
         ],
         "metrics": ["DiceScore", "IoUScore", "MeanIoUOverThresholds"],
         "devices": ["choose_strategy", "describe_devices", "set_precision"],

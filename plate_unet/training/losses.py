@@ -3,15 +3,15 @@
 Plates cover a few per cent of a photo's pixels or less, so plain binary
 cross-entropy (BCE) is happy to predict "no plate" everywhere. Dice measures
 overlap instead and does not care how many background pixels there are; the
-seed combined the two.
+reference combined the two.
 
-Why we changed the seed's loss: it trained on ``0.5 * BCE - Dice``. Dice lies in
+Why we changed the reference's loss: it trained on ``0.5 * BCE - Dice``. Dice lies in
 [0, 1], so that loss lies in [-1, +inf) and is *negative* whenever the overlap is
 good. Nothing is wrong with the gradient, but a negative loss reads as a bug on a
 learning curve, cannot be compared with other losses, and breaks callbacks that
 assume "lower is better, 0 is perfect". We use ``0.5 * BCE + (1 - Dice)``: the same
 gradient (the constant 1 changes nothing), bounded below by 0, and 0 only for a
-perfect, confident prediction. :func:`seed_loss` keeps the old formula for
+perfect, confident prediction. :func:`reference_loss` keeps the old formula for
 notebook 04 to show.
 
 Every function casts to float32 before it sums, so a 1152×704 all-ones mask under
@@ -34,7 +34,7 @@ __all__ = [
     "focal_loss",
     "get_loss",
     "make_focal_loss",
-    "seed_loss",
+    "reference_loss",
 ]
 
 _PACKAGE = "plate_unet"
@@ -110,7 +110,7 @@ def bce_dice_loss(y_true, y_pred, bce_weight: float = 0.5):
     Args:
         y_true: Masks in {0, 1}, (N, H, W, 1).
         y_pred: Probabilities, same shape.
-        bce_weight: Weight of the cross-entropy term (the seed used 0.5).
+        bce_weight: Weight of the cross-entropy term (the reference used 0.5).
 
     Returns:
         Float32 tensor (N,), >= 0.
@@ -154,8 +154,8 @@ def focal_loss(y_true, y_pred, gamma: float = 2.0, alpha: float = 0.25):
     return ops.mean(_flat(per_pixel), axis=1)
 
 
-def seed_loss(y_true, y_pred):
-    """The seed's ``0.5 * BCE - Dice``, kept only to show why it goes negative.
+def reference_loss(y_true, y_pred):
+    """The reference's ``0.5 * BCE - Dice``, kept only to show why it goes negative.
 
     Args:
         y_true: Masks in {0, 1}.
@@ -166,7 +166,7 @@ def seed_loss(y_true, y_pred):
 
     Example:
         >>> m = np.ones((1, 4, 4, 1), "float32")
-        >>> float(seed_loss(m, m)[0]) < 0
+        >>> float(reference_loss(m, m)[0]) < 0
         True
     """
     return 0.5 * _bce(y_true, y_pred) - dice_coefficient(y_true, y_pred)

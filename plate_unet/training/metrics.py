@@ -1,11 +1,11 @@
-"""Stateful segmentation metrics: IoU at a threshold, Dice, and the seed's mean IoU.
+"""Stateful segmentation metrics: IoU at a threshold, Dice, the reference's mean IoU.
 
 All three count plate pixels over the whole evaluation (every batch seen since
 ``reset_state``), not an average of per-batch scores, so the result does not
 depend on the batch size. Counts are summed per batch in float32 and accumulated
 in float64, exact far beyond one 1152×704 image (float16 overflows at 65,504).
 
-The seed reported "mean IoU over thresholds 0.5, 0.55, …, 0.95" through TF1's
+The reference reported "mean IoU over thresholds 0.5, 0.55, …, 0.95" through TF1's
 ``tf.metrics.mean_iou`` inside a Python loop, which does not run in TF2.
 :class:`MeanIoUOverThresholds` computes the plate-class IoU at each of those ten
 thresholds and averages them: a prediction has to be both well placed *and*
@@ -21,10 +21,10 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["DiceScore", "IoUScore", "MeanIoUOverThresholds", "SEED_THRESHOLDS"]
+__all__ = ["DiceScore", "IoUScore", "MeanIoUOverThresholds", "REFERENCE_THRESHOLDS"]
 
 _PACKAGE = "plate_unet"
-SEED_THRESHOLDS = tuple(np.round(np.arange(0.5, 1.0, 0.05), 2).tolist())
+REFERENCE_THRESHOLDS = tuple(np.round(np.arange(0.5, 1.0, 0.05), 2).tolist())
 
 
 def _counts(y_true, y_pred, thresholds):
@@ -149,10 +149,10 @@ class DiceScore(_OverlapMetric):
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class MeanIoUOverThresholds(_OverlapMetric):
-    """The seed's metric: plate IoU averaged over thresholds 0.5, 0.55, …, 0.95.
+    """The reference's metric: plate IoU averaged over thresholds 0.5, 0.55, …, 0.95.
 
     Args:
-        thresholds: The thresholds to average over (default: the seed's ten).
+        thresholds: The thresholds to average over (default: the reference's ten).
         name: Metric name shown in logs.
 
     Raises:
@@ -167,7 +167,9 @@ class MeanIoUOverThresholds(_OverlapMetric):
         (1.0, 0.0)
     """
 
-    def __init__(self, thresholds=SEED_THRESHOLDS, name: str = "mean_iou", dtype=None):
+    def __init__(
+        self, thresholds=REFERENCE_THRESHOLDS, name: str = "mean_iou", dtype=None
+    ):
         super().__init__(thresholds, name=name, dtype=dtype)
 
     def result(self):

@@ -4,7 +4,7 @@ A :class:`Preset` bundles everything one training run needs (model size, batch,
 epochs, learning rate, how much synthetic data). Four are built in
 (:data:`PRESETS`):
 
-* ``seed`` - the seed project's run: 1152×704, 16 base filters, depth 6,
+* ``reference`` - the reference project's run: 1152×704, 16 base filters, depth 6,
   batch 5, Adam, 10 epochs. Meant for a GPU.
 * ``teaching`` - small and fast enough to train on 2 CPU cores in about
   6 minutes to a useful model: 256×160, base 8, depth 5, no dropout,
@@ -13,13 +13,13 @@ epochs, learning rate, how much synthetic data). Four are built in
   scenes of the earlier recipe (400 scenes seen 10 times, 500 steps) in about
   the same time: with the previous generator, it found 0.926 of the real
   European plates against 0.907. Measured with the earlier recipe and
-  generator, on the same data and seed: without batch norm (lr 1e-3,
+  generator, on the same data and random seed: without batch norm (lr 1e-3,
   ReduceLROnPlateau) it reached a held-out synthetic IoU of 0.73 (18.7
   minutes under load); with batch norm and the cosine schedule 0.82, in 6
   minutes on 2 idle CPU cores.
 * ``slim`` - ``teaching`` with depthwise-separable convolutions, 12 base
   filters and batch 4: 1.9× fewer FLOPs than ``teaching`` (188× fewer than
-  ``seed``), held-out synthetic IoU 0.812 against teaching's 0.825 (measured
+  ``reference``), held-out synthetic IoU 0.812 against teaching's 0.825 (measured
   with the previous generator and the 400-scene, 10-epoch recipe).
 * ``smoke`` - seconds, for CI and notebook smoke runs.
 
@@ -56,17 +56,17 @@ class Preset:
         scene_size: ``(height, width)`` of generated synthetic scenes.
         patience: Epochs without a better validation IoU before stopping.
         clipnorm: Clip the global gradient norm to this (``None``: no clipping).
-            Without batch normalisation (the ``seed`` and ``smoke`` models;
+            Without batch normalisation (the ``reference`` and ``smoke`` models;
             ``teaching`` and ``slim`` have it) and without clipping, Adam's
             first steps can blow the activations up (we measured values of
             30,000 in ``dec1`` after one epoch at learning rate 2e-3). Under a
             strategy with several replicas, runs with clipping did not match a
             one-device run after the first epoch (Keras 3.15), so the GPU
-            ``seed`` preset does not clip.
+            ``reference`` preset does not clip.
         output_prior: Start the output layer's bias at ``logit(prior)``, the
             share of plate pixels, instead of 0 (``p = 0.5`` everywhere), so the
             first steps need not push 98 % of the pixels down (the RetinaNet
-            "prior" initialisation). ``None`` keeps the seed's zero bias.
+            "prior" initialisation). ``None`` keeps the reference's zero bias.
         lr_schedule: ``None`` keeps ``learning_rate`` and halves it when the
             validation loss stalls (ReduceLROnPlateau); ``"cosine"`` decays it
             along a cosine from ``learning_rate`` to 1 % of it over all the
@@ -114,8 +114,8 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "seed": Preset(
-        "seed",
+    "reference": Preset(
+        "reference",
         UNetConfig(),
         batch_size=5,
         epochs=10,
@@ -124,7 +124,7 @@ PRESETS: dict[str, Preset] = {
         n_val=200,
         clipnorm=None,
         output_prior=None,
-        description="the seed's run: 1152x704, base 16, depth 6, batch 5 (GPU)",
+        description="the reference's run: 1152x704, base 16, depth 6, batch 5 (GPU)",
     ),
     "teaching": Preset(
         "teaching",
@@ -165,8 +165,8 @@ PRESETS: dict[str, Preset] = {
 }
 #: The teaching recipe with depthwise-separable convolutions and 12 base
 #: filters, batch 4: 0.52 GFLOP per image (1.9x fewer than ``teaching``, 188x
-#: fewer than ``seed``). Chosen by measurement (``benchmarks/bench_slim.py``,
-#: same data, seed and held-out scenes, 10 epochs): held-out pixel IoU 0.812
+#: fewer than ``reference``). Chosen by measurement (``benchmarks/bench_slim.py``,
+#: same data, random seed and held-out scenes, 10 epochs): held-out pixel IoU 0.812
 #: against teaching's 0.825. Separable with 8 filters (0.25 GFLOP) reached
 #: only 0.760, plain convolutions with 6 filters 0.798.
 PRESETS["slim"] = PRESETS["teaching"].replace(
@@ -217,7 +217,7 @@ def pick_preset(smoke: bool | None = None) -> tuple[str, str]:
     """Chooses a preset for this machine and says why.
 
     ``smoke`` when asked (or when the environment variable ``PLATE_UNET_SMOKE``
-    is ``1``, as in CI), else ``seed`` when a GPU is present, else ``teaching``.
+    is ``1``, as in CI), else ``reference`` when a GPU is present, else ``teaching``.
 
     Args:
         smoke: Force (``True``) or forbid (``False``) the smoke preset; ``None``
@@ -229,7 +229,7 @@ def pick_preset(smoke: bool | None = None) -> tuple[str, str]:
     Example:
         >>> pick_preset(smoke=True)[0]
         'smoke'
-        >>> pick_preset(smoke=False)[0] in ("seed", "teaching")  # seed on a GPU
+        >>> pick_preset(smoke=False)[0] in ("reference", "teaching")  # GPU: reference
         True
     """
     if smoke is None:
@@ -240,5 +240,5 @@ def pick_preset(smoke: bool | None = None) -> tuple[str, str]:
 
     gpus = detect_gpus()
     if gpus:
-        return "seed", f"{len(gpus)} GPU(s) found: the seed's full-size run"
+        return "reference", f"{len(gpus)} GPU(s) found: the reference's full-size run"
     return "teaching", "no GPU found: the small model that trains on a CPU"

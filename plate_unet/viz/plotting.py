@@ -452,7 +452,7 @@ def show_augmented_pairs(
 
     Two modes: by default one panel per named augmentation at ``strength``
     (:func:`plate_unet.data.augment.apply_augmentation`); with ``config`` (an
-    ``AugmentConfig``), ``n`` random training augmentations (seeds ``seed`` …).
+    ``AugmentConfig``), ``n`` random training augmentations (seeds ``reference`` …).
     An outline that hugs the plate in every panel shows that the geometry was
     applied to image and mask alike.
 

@@ -1,15 +1,15 @@
 """The annotation formats, one module each.
 
-* :mod:`~plate_unet.data.formats.seed_csv` - the seed's CSV
-  ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``: :func:`read_seed_csv`,
-  :func:`write_seed_csv`, ``SEED_HEADER``.
+* :mod:`~plate_unet.data.formats.reference_csv` - the reference's CSV
+  ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``: :func:`read_reference_csv`,
+  :func:`write_reference_csv`, ``REFERENCE_HEADER``.
 * :mod:`~plate_unet.data.formats.ccpd` - CCPD file names: :func:`parse_ccpd_name`,
   :func:`read_ccpd`.
 * :mod:`~plate_unet.data.formats.voc` - Pascal VOC XML: :func:`read_voc_file`,
   :func:`read_voc`.
 * :mod:`~plate_unet.data.formats.mask_pairs` - image + mask pairs:
   :func:`read_mask_pairs`.
-* :mod:`~plate_unet.data.formats.common` - the seed's corner order and listing a
+* :mod:`~plate_unet.data.formats.common` - the reference's corner order and listing a
   folder's images.
 
 Imports go one way: the format modules import ``common``,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.formats.common import _SEED_TO_TLTRBRBL, _image_files
+from plate_unet.data.formats.common import _REFERENCE_TO_TLTRBRBL, _image_files
 from plate_unet.data.records import Sample, as_plate
 from plate_unet.data.validate import Problems, make_sample
 from plate_unet.errors import AnnotationError
@@ -43,7 +43,7 @@ def parse_ccpd_name(name: str) -> np.ndarray:
             f"{name!r} is not a CCPD name (area-tilt-box-BR_BL_TL_TR-chars-"
             f"brightness-blur, vertices as x&y): {exc}"
         ) from None
-    return plate[list(_SEED_TO_TLTRBRBL)]
+    return plate[list(_REFERENCE_TO_TLTRBRBL)]
 
 
 def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:

@@ -1,7 +1,7 @@
 """Synthetic plate scenes: the offline default data.
 
 * :mod:`~plate_unet.data.synthetic.generate` - a scene from a random seed
-  (:func:`generate_scene`) and a folder of them with a seed-format CSV
+  (:func:`generate_scene`) and a folder of them with a reference-format CSV
   (:func:`generate_dataset`);
 * :mod:`~plate_unet.data.synthetic.scene` - backgrounds, cars and distractors;
 * :mod:`~plate_unet.data.synthetic.plate_styles` - plates in several real styles;

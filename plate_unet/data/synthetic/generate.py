@@ -11,7 +11,7 @@ car, its plate mostly 15–35 % of the image's shorter side, sometimes 10–45 %
 and in 6 % of them a close-up of 45–80 %); others show cars at mid range, far
 away, a street camera's row of small plates, or no plate at all.
 :func:`generate_dataset` writes a set of them as JPEGs plus a ``labels.csv`` in
-the seed's format, in parallel and reproducibly.
+the reference's format, in parallel and reproducibly.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plate_unet.data.formats.seed_csv import SEED_HEADER
+from plate_unet.data.formats.reference_csv import REFERENCE_HEADER
 from plate_unet.data.synthetic.camera import photograph
 from plate_unet.data.synthetic.plate_styles import render_plate
 from plate_unet.data.synthetic.scene import (
@@ -56,7 +56,7 @@ STAMP = "generator.json"
 
 
 def scene_seed(seed: int, index: int) -> int:
-    """Returns the seed of scene ``index`` of a set made with ``seed``."""
+    """Returns the seed of scene ``index`` of a set made with ``reference``."""
     return int(np.random.SeedSequence((int(seed), int(index))).generate_state(1)[0])
 
 
@@ -166,7 +166,7 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
         BL, in image pixels. The list may be empty (no plate).
 
     Raises:
-        ValueError: If ``seed`` is negative or a size is below 32.
+        ValueError: If ``reference`` is negative or a size is below 32.
 
     Example:
         >>> image, plates = generate_scene(0, 290, 180)
@@ -287,7 +287,7 @@ def generate_dataset(
     progress: bool = True,
     workers: int | None = None,
 ) -> Path:
-    """Writes ``n`` synthetic scenes as JPEGs and a ``labels.csv`` in the seed's format.
+    """Writes ``n`` synthetic scenes as JPEGs and a reference-format ``labels.csv``.
 
     Scene ``i`` is drawn from :func:`scene_seed` ``(seed, i)``, so a set is the same
     whatever the number of workers, and the same arguments give byte-identical files.
@@ -309,7 +309,7 @@ def generate_dataset(
         The path of ``labels.csv``.
 
     Raises:
-        ValueError: If ``n``, ``seed``, ``size`` or ``workers`` is out of range.
+        ValueError: If ``n``, ``reference``, ``size`` or ``workers`` is out of range.
 
     Example:
         >>> csv_path = generate_dataset(tmp / "tiny", 4, size=(290, 180))
@@ -366,7 +366,7 @@ def generate_dataset(
                     report(len(results))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(SEED_HEADER)
+    writer.writerow(REFERENCE_HEADER)
     for i in range(n):
         writer.writerows(_csv_rows(f"images/{i:0{digits}d}.jpg", results[i]))
     path = out / "labels.csv"

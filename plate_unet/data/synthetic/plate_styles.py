@@ -318,7 +318,7 @@ STYLES = {
     "india": india,
 }
 #: How often each style is drawn: the CCPD blue plate stays the most common (the
-#: seed's photos), but every region the course's users photograph gets a share.
+#: reference's photos), but every region the course's users photograph gets a share.
 STYLE_WEIGHTS = {
     "cn_blue": 0.30,
     "cn_yellow": 0.05,

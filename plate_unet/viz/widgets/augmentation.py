@@ -1,5 +1,5 @@
 """The augmentation playground of notebook 01: an image and its mask, augmented
-together, with controls for the augmentation, its strength and the seed."""
+together, with controls for the augmentation, its strength and the reference."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def augmentation_playground(
 
     Returns:
         The widget (display it as a cell's last line); its controls are the
-        attributes ``augmentation``, ``strength`` and ``seed``.
+        attributes ``augmentation``, ``strength`` and ``reference``.
 
     Raises:
         ValueError: On an unknown augmentation name.

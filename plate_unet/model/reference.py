@@ -1,13 +1,13 @@
-"""The seed project's Keras summary table, parsed, and a row-by-row comparison.
+"""The reference project's Keras summary table, parsed, and a row-by-row comparison.
 
-The seed printed its U-Net with Keras 2's ``model.summary()``; a copy of that table
-ships with the package (``plate_unet/model/assets/seed_unet_summary.txt``).
+The reference printed its U-Net with Keras 2's ``model.summary()``; a copy of that table
+ships with the package (``plate_unet/model/assets/reference_unet_summary.txt``).
 Keras 2 cut type names at 11 characters and shapes at 20 (``(None, 1152, 704, 16``
-lost its ``)``), so a match compares only what the seed printed.
+lost its ``)``), so a match compares only what the reference printed.
 
 Our layers have predictable names (``enc1_conv1`` …, see
-:mod:`plate_unet.model.unet`) and come in the seed's order, so
-:func:`unet_layer_names` pairs each of ours with a seed row without building a
+:mod:`plate_unet.model.unet`) and come in the reference's order, so
+:func:`unet_layer_names` pairs each of ours with a reference row without building a
 model.
 """
 
@@ -19,25 +19,25 @@ from functools import cache
 from importlib import resources
 
 __all__ = [
-    "SEED_TOTAL_PARAMS",
-    "SeedRow",
+    "REFERENCE_TOTAL_PARAMS",
+    "ReferenceRow",
     "compare_layer",
     "compare_model",
-    "seed_row_for",
-    "seed_summary_rows",
+    "reference_row_for",
+    "reference_summary_rows",
     "unet_layer_names",
 ]
 
-SEED_TOTAL_PARAMS = 8_648_401
+REFERENCE_TOTAL_PARAMS = 8_648_401
 _ROW = re.compile(r"^(\w+) \((\w+)\)?\s+(\(None[^)]*\)?)\s+(\d+)")
 
 
 @dataclass(frozen=True)
-class SeedRow:
-    """One layer of the seed's summary, as printed.
+class ReferenceRow:
+    """One layer of the reference's summary, as printed.
 
     Attributes:
-        name: The seed's layer name, e.g. ``"conv2d_1"``.
+        name: The reference's layer name, e.g. ``"conv2d_1"``.
         kind: The layer type, cut at 11 characters (``"Conv2DTrans"``).
         shape: The output shape text, cut at 20 characters.
         params: The parameter count.
@@ -60,7 +60,8 @@ class SeedRow:
             True when type, the printed part of the shape and the count agree.
 
         Example:
-            >>> seed_summary_rows()[1].matches("Conv2D", (None, 1152, 704, 16), 160)
+            >>> row = reference_summary_rows()[1]
+            >>> row.matches("Conv2D", (None, 1152, 704, 16), 160)
             True
         """
         ours = str(tuple(shape))
@@ -71,31 +72,31 @@ class SeedRow:
 
 
 @cache
-def seed_summary_rows() -> tuple[SeedRow, ...]:
-    """Parses the seed's summary table shipped in ``plate_unet/model/assets``.
+def reference_summary_rows() -> tuple[ReferenceRow, ...]:
+    """Parses the reference's summary table shipped in ``plate_unet/model/assets``.
 
     Returns:
-        The seed's 50 layers in order, input first.
+        The reference's 50 layers in order, input first.
 
     Raises:
         ValueError: If the asset does not parse to 50 layers summing to 8,648,401.
 
     Example:
-        >>> rows = seed_summary_rows()
+        >>> rows = reference_summary_rows()
         >>> len(rows), sum(r.params for r in rows)
         (50, 8648401)
     """
-    path = resources.files("plate_unet.model") / "assets" / "seed_unet_summary.txt"
+    path = resources.files("plate_unet.model") / "assets" / "reference_unet_summary.txt"
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         m = _ROW.match(line.lstrip("#"))
         if m:
-            rows.append(SeedRow(m[1], m[2], m[3].strip(), int(m[4])))
+            rows.append(ReferenceRow(m[1], m[2], m[3].strip(), int(m[4])))
     total = sum(r.params for r in rows)
-    if len(rows) != 50 or total != SEED_TOTAL_PARAMS:
+    if len(rows) != 50 or total != REFERENCE_TOTAL_PARAMS:
         raise ValueError(
             f"{path} parsed to {len(rows)} layers and {total:,} parameters; "
-            f"expected 50 layers and {SEED_TOTAL_PARAMS:,}."
+            f"expected 50 layers and {REFERENCE_TOTAL_PARAMS:,}."
         )
     return tuple(rows)
 
@@ -128,29 +129,29 @@ def unet_layer_names(depth: int = 6) -> list[str]:
     return [*names, "output"]
 
 
-def seed_row_for(name: str) -> SeedRow:
-    """The seed's row for our layer ``name`` (seed configuration, depth 6).
+def reference_row_for(name: str) -> ReferenceRow:
+    """The reference's row for our layer ``name`` (seed configuration, depth 6).
 
     Args:
         name: One of our layer names, e.g. ``"enc3_pool"``.
 
     Returns:
-        The matching :class:`SeedRow`.
+        The matching :class:`ReferenceRow`.
 
     Raises:
-        ValueError: If ``name`` is not a layer of the seed's U-Net.
+        ValueError: If ``name`` is not a layer of the reference's U-Net.
 
     Example:
-        >>> seed_row_for("dec5_up").name
+        >>> reference_row_for("dec5_up").name
         'conv2d_transpose_1'
     """
     names = unet_layer_names(6)
     if name not in names:
         raise ValueError(
-            f"{name!r} is not a layer of the seed's U-Net; valid names are "
+            f"{name!r} is not a layer of the reference's U-Net; valid names are "
             f"{names[0]}, {names[1]}, …, {names[-1]} (see unet_layer_names())."
         )
-    return seed_summary_rows()[names.index(name)]
+    return reference_summary_rows()[names.index(name)]
 
 
 def _layer_facts(layer) -> tuple[str, str, tuple, int]:
@@ -159,7 +160,7 @@ def _layer_facts(layer) -> tuple[str, str, tuple, int]:
 
 
 def compare_layer(layer) -> str:
-    """One line: our layer's type, shape and parameters beside the seed's row.
+    """One line: our layer's type, shape and parameters beside the reference's row.
 
     Args:
         layer: A built Keras layer named as in :mod:`plate_unet.model.unet`.
@@ -168,47 +169,47 @@ def compare_layer(layer) -> str:
         A fixed-width line ending in ``same`` or ``DIFFERENT``.
 
     Raises:
-        ValueError: If the layer's name has no seed row.
+        ValueError: If the layer's name has no reference row.
 
     Example:
         >>> print(compare_layer(build_unet().get_layer("enc1_conv1")))
         enc1_conv1   Conv2D  (None, 1152, 704, 16)  160 | conv2d_1 ... 160  same
     """
     name, kind, shape, params = _layer_facts(layer)
-    row = seed_row_for(name)
+    row = reference_row_for(name)
     verdict = "same" if row.matches(kind, shape, params) else "DIFFERENT"
     ours = f"{name:<13}{kind:<16}{str(shape):<23}{params:>9,}"
-    seed = f"{row.name:<19}{row.shape:<21}{row.params:>9,}"
-    return f"{ours} | {seed}  {verdict}"
+    theirs = f"{row.name:<19}{row.shape:<21}{row.params:>9,}"
+    return f"{ours} | {theirs}  {verdict}"
 
 
 def compare_model(model) -> str:
-    """The whole table: every layer of ``model`` beside the seed's, and the totals.
+    """The whole table: every layer of ``model`` beside the reference's, and the totals.
 
     Args:
-        model: A U-Net built with the seed's configuration.
+        model: A U-Net built with the reference's configuration.
 
     Returns:
         A multi-line string: a header, one :func:`compare_layer` line per layer,
         and the two parameter totals.
 
     Raises:
-        ValueError: If a layer has no seed row.
+        ValueError: If a layer has no reference row.
 
     Example:
         >>> print(compare_model(build_unet()).splitlines()[-1])
-        total        8,648,401 parameters | seed  8,648,401 parameters  same
+        total        8,648,401 parameters | reference  8,648,401 parameters  same
     """
     header = (
         f"{'ours':<13}{'type':<16}{'output shape':<23}{'params':>9} | "
-        f"{'seed':<19}{'output shape':<21}{'params':>9}"
+        f"{'reference':<19}{'output shape':<21}{'params':>9}"
     )
     lines = [header, "-" * len(header)]
     lines += [compare_layer(layer) for layer in model.layers]
-    ours, seed = model.count_params(), SEED_TOTAL_PARAMS
-    verdict = "same" if ours == seed else "DIFFERENT"
+    ours, ref = model.count_params(), REFERENCE_TOTAL_PARAMS
+    verdict = "same" if ours == ref else "DIFFERENT"
     lines.append("-" * len(header))
     lines.append(
-        f"{'total':<13}{ours:,} parameters | seed  {seed:,} parameters  {verdict}"
+        f"{'total':<13}{ours:,} parameters | reference  {ref:,} parameters  {verdict}"
     )
     return "\n".join(lines)

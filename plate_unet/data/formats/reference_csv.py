@@ -1,8 +1,8 @@
-"""The seed's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
+"""The reference's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
 
 Several rows with one name are several plates; a row whose 8 corner fields are
-empty is an image with no plate. :func:`read_seed_csv` reads it,
-:func:`write_seed_csv` writes it.
+empty is an image with no plate. :func:`read_reference_csv` reads it,
+:func:`write_reference_csv` writes it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,22 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.formats.common import _SEED_TO_TLTRBRBL
+from plate_unet.data.formats.common import _REFERENCE_TO_TLTRBRBL
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import Problems, make_sample, resolve_image
 from plate_unet.errors import AnnotationError
 
-SEED_HEADER = ("name", "BR_x", "BR_y", "BL_x", "BL_y", "TL_x", "TL_y", "TR_x", "TR_y")
+REFERENCE_HEADER = (
+    "name",
+    "BR_x",
+    "BR_y",
+    "BL_x",
+    "BL_y",
+    "TL_x",
+    "TL_y",
+    "TR_x",
+    "TR_y",
+)
 
 
 def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
@@ -36,7 +46,7 @@ def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
             raise AnnotationError(f"{col}={v!r} is not a finite number")
         numbers.append(x)
     pairs = np.array(numbers, np.float32).reshape(4, 2)  # BR, BL, TL, TR
-    return pairs[list(_SEED_TO_TLTRBRBL)]
+    return pairs[list(_REFERENCE_TO_TLTRBRBL)]
 
 
 def _is_number(text: str) -> bool:
@@ -68,8 +78,10 @@ def _guess_image_dir(csv_path: Path, names: list[str]) -> Path:
     return best if hits(best) else parent
 
 
-def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sample]:
-    """Reads the seed's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
+def read_reference_csv(
+    csv_path, image_dir=None, on_error: str = "raise"
+) -> list[Sample]:
+    """Reads the reference's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
 
     Corners come in the order BR, BL, TL, TR and are returned as TL, TR, BR, BL.
     Several rows with one name give one sample with several plates; a row whose 8
@@ -89,7 +101,7 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
             ``on_error="raise"``; on an unreadable header in any case.
 
     Example:
-        >>> samples = read_seed_csv("data/sample/labels.csv", on_error="skip")
+        >>> samples = read_reference_csv("data/sample/labels.csv", on_error="skip")
         >>> len(samples), sum(len(s.plates) for s in samples)
         (32, 46)
         >>> samples[0].image_path.as_posix(), samples[0].plates[0].shape
@@ -100,33 +112,34 @@ def read_seed_csv(csv_path, image_dir=None, on_error: str = "raise") -> list[Sam
     with open(csv_path, newline="", encoding="utf-8-sig") as f:
         rows = [(i + 1, r) for i, r in enumerate(csv.reader(f))]
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
-    columns = list(SEED_HEADER)
+    columns = list(REFERENCE_HEADER)
     if rows and _is_header(rows[0][1]):
         header = [c.strip() for c in rows.pop(0)[1]]
-        if sorted(header) != sorted(SEED_HEADER):
+        if sorted(header) != sorted(REFERENCE_HEADER):
             raise AnnotationError(
-                f"{csv_path}: header {','.join(header)!r} is not the seed format "
-                f"{','.join(SEED_HEADER)!r}"
+                f"{csv_path}: header {','.join(header)!r} is not the reference format "
+                f"{','.join(REFERENCE_HEADER)!r}"
             )
         columns = header
-    order = [columns.index(c) for c in SEED_HEADER]
+    order = [columns.index(c) for c in REFERENCE_HEADER]
     groups: dict[str, list[tuple[int, np.ndarray | None]]] = {}
     bad_names: set[str] = set()
     for line, row in rows:
         where = f"{csv_path.name} line {line}"
-        if len(row) != len(SEED_HEADER):
+        if len(row) != len(REFERENCE_HEADER):
             name = row[order[0]].strip() if len(row) > order[0] else ""
             bad_names.add(name)
             problems.add(
                 where,
-                f"expected {len(SEED_HEADER)} columns ({','.join(SEED_HEADER)}), "
+                f"expected {len(REFERENCE_HEADER)} columns "
+                f"({','.join(REFERENCE_HEADER)}), "
                 f"got {len(row)}: {','.join(row)!r}",
             )
             continue
         cells = [row[j] for j in order]
         name = cells[0].strip()
         try:
-            plate = _parse_corners(cells[1:], SEED_HEADER[1:])
+            plate = _parse_corners(cells[1:], REFERENCE_HEADER[1:])
         except AnnotationError as exc:
             bad_names.add(name)
             problems.add(f"{where} ({name})", str(exc))
@@ -160,8 +173,8 @@ def _fmt(v) -> str:
     return np.format_float_positional(np.float32(v), trim="-")
 
 
-def write_seed_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
-    """Writes samples as the seed's CSV (one row per plate, BR, BL, TL, TR).
+def write_reference_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
+    """Writes samples as the reference's CSV (one row per plate, BR, BL, TL, TR).
 
     An image with no plate gets one row with 8 empty corner fields.
 
@@ -178,20 +191,20 @@ def write_seed_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
         ValueError: If an image lies outside ``image_dir`` (nothing is written).
 
     Example:
-        >>> samples = read_seed_csv("data/sample/labels.csv")
-        >>> out = write_seed_csv(samples, tmp / "out.csv", image_dir="data/sample")
+        >>> samples = read_reference_csv("data/sample/labels.csv")
+        >>> out = write_reference_csv(samples, tmp / "out.csv", image_dir="data/sample")
         >>> out.name
         'out.csv'
         >>> out.read_text().splitlines()[:2]
         ['name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y',
          'images/00000.jpg,166,368.4,46.7,362,48.7,323.9,167.9,330.5']
-        >>> text = write_seed_csv(samples, tmp / "all.csv").read_text()
+        >>> text = write_reference_csv(samples, tmp / "all.csv").read_text()
         >>> text.splitlines()[1].split(",")[0]  # relative to the CSV's folder
         'data/sample/images/00000.jpg'
     """
     path = Path(path)
     root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))
-    rows = [SEED_HEADER]
+    rows = [REFERENCE_HEADER]
     for s in samples:  # every name is checked before the file is touched
         full = Path(os.path.abspath(s.image_path))
         if root not in full.parents:
