@@ -1,9 +1,15 @@
 """The ``plate-unet`` command line: generate, train, evaluate, predict, export, demo.
 
-Each sub-command has an ``_add_<name>`` function that declares its flags and a
-``_run_<name>`` function that does the work by calling the package. Errors on bad
-input are printed as one line (no traceback) and exit with status 2. Nothing is
-imported from TensorFlow until a sub-command needs it, so ``--help`` is instant.
+Each sub-command has an ``_add_<name>`` function that declares its flags, a
+``_check_<name>`` function that checks what argparse cannot (paths, flags that go
+together) and a ``_run_<name>`` function that does the work by calling the
+package. argparse converts and checks every value (``type=`` and ``choices``), and
+every path is checked before TensorFlow or a model loads, so a mistake is
+answered at once. Sizes are written height × width (``1160x720``: H×W).
+
+The package's own errors (:class:`~plate_unet.errors.PlateUnetError`) and
+argparse's are printed as one line and exit with status 2; ``-v`` adds the
+traceback. Any other exception is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -12,18 +18,242 @@ import argparse
 import logging
 import os
 import sys
+import traceback
+from pathlib import Path
 
-from plate_unet.errors import PlateUnetError
-from plate_unet.quiet import import_tensorflow
+from plate_unet.errors import PlateUnetError, UsageError
 from plate_unet.training.presets import PRESETS
 
 #: Sub-commands that never load TensorFlow.
 _WITHOUT_TENSORFLOW = {"generate"}
 
+#: ``--format`` of ``export``, with the suffix ``--out`` must end in (or None).
+_EXPORT_FORMATS = {
+    "keras": ".keras",
+    "savedmodel": None,
+    "tflite": None,
+    "tflite-int8": None,
+    "onnx": ".onnx",
+}
+
+#: Smallest side ``--size`` accepts, in pixels.
+MIN_SIDE = 32
+
 log = logging.getLogger("plate_unet")
 
-#: The names ``--preset`` accepts, for the help texts.
-_PRESET_NAMES = ", ".join(PRESETS)
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage only when something is missing)."""
+
+    def error(self, message: str):
+        if message.startswith("the following arguments are required"):
+            self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+# --- value converters (argparse ``type=``) -----------------------------------------
+def probability(text: str) -> float:
+    """A number from 0 to 1 (``--threshold``, ``--iou``).
+
+    Example:
+        >>> probability("0.7")
+        0.7
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid: use a number 0 to 1")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1 (``--n``, ``--epochs``, ``--workers``).
+
+    Example:
+        >>> positive_int("3")
+        3
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid: use an integer >= 1")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """An integer >= 0 (``--seed``).
+
+    Example:
+        >>> seed_int("0")
+        0
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid: use an integer >= 0")
+    return value
+
+
+def size_hw(text: str) -> tuple[int, int]:
+    """``HxW`` (or ``H×W``) in pixels, height first, as ``(height, width)``.
+
+    Example:
+        >>> size_hw("1160x720")
+        (1160, 720)
+    """
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        height, width = (int(v) for v in parts)
+    except ValueError:
+        height = width = 0
+    if min(height, width) < MIN_SIDE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is invalid: use HEIGHTxWIDTH (H×W) in pixels, each at least "
+            f"{MIN_SIDE}, e.g. 1160x720 (H×W)"
+        )
+    return height, width
+
+
+def _existing(what: str):
+    """A converter to an existing path; the error says ``what`` was expected."""
+
+    def convert(text: str) -> Path:
+        path = Path(text)
+        if not path.exists():
+            raise argparse.ArgumentTypeError(f"{text} not found: expected {what}")
+        return path
+
+    convert.__name__ = what
+    return convert
+
+
+def _model_file(text: str) -> Path:
+    from plate_unet.inference.model_file import check_model_file
+
+    try:
+        return check_model_file(text)
+    except PlateUnetError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# --- the flags every sub-command spells the same way -------------------------------
+_DATA_HELP = (
+    "annotations: a reference-format .csv, a folder of CCPD-style .jpg, Pascal VOC "
+    ".xml files, or a folder with images/ and masks/"
+)
+_IMAGES_HELP = "a folder of images (or one image)"
+_MODEL_HELP = "a .keras model saved by plate-unet train"
+_PRETRAINED_HELP = (
+    " (default: the pretrained plate_unet/inference/pretrained/teaching.keras)"
+)
+
+
+def _add_data(p, required: bool, extra: str = "") -> None:
+    p.add_argument(
+        "--data",
+        type=_existing("an annotation file or folder"),
+        required=required,
+        metavar="PATH",
+        help=_DATA_HELP + extra,
+    )
+
+
+def _add_images(p, required: bool, extra: str = "") -> None:
+    p.add_argument(
+        "--images",
+        type=_existing("a folder of images or one image"),
+        required=required,
+        metavar="DIR",
+        help=_IMAGES_HELP + extra,
+    )
+
+
+def _add_model(p, required: bool) -> None:
+    p.add_argument(
+        "--model",
+        type=_model_file,
+        required=required,
+        default=None,
+        metavar="FILE",
+        help=_MODEL_HELP + ("" if required else _PRETRAINED_HELP),
+    )
+
+
+def _add_out(p, required: bool, what: str, metavar: str = "DIR") -> None:
+    p.add_argument("--out", required=required, metavar=metavar, help=what)
+
+
+def _add_preset(p, default: str) -> None:
+    p.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        metavar="NAME",
+        help=f"one of {', '.join(PRESETS)} (default: {default})",
+    )
+
+
+def _add_epochs(p) -> None:
+    p.add_argument(
+        "--epochs",
+        type=positive_int,
+        metavar="N",
+        help="total epochs, an integer >= 1 (default: the preset's)",
+    )
+
+
+def _add_seed(p) -> None:
+    p.add_argument(
+        "--seed",
+        type=seed_int,
+        default=0,
+        metavar="N",
+        help="random seed, an integer >= 0 (default 0)",
+    )
+
+
+def _add_quiet(p) -> None:
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="one line per epoch, never a progress bar (without it: a bar on a "
+        "terminal, one line per epoch into a file)",
+    )
+
+
+def _add_threshold(p) -> None:
+    p.add_argument(
+        "--threshold",
+        type=probability,
+        default=0.5,
+        metavar="P",
+        help="probability above which a pixel is plate, 0 to 1 (default 0.5)",
+    )
+
+
+def _add_all_regions(p) -> None:
+    p.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="keep every predicted region, not only those that look like a plate",
+    )
+
+
+def _check_image_folder(path) -> None:
+    from plate_unet.data.images import list_images
+
+    list_images(path)  # raises a PlateUnetError naming the folder
+
+
+def _load_model(path):
+    from plate_unet.inference.model_file import load_model
+
+    return load_model(path)
 
 
 # --- generate -------------------------------------------------------------------
@@ -35,14 +265,24 @@ def _add_generate(sub) -> None:
         "DIR/labels.csv (the reference's CSV format). The same random seed gives the "
         "same files.",
     )
-    p.add_argument("--n", type=int, required=True, help="number of scenes")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--seed", type=int, default=0, help="seed of the set (default 0)")
     p.add_argument(
-        "--size", default="720x1160", help="WxH in pixels (default 720x1160)"
+        "--n", type=positive_int, required=True, metavar="N", help="number of scenes"
+    )
+    _add_out(p, True, "output folder (created)")
+    _add_seed(p)
+    p.add_argument(
+        "--size",
+        type=size_hw,
+        default=(1160, 720),
+        metavar="HxW",
+        help="scene size, height x width in pixels (default 1160x720, H×W)",
     )
     p.add_argument(
-        "--workers", type=int, default=None, help="processes (default: all cores)"
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="processes, an integer >= 1 (default: all cores)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.set_defaults(func=_run_generate)
@@ -51,21 +291,16 @@ def _add_generate(sub) -> None:
 def _run_generate(args) -> int:
     from plate_unet.data.synthetic.generate import generate_dataset
 
-    try:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        raise ValueError(
-            f"--size must look like WIDTHxHEIGHT, e.g. 720x1160; got {args.size!r}"
-        ) from None
     path = generate_dataset(
         args.out,
         args.n,
         seed=args.seed,
-        size=(h, w),
+        size=args.size,
         progress=not args.quiet,
         workers=args.workers,
     )
-    log.info("wrote %d scenes and %s", args.n, path)
+    h, w = args.size
+    log.info("wrote %d scenes of %d×%d (H×W) and %s", args.n, h, w, path)
     return 0
 
 
@@ -80,15 +315,20 @@ def _add_train(sub) -> None:
         "--preset it picks 'reference' on a GPU, 'teaching' on a CPU ('smoke' when "
         "PLATE_UNET_SMOKE=1) and says why.",
     )
-    p.add_argument(
-        "--data",
-        help="annotations (reference CSV, CCPD/VOC folder, images/+masks/); "
-        "default: generate synthetic scenes into data/generated/",
+    _add_data(
+        p,
+        False,
+        "; default: generate synthetic scenes into data/generated/",
     )
-    p.add_argument("--val", help="validation annotations (default: 10%% of --data)")
-    p.add_argument("--preset", help=f"one of {_PRESET_NAMES} (default: picked)")
-    p.add_argument("--out", help="output folder (default: runs/<preset>)")
-    p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
+    p.add_argument(
+        "--val",
+        type=_existing("an annotation file or folder"),
+        metavar="PATH",
+        help="validation annotations, read like --data (default: 10%% of --data)",
+    )
+    _add_preset(p, "picked for this machine")
+    _add_out(p, False, "output folder (default: runs/<preset>)")
+    _add_epochs(p)
     p.add_argument(
         "--mixed-precision",
         action=argparse.BooleanOptionalAction,
@@ -102,20 +342,25 @@ def _add_train(sub) -> None:
         help="XLA compilation (default: on with a GPU)",
     )
     p.add_argument("--fresh", action="store_true", help="start over, do not resume")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="one line per epoch, no bar")
-    p.set_defaults(func=_run_train)
+    _add_seed(p)
+    _add_quiet(p)
+    p.set_defaults(func=_run_train, check=_check_train)
+
+
+def _check_train(args) -> None:
+    if args.val is not None and args.data is None:
+        raise UsageError("--val needs --data (the synthetic set makes its own)")
 
 
 def _run_train(args) -> int:
     from plate_unet.training.fit import split_samples, train, train_synthetic
-    from plate_unet.training.presets import get_preset, pick_preset
+    from plate_unet.training.presets import pick_preset
 
     if args.preset is None:
         name, reason = pick_preset()
         print(f"preset: {name} ({reason}); choose another with --preset")
     else:
-        name = get_preset(args.preset).name
+        name = args.preset
     out = args.out or os.path.join("runs", name)
     kwargs = dict(
         epochs=args.epochs,
@@ -125,8 +370,6 @@ def _run_train(args) -> int:
         seed=args.seed,
         verbose=2 if args.quiet else "auto",
     )
-    if args.epochs is not None and args.epochs < 1:
-        raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
     if args.data is None:
         data_dir = os.path.join("data", "generated")
         print(f"no --data: generating synthetic scenes into {data_dir}/")
@@ -155,58 +398,45 @@ def _add_evaluate(sub) -> None:
         "evaluate",
         help="evaluate a model on annotated images",
         description="Score a model on annotated images: pixel IoU and Dice, plates "
-        "found under the CCPD protocol (IoU > 0.7) as precision and recall, box and "
-        "quadrilateral IoU and corner error. Prints a table; with --out also writes "
-        "report.json and worst_cases.png.",
+        "found as in the CCPD-style evaluation (IoU > 0.7) as precision and recall, "
+        "box and quadrilateral IoU and corner error. Prints a table; with --out also "
+        "writes report.json and worst_cases.png.",
     )
-    p.add_argument(
-        "--model",
-        default=None,
-        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
-        "teaching.keras)",
-    )
-    p.add_argument(
-        "--data",
-        required=True,
-        help="annotations: a reference .csv, a CCPD folder, VOC .xml files or "
-        "images/ + masks/",
-    )
-    p.add_argument("--out", default=None, help="folder for report.json and figure")
-    p.add_argument(
-        "--all-regions",
-        action="store_true",
-        help="keep every predicted region, not only those that look like a plate",
-    )
-    p.add_argument(
-        "--threshold", type=float, default=0.5, help="mask threshold (default 0.5)"
-    )
+    _add_model(p, False)
+    _add_data(p, True)
+    _add_out(p, False, "folder for report.json and worst_cases.png (created)")
+    _add_all_regions(p)
+    _add_threshold(p)
     p.add_argument(
         "--iou",
-        type=float,
+        type=probability,
         default=0.7,
-        help="a plate is found when its IoU is above this (CCPD: 0.7)",
+        metavar="P",
+        help="a plate is found when its IoU is above this, 0 to 1 (default 0.7, "
+        "as in CCPD)",
     )
     p.add_argument(
         "--match-on",
         choices=["box", "quad"],
         default="box",
-        help="IoU of boxes (CCPD) or of quadrilaterals (default box)",
+        help="IoU of boxes (as in CCPD) or of quadrilaterals (default box)",
     )
-    p.set_defaults(func=_run_evaluate)
+    p.set_defaults(func=_run_evaluate, check=_check_evaluate)
+
+
+def _check_evaluate(args) -> None:
+    if args.model is None:
+        from plate_unet.inference.model_file import check_model_file
+
+        check_model_file(None)
 
 
 def _run_evaluate(args) -> int:
-    from pathlib import Path
-
     from plate_unet.data.readers import load_annotations
     from plate_unet.inference.evaluate import evaluate_model
-    from plate_unet.inference.model_file import load_model
     from plate_unet.inference.postprocess import PLAUSIBLE
 
-    for flag, value in (("--threshold", args.threshold), ("--iou", args.iou)):
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{flag} {value} is invalid: use 0 to 1.")
-    model = load_model(args.model)
+    model = _load_model(args.model)
     samples = load_annotations(args.data, on_error="skip")
     report = evaluate_model(
         model,
@@ -239,38 +469,27 @@ def _add_predict(sub) -> None:
         description="Find plates in every image of a folder. Writes OUT/<stem>.json "
         '({"image", "width", "height", "plates": [{"quad", "box", "score"}]} in the '
         "original pixels), <stem>_mask.png, <stem>_overlay.png and the rectified "
-        "crops <stem>_plate<k>.png. Unreadable images are skipped with a warning.",
+        "crops <stem>_plate<k>.png (80x240 pixels, H×W). Unreadable images are "
+        "skipped with a warning.",
     )
-    p.add_argument(
-        "--model",
-        default=None,
-        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
-        "teaching.keras)",
-    )
-    p.add_argument("--images", required=True, help="folder of images (or one image)")
-    p.add_argument("--out", required=True, help="output folder (created)")
-    p.add_argument(
-        "--all-regions",
-        action="store_true",
-        help="keep every predicted region, not only those that look like a plate",
-    )
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=0.5,
-        help="probability above which a pixel is plate (default 0.5)",
-    )
-    p.set_defaults(func=_run_predict)
+    _add_model(p, False)
+    _add_images(p, True)
+    _add_out(p, True, "output folder (created)")
+    _add_all_regions(p)
+    _add_threshold(p)
+    p.set_defaults(func=_run_predict, check=_check_predict)
+
+
+def _check_predict(args) -> None:
+    _check_image_folder(args.images)
+    _check_evaluate(args)  # the default model exists
 
 
 def _run_predict(args) -> int:
-    from plate_unet.inference.model_file import load_model
     from plate_unet.inference.postprocess import PLAUSIBLE
     from plate_unet.inference.predict import predict_folder
 
-    if not 0.0 <= args.threshold <= 1.0:
-        raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
-    model = load_model(args.model)
+    model = _load_model(args.model)
     summary = predict_folder(
         model,
         args.images,
@@ -294,39 +513,63 @@ def _add_export(sub) -> None:
         description="Export a trained .keras model: keras (default), savedmodel "
         "(a folder for TF Serving), tflite (float32), tflite-int8 (dynamic-range "
         "int8 weights) or onnx (needs pip install -e '.[onnx]'). TFLite needs a "
-        "fixed input size: the model's own, or --size for a model that accepts "
+        "fixed input size: the model's own, or --size HxW for a model that accepts "
         "any size.",
     )
-    p.add_argument("--model", required=True, help="the .keras model to export")
+    _add_model(p, True)
     p.add_argument(
         "--format",
         default="keras",
-        choices=["keras", "savedmodel", "tflite", "tflite-int8", "onnx"],
+        choices=list(_EXPORT_FORMATS),
         help="output format (default keras)",
     )
-    p.add_argument("--out", required=True, help="output file or SavedModel folder")
+    _add_out(
+        p,
+        True,
+        "output file (.keras, .tflite, .onnx) or SavedModel folder",
+        metavar="PATH",
+    )
     p.add_argument(
         "--size",
+        type=size_hw,
         default=None,
-        metavar="WIDTHxHEIGHT",
-        help="TFLite input size for a model without a fixed size, e.g. 704x1152",
+        metavar="HxW",
+        help="TFLite input size, height x width in pixels, for a model without a "
+        "fixed size, e.g. 1152x704 (H×W)",
     )
-    p.set_defaults(func=_run_export)
+    p.set_defaults(func=_run_export, check=_check_export)
+
+
+def _check_export(args) -> None:
+    out = Path(args.out)
+    suffix = _EXPORT_FORMATS[args.format]
+    if suffix is not None and out.suffix != suffix:
+        raise UsageError(
+            f"--out {out} must end in {suffix} for --format {args.format}"
+        )
+    if args.format == "savedmodel" and out.exists():
+        raise UsageError(
+            f"--out {out} already exists: remove it or choose another folder for "
+            "the SavedModel"
+        )
+    if args.size is not None and not args.format.startswith("tflite"):
+        raise UsageError(
+            f"--size goes only with --format tflite or tflite-int8, not {args.format}"
+        )
+    if args.format == "onnx":
+        import importlib.util
+
+        if importlib.util.find_spec("tf2onnx") is None:
+            raise UsageError(
+                "--format onnx needs tf2onnx: pip install -e '.[onnx]' (or "
+                "pip install 'tf2onnx>=1.17' onnx onnxruntime)"
+            )
 
 
 def _run_export(args) -> int:
     from plate_unet.inference.export import export_model
 
-    input_size = None
-    if args.size:
-        try:
-            w, h = (int(v) for v in args.size.lower().split("x"))
-        except ValueError:
-            raise ValueError(
-                f"--size must look like WIDTHxHEIGHT, e.g. 704x1152; got {args.size!r}"
-            ) from None
-        input_size = (h, w)
-    out = export_model(args.model, args.out, format=args.format, input_size=input_size)
+    out = export_model(args.model, args.out, format=args.format, input_size=args.size)
     print(f"wrote {out} ({args.format})")
     return 0
 
@@ -341,69 +584,66 @@ def _add_demo(sub) -> None:
         "PLATE_UNET_SMOKE=1), score the best model on held-out synthetic scenes "
         "(report.json, report.txt, worst_cases.png), predict the held-out images "
         "and --images, and print where everything is. With --pretrained it makes "
-        "the committed checkpoint plate_unet/inference/pretrained/teaching.keras "
-        "instead.",
+        "the pretrained checkpoint (teaching.keras, metrics.json, training_log.csv, "
+        "README.md) in --out instead.",
     )
-    p.add_argument(
-        "--out",
-        help="output folder (default runs/demo; with --pretrained "
-        "plate_unet/inference/pretrained)",
+    _add_out(
+        p,
+        False,
+        "output folder (created; default runs/demo, with --pretrained "
+        "runs/pretrained)",
     )
-    p.add_argument(
-        "--preset",
-        help=f"one of {_PRESET_NAMES} (default: picked; with --pretrained teaching)",
+    _add_preset(p, "picked for this machine; with --pretrained teaching")
+    _add_seed(p)
+    _add_images(
+        p,
+        False,
+        ": also predict these photos, scored when their names are CCPD-style "
+        "annotations",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument(
-        "--images",
-        help="also predict this folder of photos, scored when the names are CCPD "
-        "annotations (default: ../shared/data/ccpd when it exists)",
-    )
-    p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
+    _add_epochs(p)
     p.add_argument(
         "--pretrained",
         action="store_true",
         help="train the teaching model on 3200 scenes for 4 epochs and write the "
-        "pretrained checkpoint with "
-        "metrics.json, training_log.csv and README.md (make pretrained)",
+        "pretrained checkpoint with metrics.json, training_log.csv and README.md "
+        "into --out",
     )
-    p.add_argument("--quiet", action="store_true", help="one line per epoch, no bar")
-    p.set_defaults(func=_run_demo)
+    _add_quiet(p)
+    p.set_defaults(func=_run_demo, check=_check_demo)
+
+
+def _check_demo(args) -> None:
+    if args.pretrained and args.images is not None:
+        raise UsageError("--images does not go with --pretrained")
+    if args.images is not None:
+        _check_image_folder(args.images)
 
 
 def _run_demo(args) -> int:
+    import matplotlib
+
     from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo.pretrained import make_pretrained
-    from plate_unet.demo.run import default_photos, run_demo
-    from plate_unet.training.presets import PRETRAINED, get_preset
-
-    if args.epochs is not None and args.epochs < 1:
-        raise ValueError(f"--epochs {args.epochs} is invalid: use an integer >= 1")
-    if args.preset is not None:
-        get_preset(args.preset)  # an unknown name fails before any work
-    import matplotlib
+    from plate_unet.demo.run import run_demo
+    from plate_unet.training.presets import PRETRAINED
 
     matplotlib.use("Agg")
     keep_freed_memory()
     if args.pretrained:
-        if args.images:
-            raise ValueError("--images does not go with --pretrained")
         make_pretrained(
-            out=args.out,
+            out=args.out or os.path.join("runs", "pretrained"),
             seed=args.seed,
             preset=args.preset or PRETRAINED,
             epochs=args.epochs,
             verbose=not args.quiet,
         )
         return 0
-    images = args.images or default_photos()
-    if images is not None and not args.images:
-        print(f"photos: {images} (choose others with --images)")
     run_demo(
         out_dir=args.out or os.path.join("runs", "demo"),
         preset=args.preset,
         seed=args.seed,
-        images=images,
+        images=args.images,
         epochs=args.epochs,
         verbose=not args.quiet,
     )
@@ -413,12 +653,18 @@ def _run_demo(args) -> int:
 # --- entry point ----------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """Returns the ``plate-unet`` argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="plate-unet",
-        description="Licence-plate segmentation with a U-Net.",
+        description="Licence-plate segmentation with a U-Net. Sizes are written "
+        "height x width (H×W).",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="debug logging, and the traceback of every error",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_add_generate, _add_train, _add_evaluate, _add_predict):
         add(sub)
     _add_export(sub)
@@ -434,20 +680,27 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(message)s",
     )
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
-    if args.command not in _WITHOUT_TENSORFLOW:
-        import_tensorflow()  # before Keras: no CUDA probe lines on a CPU machine
     try:
+        check = getattr(args, "check", None)
+        if check is not None:
+            check(args)  # every path and flag, before TensorFlow loads
+        if args.command not in _WITHOUT_TENSORFLOW:
+            from plate_unet.quiet import import_tensorflow
+
+            import_tensorflow()  # before Keras: no CUDA probe lines on a CPU machine
         return int(args.func(args) or 0)
-    except (PlateUnetError, ValueError, FileNotFoundError) as exc:
-        print(f"plate-unet {args.command}: error: {exc}", file=sys.stderr)
+    except PlateUnetError as exc:
+        if args.verbose:
+            traceback.print_exc()
+        message = " ".join(str(exc).split("\n", 1)[0].split())
+        more = str(exc).count("\n")
+        if more and not args.verbose:
+            message += f" (and {more} more line(s): run with -v to see them)"
+        print(f"plate-unet {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"plate-unet {args.command}: interrupted", file=sys.stderr)
         return 130
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,3 +26,11 @@ class ImageReadError(PlateUnetError):
     def __init__(self, source: str, reason: str) -> None:
         super().__init__(f"{source}: {reason}")
         self.source, self.reason = str(source), reason
+
+
+class UsageError(PlateUnetError, ValueError):
+    """A value or option that cannot be used (the message says what would be valid)."""
+
+
+class DataPathError(PlateUnetError, FileNotFoundError):
+    """A file or folder the user named does not exist (the message names it)."""

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from plate_unet.data.masks import Letterbox
-from plate_unet.errors import ImageReadError, PlateUnetError
+from plate_unet.errors import DataPathError, ImageReadError, PlateUnetError
 
 #: Every suffix that training, prediction and evaluation accept.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
@@ -75,7 +75,7 @@ def list_images(folder) -> list[Path]:
     if folder.is_file():
         return [folder]
     if not folder.is_dir():
-        raise PlateUnetError(f"image folder {folder} not found.")
+        raise DataPathError(f"image folder {folder} not found.")
     images = sorted(p for p in folder.iterdir() if is_image_file(p))
     if not images:
         raise PlateUnetError(

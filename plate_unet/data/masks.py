@@ -201,8 +201,8 @@ class Letterbox:
         """
         if image.shape[:2] != (self.src_h, self.src_w):
             raise ValueError(
-                f"image is {image.shape[1]}x{image.shape[0]}, Letterbox expects "
-                f"{self.src_w}x{self.src_h}"
+                f"image is {image.shape[0]}×{image.shape[1]} (H×W), Letterbox "
+                f"expects {self.src_h}×{self.src_w} (H×W)"
             )
         if interpolation is None:
             interpolation = cv2.INTER_AREA if self.scale < 2 / 3 else cv2.INTER_LINEAR
@@ -301,7 +301,7 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
         Traceback (most recent call last):
         ...
         plate_unet.errors.AnnotationError: every one of the 3 annotated plates gives
-        an EMPTY mask at 5x8: the model would learn to predict nothing: ...
+        an EMPTY mask at 8×5 (H×W): the model would learn to predict nothing: ...
     """
     empty, n_plates = [], 0
     for s in samples:
@@ -315,10 +315,10 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
         return
     head = (
         f"every one of the {n_plates} annotated plates gives an EMPTY mask at "
-        f"{width}x{height}: the model would learn to predict nothing"
+        f"{height}×{width} (H×W): the model would learn to predict nothing"
         if len(empty) == n_plates
         else f"{len(empty)} of {n_plates} plates rasterise to nothing at "
-        f"{width}x{height} (area < {MIN_MODEL_AREA:g} px² after letterboxing, or "
+        f"{height}×{width} (H×W) (area < {MIN_MODEL_AREA:g} px² after letterboxing, or "
         "outside the image)"
     )
     shown = "\n  ".join(empty[:20]) + (

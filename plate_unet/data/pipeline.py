@@ -208,8 +208,8 @@ def load_example(
     image = read_image(sample.image_path)
     if image.shape[:2] != (sample.height, sample.width):
         raise ValueError(
-            f"{sample.image_path}: image is {image.shape[1]}x{image.shape[0]}, its "
-            f"annotation says {sample.width}x{sample.height}"
+            f"{sample.image_path}: image is {image.shape[0]}×{image.shape[1]} "
+            f"(H×W), its annotation says {sample.height}×{sample.width}"
         )
     image, _ = fit_to_model(image, height, width, channels)
     mask = rasterize(letterbox_plates(sample, height, width), height, width)

@@ -33,7 +33,7 @@ from plate_unet.data.formats.reference_csv import read_reference_csv
 from plate_unet.data.formats.voc import read_voc, read_voc_file
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import Problems
-from plate_unet.errors import AnnotationError
+from plate_unet.errors import AnnotationError, DataPathError
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def detect_format(path) -> str:
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"annotation path not found: {path}")
+        raise DataPathError(f"annotation path not found: {path}")
     supported = (
         "a reference-format .csv, a folder of CCPD-named .jpg, a folder of Pascal VOC "
         ".xml (or with Annotations/), or a folder with images/ and masks/"

@@ -131,8 +131,8 @@ class Sample:
         height: Image height in pixels, when known (keyword only).
         width: Image width in pixels, when known (keyword only).
 
-    Its text form gives the size as photos are usually named, width × height
-    (``360x580``).
+    Its text form gives the size as height × width and says so
+    (``580×360 (H×W)``), like every size this package prints.
 
     Example:
         >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), height=1160, width=720)
@@ -169,7 +169,7 @@ class Sample:
         return hash((self.image_path, len(self.plates), self.width, self.height))
 
     def __repr__(self) -> str:
-        size = f", {self.width}x{self.height}" if self.width else ""
+        size = f", {self.height}×{self.width} (H×W)" if self.width else ""
         return f"Sample({str(self.image_path)!r}, {len(self.plates)} plate(s){size})"
 
     @property

@@ -178,7 +178,7 @@ def check_plate(plate, height: int, width: int, tolerance: float = TOLERANCE_PX)
         bad = p[np.argmax(np.maximum(lo - p, p - hi).max(axis=1))]
         raise AnnotationError(
             f"corner ({bad[0]:g}, {bad[1]:g}) lies {outside:.1f} px outside the "
-            f"{width}x{height} image (tolerance {tolerance:g} px)"
+            f"{height}×{width} (H×W) image (tolerance {tolerance:g} px)"
         )
     p = np.clip(p, lo, hi)
     if polygon_area(p) < MIN_PLATE_AREA:
@@ -194,8 +194,8 @@ def make_sample(path: Path, plates: Iterable, size: tuple[int, int] | None = Non
     height, width = image_size(path)
     if size is not None and tuple(size) != (height, width):
         raise AnnotationError(
-            f"annotated size {size[1]}x{size[0]} differs from the image's "
-            f"{width}x{height}"
+            f"annotated size {size[0]}×{size[1]} (H×W) differs from the image's "
+            f"{height}×{width}"
         )
     checked = tuple(check_plate(p, height, width) for p in plates)
     return Sample(path, checked, width=width, height=height)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.errors import ModelFileError
+from plate_unet.errors import ModelFileError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,10 @@ def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
     if input_size is not None:
         height, width = (int(v) for v in input_size)
     if height is None or width is None:
-        raise ValueError(
+        raise UsageError(
             f"model {model.name!r} accepts any image size (input shape "
             f"{model.input_shape}): TFLite needs a fixed one, so pass "
-            "input_size=(height, width)."
+            "input_size=(height, width) (on the command line: --size HxW)."
         )
     return int(height), int(width), int(channels)
 
@@ -76,7 +76,7 @@ def to_tflite(
         The ``.tflite`` file's bytes (batch size 1).
 
     Raises:
-        ValueError: If the model has no fixed size and ``input_size`` is None.
+        UsageError: If the model has no fixed size and ``input_size`` is None.
 
     Example:
         >>> data = to_tflite(model)  # model: a tiny 64×64 U-Net
@@ -181,8 +181,8 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
         The path written.
 
     Raises:
-        ValueError: If ``format`` is unknown, a ``.keras`` output lacks the
-            suffix, or a SavedModel folder already exists.
+        UsageError: If ``format`` is unknown, a ``.keras`` output lacks the
+            suffix, or a SavedModel folder already exists (a ``ValueError``).
         ModelFileError: If ``model`` is a path to a missing or unusable file.
 
     Example:
@@ -194,10 +194,10 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
         >>> export_model(model, tmp / "m.h5")
         Traceback (most recent call last):
         ...
-        ValueError: --out .../m.h5 must end in .keras for format 'keras'.
+        plate_unet.errors.UsageError: --out .../m.h5 must end in .keras for ...
     """
     if format not in FORMATS:
-        raise ValueError(
+        raise UsageError(
             f"format={format!r} is unknown: use one of {', '.join(FORMATS)}."
         )
     if isinstance(model, (str, os.PathLike)):
@@ -208,7 +208,7 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if format == "keras":
         if out.suffix != ".keras":
-            raise ValueError(f"--out {out} must end in .keras for format 'keras'.")
+            raise UsageError(f"--out {out} must end in .keras for format 'keras'.")
         tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}.keras")
         try:
             model.save(tmp)
@@ -217,7 +217,7 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
             tmp.unlink(missing_ok=True)
     elif format == "savedmodel":
         if out.exists():
-            raise ValueError(
+            raise UsageError(
                 f"{out} already exists: remove it or choose another --out for the "
                 "SavedModel folder."
             )
@@ -227,7 +227,7 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
         os.replace(tmp, out)
     elif format == "onnx":
         if out.suffix != ".onnx":
-            raise ValueError(f"--out {out} must end in .onnx for format 'onnx'.")
+            raise UsageError(f"--out {out} must end in .onnx for format 'onnx'.")
         to_onnx(model, out)
     else:
         data = to_tflite(model, quantize=format == "tflite-int8", input_size=input_size)

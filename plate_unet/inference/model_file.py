@@ -1,14 +1,16 @@
 """Model files: where the pretrained checkpoint is, and loading one safely.
 
-:func:`load_model` loads a ``.keras`` file with ``safe_mode=True`` and checks that
-it is a segmentation model (one input ``(N, H, W, 1 or 3)``, one output
-``(N, H, W, 1)``); every problem is a :class:`~plate_unet.errors.ModelFileError`
-naming the file. :func:`default_model_path` is the committed checkpoint.
+:func:`check_model_file` checks a path without loading Keras (the command line
+calls it before TensorFlow loads); :func:`load_model` loads a ``.keras`` file
+with ``safe_mode=True`` and checks that it is a segmentation model (one input
+``(N, H, W, 1 or 3)``, one output ``(N, H, W, 1)``); every problem is a
+:class:`~plate_unet.errors.ModelFileError` naming the file. :func:`default_model_path` is the committed checkpoint.
 It imports no other prediction module.
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from plate_unet.errors import ModelFileError
@@ -57,32 +59,30 @@ def _check_architecture(model, path: Path) -> None:
         )
 
 
-def load_model(path=None):
-    """Loads a ``.keras`` U-Net safely and checks that it segments images.
+def check_model_file(path=None) -> Path:
+    """Checks, without loading Keras, that ``path`` can be a model file.
 
     Args:
         path: The model file; ``None`` uses :func:`default_model_path`.
 
     Returns:
-        The Keras model (not compiled: prediction needs no loss).
+        The path, as a :class:`~pathlib.Path`.
 
     Raises:
-        ModelFileError: Naming the file when it is missing, corrupt, not a
-            Keras archive, or of another architecture (output not
-            ``(N, H, W, 1)`` or input channels not 1 or 3).
+        ModelFileError: Naming the file when it is missing, has another suffix
+            than ``.keras`` or ``.h5``, or is a ``.keras`` file that is not a
+            zip archive.
 
     Example:
-        >>> load_model(model_file).input_shape  # a file saved by model.save
-        (None, 64, 64, 1)
-        >>> load_model().input_shape  # the pretrained teaching checkpoint
-        (None, 256, 160, 1)
-        >>> load_model(tmp / "missing.keras")
+        >>> check_model_file().name
+        'teaching.keras'
+        >>> (tmp / "notes.keras").write_text("not a model")
+        11
+        >>> check_model_file(tmp / "notes.keras")
         Traceback (most recent call last):
         ...
-        plate_unet.errors.ModelFileError: model file .../missing.keras not found: ...
+        plate_unet.errors.ModelFileError: .../notes.keras is not a Keras ...
     """
-    import keras
-
     if path is None:
         path = default_model_path()
         if not path.is_file():
@@ -101,13 +101,52 @@ def load_model(path=None):
             f"{path} is not a Keras model file: expected a .keras file "
             "(a SavedModel or .tflite export cannot be loaded back for prediction)."
         )
+    if path.suffix.lower() == ".keras" and not zipfile.is_zipfile(path):
+        raise ModelFileError(
+            f"{path} is not a Keras .keras archive (a zip file): expected a model "
+            "saved by `plate-unet train` or model.save(); the file may be cut short "
+            "or be another kind of file renamed."
+        )
+    return path
+
+
+def load_model(path=None):
+    """Loads a ``.keras`` U-Net safely and checks that it segments images.
+
+    Args:
+        path: The model file; ``None`` uses :func:`default_model_path`.
+
+    Returns:
+        The Keras model (not compiled: prediction needs no loss).
+
+    Raises:
+        ModelFileError: Naming the file when it is missing, not a zip archive
+            (``.keras``), an archive Keras cannot load, or of another
+            architecture (output not ``(N, H, W, 1)`` or input channels not 1
+            or 3).
+
+    Example:
+        >>> load_model(model_file).input_shape  # a file saved by model.save
+        (None, 64, 64, 1)
+        >>> load_model().input_shape  # the pretrained teaching checkpoint
+        (None, 256, 160, 1)
+        >>> load_model(tmp / "missing.keras")
+        Traceback (most recent call last):
+        ...
+        plate_unet.errors.ModelFileError: model file .../missing.keras not found: ...
+    """
+    import keras
+
+    path = check_model_file(path)
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for a bad archive.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        kind = "a zip archive" if path.suffix.lower() == ".keras" else "a file"
         raise ModelFileError(
-            f"cannot load model file {path} ({type(exc).__name__}: {reason[:200]}): "
-            "expected a Keras 3 .keras archive saved by plate-unet."
+            f"{path} is {kind} that Keras cannot load as a plate-unet model "
+            f"({type(exc).__name__}: {reason[:200]}): expected a Keras 3 .keras "
+            "file saved by `plate-unet train` or model.save()."
         ) from exc
     _check_architecture(model, path)
     return model

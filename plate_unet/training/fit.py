@@ -14,6 +14,7 @@ import csv
 import importlib.util
 import logging
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from plate_unet.errors import UsageError
 from plate_unet.model.unet import build_unet
 from plate_unet.training import devices
 from plate_unet.training.callbacks import (
@@ -119,7 +121,7 @@ def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction={val_fraction!r} is invalid: use 0 < f < 1.")
     if len(samples) < 2:
-        raise ValueError(
+        raise UsageError(
             f"cannot split {len(samples)} sample(s) into training and validation: "
             "give at least 2, or a separate validation set."
         )
@@ -259,6 +261,25 @@ def init_output_bias(model: keras.Model, prior: float) -> None:
     bias.assign(np.full(bias.shape, np.log(prior / (1.0 - prior)), "float32"))
 
 
+def fit_verbosity(verbose: str | int = "auto") -> int:
+    """Keras' ``fit`` verbosity for ``verbose``, with ``"auto"`` made concrete.
+
+    ``"auto"`` is 1 (a progress bar) when standard output is a terminal or a
+    Jupyter cell, and 2 (one line per epoch) otherwise: a progress bar written
+    to a log file is one long line of escape codes.
+
+    Example:
+        >>> fit_verbosity(0), fit_verbosity(2)
+        (0, 2)
+    """
+    if verbose != "auto":
+        return int(verbose)
+    if "ipykernel" in sys.modules:
+        return 1
+    isatty = getattr(sys.stdout, "isatty", None)
+    return 1 if isatty is not None and isatty() else 2
+
+
 def train(
     preset: str | Preset,
     train_samples: Sequence | tf.data.Dataset,
@@ -296,7 +317,9 @@ def train(
         seed: Seed of the weights, the shuffle order and the augmentation.
         callbacks: Extra Keras callbacks (e.g. a live plot), run before the
             per-epoch backup.
-        verbose: Keras' ``fit`` verbosity (``"auto"``: a progress bar).
+        verbose: Keras' ``fit`` verbosity; ``"auto"`` (see
+            :func:`fit_verbosity`) draws a progress bar on a terminal or in
+            Jupyter and prints one line per epoch into a log file or CI.
 
     Returns:
         A :class:`TrainResult`.
@@ -352,7 +375,7 @@ def train(
             *_callbacks(scratch, monitor, preset, best, resume and done > 0),
         ],
         shuffle=False,  # the datasets shuffle themselves (seeded)
-        verbose=verbose,
+        verbose=fit_verbosity(verbose),
     )
     seconds = time.perf_counter() - started
     if not chief:

@@ -124,7 +124,9 @@ PRESETS: dict[str, Preset] = {
         n_val=200,
         clipnorm=None,
         output_prior=None,
-        description="the reference's run: 1152x704, base 16, depth 6, batch 5 (GPU)",
+        description=(
+            "the reference's run: 1152×704 (H×W), base 16, depth 6, batch 5 (GPU)"
+        ),
     ),
     "teaching": Preset(
         "teaching",
@@ -145,7 +147,7 @@ PRESETS: dict[str, Preset] = {
         scene_size=(580, 360),
         lr_schedule="cosine",
         description=(
-            "256x160, base 8, depth 5, batch norm, lr 2e-3 cosine, 1600 scenes: "
+            "256×160 (H×W), base 8, depth 5, batch norm, lr 2e-3 cosine, 1600 scenes: "
             "about 6 minutes on 2 CPU cores"
         ),
     ),
@@ -160,7 +162,7 @@ PRESETS: dict[str, Preset] = {
         augment=None,
         scene_size=(290, 180),
         patience=2,
-        description="64x40, base 4, depth 3: seconds, for CI",
+        description="64×40 (H×W), base 4, depth 3: seconds, for CI",
     ),
 }
 #: The teaching recipe with depthwise-separable convolutions and 12 base
@@ -175,7 +177,7 @@ PRESETS["slim"] = PRESETS["teaching"].replace(
     batch_size=4,
     description=(
         "teaching with depthwise-separable convolutions and 12 base filters, "
-        "batch 4: 256x160, depth 5, batch norm, lr 2e-3 cosine"
+        "batch 4: 256×160 (H×W), depth 5, batch norm, lr 2e-3 cosine"
     ),
 )
 

@@ -40,8 +40,8 @@ def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.nd
     m = (m[..., 0] if m.ndim == 3 else m) > 0
     if m.shape != rgb.shape[:2]:
         raise ValueError(
-            f"mask is {m.shape[1]}x{m.shape[0]} but the image is "
-            f"{rgb.shape[1]}x{rgb.shape[0]}; they must have the same size"
+            f"mask is {m.shape[0]}×{m.shape[1]} (H×W) but the image is "
+            f"{rgb.shape[0]}×{rgb.shape[1]}; they must have the same size"
         )
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
