@@ -544,9 +544,7 @@ def _check_export(args) -> None:
     out = Path(args.out)
     suffix = _EXPORT_FORMATS[args.format]
     if suffix is not None and out.suffix != suffix:
-        raise UsageError(
-            f"--out {out} must end in {suffix} for --format {args.format}"
-        )
+        raise UsageError(f"--out {out} must end in {suffix} for --format {args.format}")
     if args.format == "savedmodel" and out.exists():
         raise UsageError(
             f"--out {out} already exists: remove it or choose another folder for "
@@ -590,8 +588,7 @@ def _add_demo(sub) -> None:
     _add_out(
         p,
         False,
-        "output folder (created; default runs/demo, with --pretrained "
-        "runs/pretrained)",
+        "output folder (created; default runs/demo, with --pretrained runs/pretrained)",
     )
     _add_preset(p, "picked for this machine; with --pretrained teaching")
     _add_seed(p)
@@ -673,9 +670,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Runs ``plate-unet``; returns the exit status (2 on bad input)."""
+    """Runs ``plate-unet``; returns the exit status (2 on bad input).
+
+    A bad flag or path, or any :class:`~plate_unet.errors.PlateUnetError`, is
+    one line on stderr and status 2 (with ``-v`` also its traceback); any other
+    exception is a bug and propagates with its traceback.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help exits 0 (raised on); a bad flag returns 2
+        if exc.code == 2:
+            return 2
+        raise
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(message)s",
@@ -701,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"plate-unet {args.command}: interrupted", file=sys.stderr)
         return 130
+
 
 if __name__ == "__main__":
     sys.exit(main())

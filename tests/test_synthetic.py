@@ -173,7 +173,7 @@ def test_cli_writes_files_and_rejects_bad_size(tmp_path, capsys):
         "--seed",
         "4",
         "--size",
-        "96x160",
+        "160x96",
     ]
     assert main([*args, "--quiet"]) == 0
     assert (out / "labels.csv").exists()

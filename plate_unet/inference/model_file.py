@@ -4,8 +4,9 @@
 calls it before TensorFlow loads); :func:`load_model` loads a ``.keras`` file
 with ``safe_mode=True`` and checks that it is a segmentation model (one input
 ``(N, H, W, 1 or 3)``, one output ``(N, H, W, 1)``); every problem is a
-:class:`~plate_unet.errors.ModelFileError` naming the file. :func:`default_model_path` is the committed checkpoint.
-It imports no other prediction module.
+:class:`~plate_unet.errors.ModelFileError` naming the file.
+:func:`default_model_path` is the committed checkpoint. It imports no other
+prediction module.
 """
 
 from __future__ import annotations
