@@ -209,7 +209,7 @@ def load_example(
     if image.shape[:2] != (sample.height, sample.width):
         raise ValueError(
             f"{sample.image_path}: image is {image.shape[0]}×{image.shape[1]} "
-            f"(H×W), its annotation says {sample.height}×{sample.width}"
+            f"(H×W), its annotation says {sample.height}×{sample.width} (H×W)"
         )
     image, _ = fit_to_model(image, height, width, channels)
     mask = rasterize(letterbox_plates(sample, height, width), height, width)

@@ -195,7 +195,7 @@ def make_sample(path: Path, plates: Iterable, size: tuple[int, int] | None = Non
     if size is not None and tuple(size) != (height, width):
         raise AnnotationError(
             f"annotated size {size[0]}×{size[1]} (H×W) differs from the image's "
-            f"{height}×{width}"
+            f"{height}×{width} (H×W)"
         )
     checked = tuple(check_plate(p, height, width) for p in plates)
     return Sample(path, checked, width=width, height=height)

@@ -177,7 +177,9 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
         raise ValueError(f"seed must be >= 0, got {seed}")
     w, h = int(width), int(height)
     if w < 32 or h < 32:
-        raise ValueError(f"scene size must be at least 32×32 pixels, got {h}×{w} (H×W)")
+        raise ValueError(
+            f"scene size must be at least 32 pixels high and wide, got {h}×{w} (H×W)"
+        )
     rng = np.random.default_rng(int(seed))
     img = background(rng, h, w)
     gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
@@ -326,7 +328,9 @@ def generate_dataset(
         raise ValueError(f"seed must be >= 0, got {seed}")
     h, w = (int(v) for v in size)
     if w < 32 or h < 32:
-        raise ValueError(f"size must be at least 32×32 pixels, got {h}×{w} (H×W)")
+        raise ValueError(
+            f"size must be at least 32 pixels high and wide, got {h}×{w} (H×W)"
+        )
     if workers is None:
         workers = 1 if n < 64 else min(os.cpu_count() or 1, 16)
     if int(workers) < 1:

@@ -41,7 +41,7 @@ def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.nd
     if m.shape != rgb.shape[:2]:
         raise ValueError(
             f"mask is {m.shape[0]}×{m.shape[1]} (H×W) but the image is "
-            f"{rgb.shape[0]}×{rgb.shape[1]}; they must have the same size"
+            f"{rgb.shape[0]}×{rgb.shape[1]} (H×W); they must have the same size"
         )
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
