@@ -177,7 +177,7 @@ def test_corner_helpers():
         ("a.jpg,50,40,10,40,10,x,50,20\n", "TL_y='x' is not a number"),
         ("a.jpg,50,40,10,40,10,nan,50,20\n", "not a finite number"),
         ("a.jpg,50,40,10,40,10,20,50,\n", "is not a number"),
-        ("a.jpg,90,40,10,40,10,20,50,20\n", "outside the 64x48 image"),
+        ("a.jpg,90,40,10,40,10,20,50,20\n", "outside the 48×64"),
         ("a.jpg,10,20,10,20,10,20,10,20\n", "zero-area polygon"),
         ("../a.jpg,50,40,10,40,10,20,50,20\n", "escapes the data folder"),
         ("/etc/a.jpg,50,40,10,40,10,20,50,20\n", "absolute path"),

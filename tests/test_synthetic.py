@@ -111,8 +111,8 @@ def test_plate_region_differs_from_surroundings(scenes):
 
 
 def test_rejects_bad_arguments(tmp_path):
-    with pytest.raises(ValueError, match="32x32"):
-        generate_scene(0, 10, 10)
+    with pytest.raises(ValueError, match=r"at least 32 .* got 10×20 \(H×W\)"):
+        generate_scene(0, 10, 20)
     with pytest.raises(ValueError, match="seed"):
         generate_scene(-1)
     with pytest.raises(ValueError, match="n must be"):
