@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # Sample data: data/sample is committed; re-generate it (byte-identical) if missing.
-SAMPLE_CMD := generate --n 32 --seed 0 --size 360x580 --out data/sample --quiet
+SAMPLE_CMD := generate --n 32 --seed 0 --size 580x360 --out data/sample --quiet
 data: $(STAMP)
 	@test -f data/sample/labels.csv || $(BIN)/plate-unet $(SAMPLE_CMD)
 
@@ -99,7 +99,7 @@ demo: setup
 # The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, 12-17 min
 # on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
 pretrained: setup
-	$(BIN)/plate-unet demo --pretrained
+	$(BIN)/plate-unet demo --pretrained --out plate_unet/inference/pretrained
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
