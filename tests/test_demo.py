@@ -156,7 +156,7 @@ def test_demo_missing_images_fails_before_training(tmp_path, capsys):
     line = _one_line_error(capsys, [*argv, "--images", str(tmp_path / "none")])
     assert "none" in line and "not found" in line
     assert not (out / "train").exists()
-    line = _one_line_error(capsys, [*argv, "--pretrained", "--images", str(out)])
+    line = _one_line_error(capsys, [*argv, "--pretrained", "--images", str(tmp_path)])
     assert "--pretrained" in line
 
 
