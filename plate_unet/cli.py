@@ -266,7 +266,11 @@ def _add_generate(sub) -> None:
         "same files.",
     )
     p.add_argument(
-        "--n", type=positive_int, required=True, metavar="N", help="number of scenes"
+        "--n",
+        type=positive_int,
+        required=True,
+        metavar="N",
+        help="number of scenes, an integer >= 1",
     )
     _add_out(p, True, "output folder (created)")
     _add_seed(p)
@@ -669,6 +673,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: Exception, keep: int = 4) -> str:
+    """The message on one line: its first ``keep`` lines, then how many more."""
+    lines = [" ".join(line.split()) for line in str(exc).splitlines()]
+    lines = [line for line in lines if line]
+    text = " ".join(lines[:keep])
+    if len(lines) > keep:
+        text += f" ... and {len(lines) - keep} more line(s) (-v shows them all)"
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs ``plate-unet``; returns the exit status (2 on bad input).
 
@@ -699,11 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     except PlateUnetError as exc:
         if args.verbose:
             traceback.print_exc()
-        message = " ".join(str(exc).split("\n", 1)[0].split())
-        more = str(exc).count("\n")
-        if more and not args.verbose:
-            message += f" (and {more} more line(s): run with -v to see them)"
-        print(f"plate-unet {args.command}: error: {message}", file=sys.stderr)
+        print(f"plate-unet {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"plate-unet {args.command}: interrupted", file=sys.stderr)

@@ -268,3 +268,18 @@ def test_demo_help_says_ccpd_style_and_has_no_default_photos(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "CCPD-style" in text and "protocol" not in text
     assert "shared" not in text and "runs/pretrained" in text
+
+
+def test_a_many_line_project_error_is_one_line_that_keeps_the_detail(
+    monkeypatch, tmp_path, capsys
+):
+    from plate_unet.errors import AnnotationError
+
+    def refuses(args):
+        rows = "\n".join(f"  labels.csv line {k}: corner outside" for k in range(9))
+        raise AnnotationError(f"9 problem(s) in labels.csv:\n{rows}")
+
+    monkeypatch.setattr(cli, "_run_generate", refuses)
+    line = _one_line(capsys, ["generate", "--n", "1", "--out", str(tmp_path / "g")])
+    assert "9 problem(s) in labels.csv: labels.csv line 0: corner outside" in line
+    assert "line 2: corner outside ... and 6 more line(s) (-v shows them all)" in line
