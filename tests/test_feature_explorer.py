@@ -69,7 +69,7 @@ def test_render_feature_map_panel_and_bad_arguments(model, x):
     assert np.ptp(panel[:, :40].astype(int), axis=-1).max() == 0  # the input: grey
     strip = panel[:, 2 * 40 + 8 + 2, :]  # the colour bar, top (high) to bottom
     assert strip[0].tolist() == [253, 231, 37] and strip[-1].tolist() == [68, 1, 84]
-    assert text.startswith("enc3_conv2: 16×10×16, channel 3")
+    assert text.startswith("enc3_conv2: 16×10×16 (H×W×C), channel 3")
     other, _ = render_feature_map(x, maps, "enc3_conv2", 4)
     assert not np.array_equal(panel, other)
     with pytest.raises(ValueError, match="channels 0 to 15"):

@@ -42,7 +42,7 @@ def test_feature_maps_show_the_input_in_grey_and_each_map_with_a_colour_bar():
     images, bars = fig.axes[:3], fig.axes[3:]
     assert images[0].get_title() == "input"
     assert images[0].images[0].get_cmap().name == "gray"
-    assert images[2].get_title() == "enc3 ch 2\n16×10"
+    assert images[2].get_title() == "enc3 ch 2\n16×10 (H×W)"
     assert images[2].images[0].get_cmap().name == "viridis"
     assert len(bars) == 2  # one colour bar per map, none for the input
     assert bars[1].get_xlim() == pytest.approx((0, 159))  # the map's own range

@@ -184,7 +184,7 @@ def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
         >>> act = np.arange(16.0).reshape(4, 4)  # one channel of a 4×4 level
         >>> fig = plot_feature_maps(mask, {"enc3 ch 0": act})
         >>> [ax.get_title() for ax in fig.axes[:2]], len(fig.axes)  # + a colour bar
-        (['input', 'enc3 ch 0\\n4×4'], 3)
+        (['input', 'enc3 ch 0\\n4×4 (H×W)'], 3)
         >>> plt.close(fig)
     """
     import numpy as np
@@ -200,7 +200,7 @@ def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
         if act.ndim != 2:
             raise ValueError(f"map {title!r} has shape {act.shape}: pass (h, w).")
         shown = ax.imshow(act, cmap=cmap, interpolation="nearest")
-        ax.set_title(f"{title}\n{act.shape[0]}×{act.shape[1]}", fontsize=10)
+        ax.set_title(f"{title}\n{act.shape[0]}×{act.shape[1]} (H×W)", fontsize=10)
         ax.set_axis_off()
         bar = fig.colorbar(shown, ax=ax, orientation="horizontal", pad=0.04)
         bar.ax.tick_params(labelsize=8)

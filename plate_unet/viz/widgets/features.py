@@ -79,7 +79,7 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
 
     x = np.asarray(x, np.float32)
     if tuple(model.input_shape[1:3]) != x.shape[:2]:
-        model = any_size(model)  # e.g. a landscape photo turned to 160×256
+        model = any_size(model)  # e.g. a landscape photo turned to 160×256 (H×W)
     layers = list(layers) if layers is not None else feature_layers(model)
     known = {layer.name for layer in model.layers}
     for name in layers:
@@ -121,7 +121,7 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         >>> panel.shape, panel.dtype  # input, gap, activation, colour bar
         ((64, 192, 3), dtype('uint8'))
         >>> text
-        'enc3_conv2: 16×16×8, channel 0: ... to ..., ...% active'
+        'enc3_conv2: 16×16×8 (H×W×C), channel 0: ... to ..., ...% active'
     """
     if layer not in maps:
         raise ValueError(f"layer {layer!r} is unknown: choose one of {list(maps)}.")
@@ -142,8 +142,8 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
     )
     gap = np.full((height, 8, 3), 255, np.uint8)
     text = (
-        f"{layer}: {act.shape[0]}×{act.shape[1]}×{act.shape[2]}, channel {channel}: "
-        f"{lo:.3g} to {hi:.3g}, {np.mean(plane > 0):.0%} active"
+        f"{layer}: {act.shape[0]}×{act.shape[1]}×{act.shape[2]} (H×W×C), "
+        f"channel {channel}: {lo:.3g} to {hi:.3g}, {np.mean(plane > 0):.0%} active"
     )
     bar = colour_bar(height, lo, hi)
     return np.concatenate([base, gap, colour, bar], axis=1), text
@@ -202,7 +202,7 @@ class FeatureMapExplorer(widgets.VBox):
         FeatureMapExplorer(layer='enc1_conv2', channel=0)
         >>> app.layer.value = "dec2_conv2"  # the picture and the channel range follow
         >>> app.channel.max, app.info.value
-        (3, 'dec2_conv2: 32×32×4, channel 0: ... to ..., ...% active')
+        (3, 'dec2_conv2: 32×32×4 (H×W×C), channel 0: ... to ..., ...% active')
     """
 
     def __init__(self, model, x, layers=None, width: int = 420) -> None:
