@@ -341,13 +341,12 @@ def _add_demo(sub) -> None:
         "PLATE_UNET_SMOKE=1), score the best model on held-out synthetic scenes "
         "(report.json, report.txt, worst_cases.png), predict the held-out images "
         "and --images, and print where everything is. With --pretrained it makes "
-        "the committed checkpoint plate_unet/inference/pretrained/teaching.keras "
-        "instead.",
+        "the pretrained checkpoint teaching.keras instead (make pretrained writes "
+        "the committed one, plate_unet/inference/pretrained).",
     )
     p.add_argument(
         "--out",
-        help="output folder (default runs/demo; with --pretrained "
-        "plate_unet/inference/pretrained)",
+        help="output folder (default runs/demo; with --pretrained runs/pretrained)",
     )
     p.add_argument(
         "--preset",
@@ -357,7 +356,7 @@ def _add_demo(sub) -> None:
     p.add_argument(
         "--images",
         help="also predict this folder of photos, scored when the names are CCPD "
-        "annotations (default: ../shared/data/ccpd when it exists)",
+        "annotations (default: none)",
     )
     p.add_argument("--epochs", type=int, help="total epochs (default: the preset's)")
     p.add_argument(
@@ -374,7 +373,7 @@ def _add_demo(sub) -> None:
 def _run_demo(args) -> int:
     from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo.pretrained import make_pretrained
-    from plate_unet.demo.run import default_photos, run_demo
+    from plate_unet.demo.run import run_demo
     from plate_unet.training.presets import PRETRAINED, get_preset
 
     if args.epochs is not None and args.epochs < 1:
@@ -389,21 +388,18 @@ def _run_demo(args) -> int:
         if args.images:
             raise ValueError("--images does not go with --pretrained")
         make_pretrained(
-            out=args.out,
+            out=args.out or os.path.join("runs", "pretrained"),
             seed=args.seed,
             preset=args.preset or PRETRAINED,
             epochs=args.epochs,
             verbose=not args.quiet,
         )
         return 0
-    images = args.images or default_photos()
-    if images is not None and not args.images:
-        print(f"photos: {images} (choose others with --images)")
     run_demo(
         out_dir=args.out or os.path.join("runs", "demo"),
         preset=args.preset,
         seed=args.seed,
-        images=images,
+        images=args.images,
         epochs=args.epochs,
         verbose=not args.quiet,
     )
