@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 NO_BROWSER ?= 0
 LAB_FLAGS ?=
 PYTEST_FLAGS ?=
+# Extras installed with the project; CI adds `lint` (actionlint, which downloads its
+# binary while it installs): `make test EXTRAS=dev,lint`.
+EXTRAS ?= dev
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
@@ -24,7 +27,7 @@ PYTEST = $(BIN)/python -m pytest
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 venv: $(STAMP)

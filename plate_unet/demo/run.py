@@ -44,6 +44,7 @@ from plate_unet.training.presets import Preset, get_preset, pick_preset
 
 log = logging.getLogger(__name__)
 
+
 def write_report(report: EvalReport, out_dir: str | Path, k: int = 4) -> dict:
     """Writes ``report.json``, ``report.txt`` (the table) and ``worst_cases.png``.
 
