@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 NO_BROWSER ?= 0
 LAB_FLAGS ?=
 PYTEST_FLAGS ?=
+# Extras installed with the project; CI adds `lint` (actionlint, which downloads its
+# binary while it installs): `make test EXTRAS=dev,lint`.
+EXTRAS ?= dev
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
@@ -24,7 +27,7 @@ PYTEST = $(BIN)/python -m pytest
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -91,13 +94,16 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py $(BENCH_FLAGS)
 
 # The whole job: synthetic data, training (teaching on a CPU, reference on a GPU), held-out
-# report and predictions in runs/demo/. DEMO_FLAGS="--preset smoke --out runs/x".
+# report and predictions in runs/demo/; the real photos in ../shared/data/ccpd are
+# predicted and scored too when that folder exists. DEMO_FLAGS="--preset smoke --out runs/x".
+DEMO_PHOTOS ?= $(wildcard ../shared/data/ccpd)
 DEMO_FLAGS ?=
 demo: setup
-	$(BIN)/plate-unet demo $(DEMO_FLAGS)
+	$(BIN)/plate-unet demo $(if $(DEMO_PHOTOS),--images $(DEMO_PHOTOS)) $(DEMO_FLAGS)
 
 # The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, 12-17 min
 # on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
+# Training data and the run itself go to runs/pretrained/.
 pretrained: setup
 	$(BIN)/plate-unet demo --pretrained --out plate_unet/inference/pretrained
 

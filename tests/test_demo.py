@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import io
 import json
 import warnings
@@ -169,7 +170,14 @@ def test_demo_help_lists_its_flags(capsys):
         assert flag in text
 
 
-def test_the_demo_finds_the_real_photos_beside_the_checkout(shared_data):
-    from plate_unet.demo.run import default_photos
+def test_pretrained_writes_outside_the_package_unless_told(monkeypatch, tmp_path):
+    import plate_unet.demo.pretrained as pretrained
 
-    assert default_photos() == shared_data / "ccpd"
+    default = inspect.signature(make_pretrained).parameters["out"].default
+    assert default == "runs/pretrained"
+    calls = []
+    monkeypatch.setattr(pretrained, "make_pretrained", lambda **kw: calls.append(kw))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["demo", "--pretrained"]) == 0
+    assert cli.main(["demo", "--pretrained", "--out", "elsewhere"]) == 0
+    assert [str(c["out"]) for c in calls] == ["runs/pretrained", "elsewhere"]

@@ -1,11 +1,13 @@
-"""Make the committed checkpoint ``plate_unet/inference/pretrained/teaching.keras``.
+"""Make the pretrained checkpoint ``teaching.keras``.
 
-:func:`make_pretrained` is what ``make pretrained`` (``plate-unet demo
---pretrained``) runs: it trains the teaching model for longer
-(:data:`~plate_unet.training.presets.PRETRAINED`) with a fixed seed and
-writes the checkpoint with ``metrics.json``, ``training_log.csv`` and a
-``README.md`` (from the template ``_README``) beside it. This module does not
-import :mod:`plate_unet.demo.run`.
+:func:`make_pretrained` is what ``plate-unet demo --pretrained`` runs: it trains
+the teaching model for longer (:data:`~plate_unet.training.presets.PRETRAINED`)
+with a fixed seed and writes the checkpoint with ``metrics.json``,
+``training_log.csv`` and a ``README.md`` (from the template ``_README``) beside
+it, into ``runs/pretrained`` by default. ``make pretrained`` passes ``--out
+plate_unet/inference/pretrained``: the committed checkpoint in the checkout, which
+the installed package carries. Nothing here writes into the installed package.
+This module does not import :mod:`plate_unet.demo.run`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from plate_unet.demo.heldout import TEST_SEED_OFFSET, heldout_set
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.evaluate import evaluate_model
-from plate_unet.inference.model_file import default_model_path, load_model
+from plate_unet.inference.model_file import load_model
 from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import PRETRAINED, Preset, get_preset
 
@@ -63,7 +65,7 @@ Trained with TensorFlow {tf} and Keras {keras}.
 
 
 def make_pretrained(
-    out: str | Path | None = None,
+    out: str | Path = "runs/pretrained",
     seed: int = 0,
     preset: str | Preset = PRETRAINED,
     work_dir: str | Path = "runs/pretrained",
@@ -81,7 +83,8 @@ def make_pretrained(
     when called again.
 
     Args:
-        out: Output folder (default: ``plate_unet/inference/pretrained``).
+        out: Output folder (``make pretrained``: ``plate_unet/inference/pretrained``
+            in the checkout).
         seed: Seed of the data and the training.
         preset: A preset or its name (default: the teaching model on 3,200
             scenes for 4 epochs, :data:`~plate_unet.training.presets.PRETRAINED`).
@@ -111,7 +114,7 @@ def make_pretrained(
     preset = get_preset(preset)
     if not isinstance(n_test, int) or n_test < 1:
         raise ValueError(f"n_test={n_test!r} is invalid: use an integer >= 1.")
-    out = Path(out) if out is not None else default_model_path().parent
+    out = Path(out)
     work = Path(work_dir)
     _, test_samples = heldout_set(preset, work / "data", n_test, seed)
     trained = train_synthetic(

@@ -9,15 +9,18 @@
 3. evaluate the best checkpoint on the held-out scenes: pixel IoU and Dice, plates
    found under the CCPD protocol (precision and recall), corner error; a report
    (JSON and text table) and a figure of the worst cases;
-4. predict the held-out images (and a folder of photos, e.g. ``../shared/data/ccpd``)
-   and print where everything is, with the headline numbers.
+4. predict the held-out images (and a folder of photos given with ``images``,
+   ``--images`` on the command line) and print where everything is, with the
+   headline numbers.
 
-:func:`make_pretrained` is what ``make pretrained`` runs: it trains the teaching
+:func:`make_pretrained` (``plate-unet demo --pretrained``) trains the teaching
 model for longer (``PRETRAINED``: 3,200 scenes, 4 epochs) with a fixed seed and
-writes the committed checkpoint ``plate_unet/inference/pretrained/teaching.keras``
-with ``metrics.json``, ``training_log.csv`` and a ``README.md`` beside it. It lives in
-:mod:`plate_unet.demo.pretrained`; :func:`~plate_unet.demo.heldout.heldout_set`,
-which both use, lives in :mod:`plate_unet.demo.heldout`. Imports go one way:
+writes ``teaching.keras`` with ``metrics.json``, ``training_log.csv`` and a
+``README.md`` beside it, into ``runs/pretrained``; ``make pretrained`` writes them
+into the checkout's ``plate_unet/inference/pretrained``, the committed checkpoint.
+It lives in :mod:`plate_unet.demo.pretrained`;
+:func:`~plate_unet.demo.heldout.heldout_set`, which both use, lives in
+:mod:`plate_unet.demo.heldout`. Imports go one way:
 neither of those modules imports this one.
 """
 
@@ -40,20 +43,6 @@ from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import Preset, get_preset, pick_preset
 
 log = logging.getLogger(__name__)
-
-#: Real photos scored by the demo when they are there (and --images is not given).
-_SHARED_PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ccpd"
-
-
-def default_photos() -> Path | None:
-    """Returns ``../shared/data/ccpd`` beside the checkout if it exists, else None.
-
-    Example:
-        >>> photos_dir = default_photos()  # None where the real photos are absent
-        >>> photos_dir is None or photos_dir.parts[-3:] == ("shared", "data", "ccpd")
-        True
-    """
-    return _SHARED_PHOTOS if _SHARED_PHOTOS.is_dir() else None
 
 
 def write_report(report: EvalReport, out_dir: str | Path, k: int = 4) -> dict:
