@@ -24,14 +24,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from plate_unet._files import atomic_write_text, remove_partial
 from plate_unet.model.unet import build_unet
 from plate_unet.training import devices
-from plate_unet.training.callbacks import (
-    AtomicBackupAndRestore,
-    AtomicModelCheckpoint,
-    atomic_write_text,
-    remove_partial,
-)
+from plate_unet.training.callbacks import AtomicBackupAndRestore, AtomicModelCheckpoint
 from plate_unet.training.losses import get_loss
 from plate_unet.training.metrics import DiceScore, IoUScore, MeanIoUOverThresholds
 from plate_unet.training.presets import Preset, get_preset
@@ -343,17 +339,19 @@ def train(
         print(f"preset {preset.name}: {preset.description}")
         print(f"{text}\n{where}, {epochs} epochs")
     started = time.perf_counter()
-    history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=epochs,
-        callbacks=[
-            *callbacks,
-            *_callbacks(scratch, monitor, preset, best, resume and done > 0),
-        ],
-        shuffle=False,  # the datasets shuffle themselves (seeded)
-        verbose=verbose,
-    )
+    with devices.keras_multi_worker_fix(model, strategy):
+        history = model.fit(
+            train_ds,
+            validation_data=val_ds,
+            epochs=epochs,
+            initial_epoch=done,
+            callbacks=[
+                *callbacks,
+                *_callbacks(scratch, monitor, preset, best, resume and done > 0),
+            ],
+            shuffle=False,  # the datasets shuffle themselves (seeded)
+            verbose=verbose,
+        )
     seconds = time.perf_counter() - started
     if not chief:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -410,7 +408,6 @@ def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data
             )
     finally:
         keras.mixed_precision.set_global_policy(previous)
-    devices.fix_keras_multi_worker(model, strategy)
     return model, precision
 
 
