@@ -26,6 +26,11 @@ log = logging.getLogger("plate_unet")
 _PRESET_NAMES = ", ".join(PRESETS)
 
 
+# The _add_<command> functions are deliberate parallels: each declares one
+# subcommand in the same argparse shape (add_parser, add_argument, set_defaults).
+# Options that two commands share are declared once (_add_model_options).
+
+
 # --- generate -------------------------------------------------------------------
 def _add_generate(sub) -> None:
     p = sub.add_parser(
@@ -150,6 +155,27 @@ def _run_train(args) -> int:
 
 
 # --- evaluate -------------------------------------------------------------------
+def _add_model_options(p) -> None:
+    """--model, --all-regions and --threshold, shared by evaluate and predict."""
+    p.add_argument(
+        "--model",
+        default=None,
+        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
+        "teaching.keras)",
+    )
+    p.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="keep every predicted region, not only those that look like a plate",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="probability above which a pixel is plate (default 0.5)",
+    )
+
+
 def _add_evaluate(sub) -> None:
     p = sub.add_parser(
         "evaluate",
@@ -160,26 +186,13 @@ def _add_evaluate(sub) -> None:
         "report.json and worst_cases.png.",
     )
     p.add_argument(
-        "--model",
-        default=None,
-        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
-        "teaching.keras)",
-    )
-    p.add_argument(
         "--data",
         required=True,
         help="annotations: a reference .csv, a CCPD folder, VOC .xml files or "
         "images/ + masks/",
     )
     p.add_argument("--out", default=None, help="folder for report.json and figure")
-    p.add_argument(
-        "--all-regions",
-        action="store_true",
-        help="keep every predicted region, not only those that look like a plate",
-    )
-    p.add_argument(
-        "--threshold", type=float, default=0.5, help="mask threshold (default 0.5)"
-    )
+    _add_model_options(p)
     p.add_argument(
         "--iou",
         type=float,
@@ -241,25 +254,9 @@ def _add_predict(sub) -> None:
         "original pixels), <stem>_mask.png, <stem>_overlay.png and the rectified "
         "crops <stem>_plate<k>.png. Unreadable images are skipped with a warning.",
     )
-    p.add_argument(
-        "--model",
-        default=None,
-        help="a .keras model (default: the pretrained plate_unet/inference/pretrained/"
-        "teaching.keras)",
-    )
     p.add_argument("--images", required=True, help="folder of images (or one image)")
     p.add_argument("--out", required=True, help="output folder (created)")
-    p.add_argument(
-        "--all-regions",
-        action="store_true",
-        help="keep every predicted region, not only those that look like a plate",
-    )
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=0.5,
-        help="probability above which a pixel is plate (default 0.5)",
-    )
+    _add_model_options(p)
     p.set_defaults(func=_run_predict)
 
 
@@ -297,6 +294,7 @@ def _add_export(sub) -> None:
         "fixed input size: the model's own, or --size for a model that accepts "
         "any size.",
     )
+    # A parallel of _add_predict's declarations (see the note above _add_generate).
     p.add_argument("--model", required=True, help="the .keras model to export")
     p.add_argument(
         "--format",

@@ -87,6 +87,7 @@ class AugmentationPlayground(widgets.VBox):
         self.seed = widgets.IntSlider(value=seed, min=0, max=20, description="Seed")
         self.image = widgets.Image(format="png", width=width)
         self.info = widgets.HTML()
+        # Wired as PredictionExplorer's controls are (a deliberate parallel).
         for control in (self.augmentation, self.strength, self.seed):
             control.observe(self.update, names="value")
         controls = widgets.HBox([self.augmentation, self.strength, self.seed])

@@ -132,6 +132,7 @@ class PredictionExplorer(widgets.VBox):
         self.view = widgets.Dropdown(options=views, value="overlay", description="view")
         self.picture = widgets.Image(format="png", width=width)
         self.score = widgets.HTML()
+        # Wired as AugmentationPlayground's controls are (a deliberate parallel).
         for control in (self.threshold, self.alpha, self.view):
             control.observe(self._update, names="value")
         controls = widgets.HBox([self.view, self.threshold, self.alpha])
