@@ -8,7 +8,7 @@ import pytest
 
 from plate_unet.model import UNetConfig, build_unet
 from plate_unet.training import PRESETS
-from plate_unet.training.fit import _callbacks, _learning_rate
+from plate_unet.training.fit import preset_learning_rate, training_callbacks
 
 SMALL = UNetConfig(64, 32, base_filters=4, depth=3, dropout_step=0.0)
 
@@ -57,17 +57,20 @@ def test_teaching_size_batch_norm_checkpoint_is_under_10_mb(tmp_path):
 
 def test_cosine_schedule_spans_the_whole_run_and_drops_plateau(tmp_path):
     preset = PRESETS["smoke"].replace(learning_rate=2e-3, lr_schedule="cosine")
-    lr = _learning_rate(preset, epochs=3, train_data=list(range(10)))  # 3 steps/epoch
+    lr = preset_learning_rate(
+        preset, epochs=3, train_data=list(range(10))
+    )  # 3 steps/epoch
     assert isinstance(lr, keras.optimizers.schedules.CosineDecay)
     assert lr.decay_steps == 9
     assert float(lr(0)) == pytest.approx(2e-3)
     assert float(lr(9)) == pytest.approx(2e-5)
     kinds = {
-        type(c).__name__ for c in _callbacks(tmp_path, "val_iou", preset, None, False)
+        type(c).__name__
+        for c in training_callbacks(tmp_path, "val_iou", preset, None, False)
     }
     assert "ReduceLROnPlateau" not in kinds
     plain = PRESETS["smoke"].replace(lr_schedule=None)
-    assert _learning_rate(plain, 3, [0]) == plain.learning_rate
+    assert preset_learning_rate(plain, 3, [0]) == plain.learning_rate
 
 
 def test_bad_lr_schedule_names_the_valid_ones():

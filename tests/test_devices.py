@@ -59,3 +59,13 @@ def test_cpu_only_machine_defaults_to_float32_without_xla():
 def test_split_cpu_rejects_bad_count():
     with pytest.raises(ValueError, match="n=0"):
         devices.split_cpu(0)
+
+
+def test_multi_worker_patch_refuses_an_unchecked_keras(monkeypatch):
+    from plate_unet.errors import PlateUnetError
+
+    strategy = object.__new__(tf.distribute.MultiWorkerMirroredStrategy)
+    monkeypatch.setattr(keras, "__version__", "3.99.0")
+    with pytest.raises(PlateUnetError, match="this is Keras 3.99.0"):
+        with devices.keras_multi_worker_fix(None, strategy):
+            pass

@@ -25,7 +25,7 @@ ALLOWED = {
     "cli": {"data", "model", "training", "inference", "viz", "demo"},
 }
 #: Small top-level modules anything may use.
-SHARED = {"errors", "quiet", "_lazy"}
+SHARED = {"errors", "quiet", "_lazy", "_files", "colours"}
 
 LIGHT = """
 import sys

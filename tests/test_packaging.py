@@ -43,8 +43,10 @@ def test_console_script_and_python_version():
     assert project["scripts"]["plate-unet"] == "plate_unet.cli:main"
     assert project["requires-python"] == ">=3.11"
     assert "opencv-python-headless>=4.9" in project["dependencies"]
-    # Keras is imported directly and its private hooks are overridden: pinned.
-    assert any(re.fullmatch(r"keras>=3\.\d+,<4", d) for d in project["dependencies"])
+    # Keras is imported directly and multi-worker training patches its private
+    # trainer: pinned to the minor versions the tests have run on.
+    pin = r"keras>=3\.\d+,<3\.\d+"
+    assert any(re.fullmatch(pin, d) for d in project["dependencies"])
 
 
 def test_ci_runs_make_test():

@@ -53,7 +53,7 @@ def test_error_colours_differ_for_colour_blind_readers():
     protanopia (Viénot et al. 1999) and in greyscale."""
     import numpy as np
 
-    from plate_unet.viz import colours
+    from plate_unet import colours
 
     rgb = np.array([colours.BOTH, colours.PREDICTED, colours.TRUTH], float) / 255
     lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
@@ -108,18 +108,17 @@ def test_widget_without_mask_hides_error_view_and_iou(scene):
 def test_the_cli_overlay_draws_predictions_in_the_course_colour():
     import numpy as np
 
+    from plate_unet.colours import PREDICTED
     from plate_unet.inference.postprocess import Plate
-    from plate_unet.inference.predict import PREDICTED_RGB, draw_overlay
-    from plate_unet.viz import colours
+    from plate_unet.inference.predict import draw_overlay
 
-    assert PREDICTED_RGB == colours.PREDICTED  # inference may not import viz
     quad = np.array([[10, 10], [50, 10], [50, 24], [10, 24]], np.float32)
     plate = Plate(quad=quad, score=0.9, box=(10, 10, 50, 24))
     image = np.zeros((40, 60, 3), np.uint8)
     mask = np.zeros((40, 60), np.uint8)
     mask[12:22, 12:48] = 1
     out = draw_overlay(image, mask, [plate])
-    tint = (0.45 * np.array(PREDICTED_RGB, np.float32)).astype(np.uint8)
+    tint = (0.45 * np.array(PREDICTED, np.float32)).round().astype(np.uint8)
     assert out[16, 30].tolist() == tint.tolist()  # inside the mask: tinted orange
     edge = out[10, 30].astype(float)  # on the outline (anti-aliased): orange too
     assert edge[0] > 150 and edge[2] == 0 and abs(edge[0] / edge[1] - 230 / 159) < 0.05

@@ -101,8 +101,8 @@ def test_preset_descriptions_give_the_model_size_height_first():
 
 
 def test_generate_letterbox_and_overlay_errors_are_height_by_width(tmp_path):
+    from plate_unet.data.drawing import overlay_mask
     from plate_unet.data.synthetic.generate import generate_dataset
-    from plate_unet.viz.widgets.render import overlay_mask
 
     with pytest.raises(ValueError) as info:
         generate_dataset(tmp_path / "g", 1, size=(20, 40), progress=False)

@@ -17,9 +17,10 @@ import pytest
 import tensorflow as tf
 
 from plate_unet import cli
+from plate_unet._files import remove_partial
 from plate_unet.model import UNetConfig, build_unet
 from plate_unet.training import devices
-from plate_unet.training.callbacks import AtomicModelCheckpoint, remove_partial
+from plate_unet.training.callbacks import AtomicModelCheckpoint
 from plate_unet.training.fit import init_output_bias, read_log, split_samples, train
 from plate_unet.training.presets import PRESETS, Preset, get_preset, pick_preset
 

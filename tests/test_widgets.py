@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from plate_unet.data.augment import AUGMENTATIONS
+from plate_unet.data.drawing import overlay_mask, png_bytes
 from plate_unet.viz.widgets import (
     AugmentationPlayground,
     augmentation_playground,
-    overlay_mask,
-    png_bytes,
     render_augmentation,
 )
 

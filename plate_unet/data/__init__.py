@@ -12,6 +12,8 @@ The modules, in the order data flows through them:
 * :mod:`~plate_unet.data.images` - the one path from an image file to the
   model's input (:func:`read_image`, :func:`preprocess`), shared by training,
   prediction, evaluation and the widgets.
+* :mod:`~plate_unet.data.drawing` - a mask tinted onto an image
+  (:func:`overlay_mask`) and PNG bytes, for overlays and widgets.
 * :mod:`~plate_unet.data.masks` - plates to masks (:func:`rasterize`) and
   :class:`Letterbox`; :mod:`~plate_unet.data.quads` - masks back to plates
   (:func:`mask_to_quads`), the one quadrilateral fitter.
@@ -51,6 +53,7 @@ __getattr__, __dir__, __all__ = attach(
             "to_channels",
             "to_unit_range",
         ],
+        "drawing": ["overlay_mask", "png_bytes", "to_rgb8"],
         "masks": ["Letterbox", "check_masks", "letterbox_plates", "rasterize"],
         "quads": ["fit_quad", "mask_components", "mask_to_quads"],
         "augment": ["AUGMENTATIONS", "AugmentConfig", "apply_augmentation"],

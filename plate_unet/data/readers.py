@@ -27,13 +27,13 @@ import logging
 from pathlib import Path
 
 from plate_unet.data.formats.ccpd import parse_ccpd_name, read_ccpd
-from plate_unet.data.formats.common import _image_files
 from plate_unet.data.formats.mask_pairs import read_mask_pairs
 from plate_unet.data.formats.reference_csv import read_reference_csv
 from plate_unet.data.formats.voc import read_voc, read_voc_file
+from plate_unet.data.images import list_images
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import Problems
-from plate_unet.errors import AnnotationError, DataPathError
+from plate_unet.errors import AnnotationError, DataPathError, PlateUnetError
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,10 @@ def detect_format(path) -> str:
             f"{path} holds several CSV files ({', '.join(p.name for p in csvs)}); "
             "pass the one to read"
         )
-    images = _image_files(path)
+    try:
+        images = list_images(path)
+    except PlateUnetError:  # no image: the message below says what is there
+        images = []
     for p in images:
         try:
             parse_ccpd_name(p.name)

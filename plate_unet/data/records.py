@@ -14,6 +14,31 @@ from pathlib import Path
 import numpy as np
 
 CORNER_ORDER = ("TL", "TR", "BR", "BL")
+#: The reference's corner order (its CSV columns and CCPD file names).
+REFERENCE_CORNER_ORDER = ("BR", "BL", "TL", "TR")
+# Where each of our corners stands in the reference's order. The swap is its
+# own inverse (TL, TR <-> BR, BL), so it converts both ways.
+_SWAP = [REFERENCE_CORNER_ORDER.index(c) for c in CORNER_ORDER]
+
+
+def from_reference_order(corners) -> np.ndarray:
+    """Corners in :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR) → TL, TR, BR, BL.
+
+    Example:
+        >>> from_reference_order([[9, 9], [0, 9], [0, 0], [9, 0]]).tolist()
+        [[0.0, 0.0], [9.0, 0.0], [9.0, 9.0], [0.0, 9.0]]
+    """
+    return as_plate(corners)[_SWAP]
+
+
+def to_reference_order(plate) -> np.ndarray:
+    """Corners TL, TR, BR, BL → :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR).
+
+    Example:
+        >>> to_reference_order([[0, 0], [9, 0], [9, 9], [0, 9]]).tolist()
+        [[9.0, 9.0], [0.0, 9.0], [0.0, 0.0], [9.0, 0.0]]
+    """
+    return as_plate(plate)[_SWAP]
 
 
 def as_plate(points) -> np.ndarray:

@@ -17,8 +17,9 @@ batch size (and an any-size model's height and width) free. :class:`TFLiteModel`
 and :class:`OnnxModel` run such files with the same ``predict(x)`` call as a
 Keras model, so a parity check is one line.
 
-Every file is written to a temporary name beside ``out`` and renamed when
-complete, so a crash never leaves a half-written model.
+Every file is written with :func:`plate_unet._files.atomic_save` (a temporary
+name beside ``out``, renamed when complete), so a crash never leaves a
+half-written model.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from plate_unet._files import atomic_save, atomic_write_bytes
 from plate_unet.errors import ModelFileError, UsageError
 
 log = logging.getLogger(__name__)
@@ -145,25 +147,11 @@ def to_onnx(model, out) -> Path:
     spec = keras.InputSpec(
         shape=(None, height, width, channels), dtype="float32", name="image"
     )
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".onnx", dir=out.parent)
-    os.close(fd)
-    try:
+
+    def save(tmp: str) -> None:
         model.export(tmp, format="onnx", input_signature=[spec], verbose=False)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return out
 
-
-def _atomic_write_bytes(data: bytes, out: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return atomic_save(save, out)
 
 
 def export_model(model, out, format: str = "keras", input_size=None) -> Path:
@@ -209,29 +197,25 @@ def export_model(model, out, format: str = "keras", input_size=None) -> Path:
     if format == "keras":
         if out.suffix != ".keras":
             raise UsageError(f"--out {out} must end in .keras for format 'keras'.")
-        tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}.keras")
-        try:
-            model.save(tmp)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic_save(model.save, out)
     elif format == "savedmodel":
         if out.exists():
             raise UsageError(
                 f"{out} already exists: remove it or choose another --out for the "
                 "SavedModel folder."
             )
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        tmp.rmdir()
-        model.export(str(tmp), format="tf_saved_model", verbose=False)
-        os.replace(tmp, out)
+
+        def save(tmp: str) -> None:
+            model.export(tmp, format="tf_saved_model", verbose=False)
+
+        atomic_save(save, out)
     elif format == "onnx":
         if out.suffix != ".onnx":
             raise UsageError(f"--out {out} must end in .onnx for format 'onnx'.")
         to_onnx(model, out)
     else:
         data = to_tflite(model, quantize=format == "tflite-int8", input_size=input_size)
-        _atomic_write_bytes(data, out)
+        atomic_write_bytes(out, data)
     log.info("exported %s to %s (%s)", model.name, out, FORMATS[format])
     return out
 
@@ -328,13 +312,10 @@ class OnnxModel:
             not an ONNX model.
 
     Example:
-        >>> path = export_model(model, tmp / "model.onnx", "onnx")
-        >>> runner = OnnxModel(path)
+        >>> runner = OnnxModel(export_model(model, tmp / "model.onnx", "onnx"))
         >>> out = runner.predict(batch)  # batch: zeros (2, 64, 64, 1)
-        >>> out.shape, out.dtype
-        ((2, 64, 64, 1), dtype('float32'))
-        >>> float(np.abs(out - model.predict(batch, verbose=0)).max()) < 1e-4
-        True
+        >>> np.allclose(out, model.predict(batch, verbose=0), atol=1e-4), out.shape
+        (True, (2, 64, 64, 1))
     """
 
     def __init__(self, path) -> None:

@@ -31,6 +31,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from plate_unet.colours import PREDICTED
+from plate_unet.data.drawing import overlay_mask, png_bytes
 from plate_unet.data.images import list_images, read_image
 from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.model_file import load_model
@@ -39,9 +41,6 @@ from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, recti
 
 log = logging.getLogger(__name__)
 
-#: Orange (Okabe-Ito): predicted plates in the overlays that ``predict`` writes.
-PREDICTED_RGB = (230, 159, 0)
-
 
 def draw_overlay(
     image: np.ndarray, mask: np.ndarray, plates: list[Plate]
@@ -49,8 +48,9 @@ def draw_overlay(
     """Returns ``image`` (RGB) with the mask tinted and the plates outlined in orange.
 
     Orange is the course's colour for what the model predicts
-    (``plate_unet.viz.colours.PREDICTED``, which this layer may not import): it
-    stands apart from the truth's blue for colour-blind readers too.
+    (:data:`plate_unet.colours.PREDICTED`): it stands apart from the truth's
+    blue for colour-blind readers too. The tint is
+    :func:`plate_unet.data.drawing.overlay_mask`'s, as in the notebooks.
 
     Args:
         image: uint8 RGB ``(H, W, 3)``.
@@ -66,29 +66,17 @@ def draw_overlay(
         >>> overlay.shape, overlay.dtype, np.array_equal(overlay, image)
         ((290, 180, 3), dtype('uint8'), False)
     """
-    out = image.copy()
-    on = mask.astype(bool)
-    colour = np.array(PREDICTED_RGB, np.float32)
-    out[on] = (0.55 * out[on] + 0.45 * colour).astype(np.uint8)
+    out = overlay_mask(image, mask, colour=PREDICTED)
     thick = max(1, round(max(image.shape[:2]) / 400))
     for k, plate in enumerate(plates, start=1):
         pts = np.round(plate.quad * 16).astype(np.int32)
-        cv2.polylines(out, [pts], True, PREDICTED_RGB, thick, cv2.LINE_AA, shift=4)
+        cv2.polylines(out, [pts], True, PREDICTED, thick, cv2.LINE_AA, shift=4)
         x, y = int(plate.box[0]), max(12, int(plate.box[1]) - 4)
         cv2.putText(
             out, f"{k}: {plate.score:.2f}", (x, y), cv2.FONT_HERSHEY_SIMPLEX,
-            0.4 * thick, PREDICTED_RGB, thick, cv2.LINE_AA,
+            0.4 * thick, PREDICTED, thick, cv2.LINE_AA,
         )  # fmt: skip
     return out
-
-
-def _write_png(path: Path, image: np.ndarray) -> None:
-    if image.ndim == 3:
-        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(".png", image)
-    if not ok:
-        raise PlateUnetError(f"cannot encode {path.name} as PNG")
-    path.write_bytes(buf.tobytes())
 
 
 def _dumps(record: dict) -> str:
@@ -185,12 +173,16 @@ def predict_folder(
         }
         json_path = out_dir / f"{stem}.json"
         json_path.write_text(_dumps(record))
-        _write_png(out_dir / f"{stem}_mask.png", mask * np.uint8(255))
-        _write_png(out_dir / f"{stem}_overlay.png", draw_overlay(image, mask, plates))
-        for k, plate in enumerate(plates, start=1):
-            _write_png(
-                out_dir / f"{stem}_plate{k}.png", rectify(image, plate.quad, crop_size)
-            )
+        pictures = {
+            "mask": mask * np.uint8(255),
+            "overlay": draw_overlay(image, mask, plates),
+            **{
+                f"plate{k}": rectify(image, plate.quad, crop_size)
+                for k, plate in enumerate(plates, start=1)
+            },
+        }
+        for what, picture in pictures.items():
+            (out_dir / f"{stem}_{what}.png").write_bytes(png_bytes(picture))
         summary.written.append(json_path)
         summary.n_plates += len(plates)
         log.debug("%s: %d plate(s)", path.name, len(plates))

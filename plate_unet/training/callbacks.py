@@ -3,123 +3,50 @@
 Keras' ``ModelCheckpoint`` and ``BackupAndRestore`` write straight into their
 target file. A power cut or ``kill -9`` in the middle of that write leaves a
 truncated ``.keras`` zip or ``.h5`` file that no longer loads, and the run cannot
-resume. The callbacks here write every file to a temporary name in the same
-folder and then rename it over the old one with :func:`os.replace`, which the
-operating system performs atomically: on disk there is always either the old,
+resume. The callbacks here use only Keras' public ``Callback`` hooks and write
+every file with :func:`plate_unet._files.atomic_save` (a temporary name beside
+the target, then an atomic rename): on disk there is always either the old,
 complete file or the new, complete file.
 
-* :class:`AtomicModelCheckpoint` - ``ModelCheckpoint`` with atomic saves.
-* :class:`AtomicBackupAndRestore` - ``BackupAndRestore`` whose weights file
-  carries its epoch number and whose small JSON record (written last) names the
-  weights file to resume from, so weights and epoch counter always agree.
+* :class:`AtomicModelCheckpoint` - saves the model (or the best one so far) at
+  the end of each epoch.
+* :class:`AtomicBackupAndRestore` - the last finished epoch, for resuming: a
+  weights file that carries its epoch number and a small JSON record (written
+  last) that names it, so weights and epoch counter always agree.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import keras
 
-__all__ = [
-    "AtomicBackupAndRestore",
-    "AtomicModelCheckpoint",
-    "atomic_write_text",
-    "remove_partial",
-]
+from plate_unet._files import atomic_save, atomic_write_text, remove_partial
+
+__all__ = ["AtomicBackupAndRestore", "AtomicModelCheckpoint"]
 
 
-PARTIAL_PREFIX = ".partial-"
-
-
-def _temp_path(target: Path) -> Path:
-    """A fresh path beside ``target`` (same disk) whose folder says "partial".
-
-    The file keeps ``target``'s name (Keras checks the extension) inside a new
-    hidden folder ``.partial-XXXX``, so a half-written file never carries a
-    checkpoint's name where a user or a loader looks for one.
-    """
-    folder = tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=target.parent)
-    return Path(folder) / target.name
-
-
-def _discard(tmp: Path) -> None:
-    tmp.unlink(missing_ok=True)
-    try:
-        tmp.parent.rmdir()
-    except OSError:
-        pass
-
-
-def remove_partial(folder: str | os.PathLike) -> int:
-    """Deletes ``.partial-*`` leftovers of saves a crash interrupted.
+class AtomicModelCheckpoint(keras.callbacks.Callback):
+    """Saves the model at the end of each epoch; its file is never half-written.
 
     Args:
-        folder: A folder the callbacks here write into.
+        filepath: The ``.keras`` file (``.weights.h5`` with
+            ``save_weights_only``).
+        monitor: The logged value that decides which epoch is best.
+        mode: ``"max"`` or ``"min"``: whether a larger or a smaller value is
+            better.
+        save_best_only: Save only when ``monitor`` beats the best value so far.
+        initial_value_threshold: The best value before the first epoch (e.g.
+            from a run being resumed); ``None``: any first value is best.
+        save_weights_only: Save the weights only.
+        verbose: 1 prints a line per save.
 
-    Returns:
-        How many leftovers were removed.
-
-    Example:
-        >>> (tmp / "run" / ".partial-1a2b").mkdir(parents=True)  # a crash's leftover
-        >>> remove_partial(tmp / "run"), remove_partial(tmp / "run")
-        (1, 0)
-    """
-    found = list(Path(folder).glob(f"{PARTIAL_PREFIX}*"))
-    for path in found:
-        shutil.rmtree(path, ignore_errors=True)
-    return len(found)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Writes ``text`` to ``path`` atomically (temporary file, then rename).
-
-    Args:
-        path: Destination file; its folder must exist.
-        text: The content.
-
-    Returns:
-        ``path`` as a ``Path``.
-
-    Example:
-        >>> path = atomic_write_text(tmp / "state.json", '{"epoch": 2}')
-        >>> path.name, path.read_text()
-        ('state.json', '{"epoch": 2}')
-        >>> list(tmp.glob(".partial-*"))  # nothing left beside it
-        []
-    """
-    path = Path(path)
-    tmp = _temp_path(path)
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        _discard(tmp)
-    return path
-
-
-def _atomic_save(save, path: Path) -> None:
-    """Calls ``save(tmp)`` then renames ``tmp`` over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_path(path)
-    try:
-        save(str(tmp))
-        os.replace(tmp, path)
-    finally:
-        _discard(tmp)
-
-
-class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
-    """``keras.callbacks.ModelCheckpoint`` whose files are never half-written.
-
-    Takes the same arguments as Keras' callback. The model is saved to a hidden
-    temporary file beside the target and renamed over it only once complete.
+    Raises:
+        ValueError: If ``mode`` is neither ``"max"`` nor ``"min"``.
 
     Example:
         >>> cb = AtomicModelCheckpoint(tmp / "best.keras", monitor="val_iou",
@@ -128,26 +55,56 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
         ('val_iou', True)
     """
 
-    def _save_model(self, epoch, batch, logs):
-        filepath = Path(self._get_file_path(epoch, batch, logs))
-        if not self._should_save_model(epoch, batch, logs, str(filepath)):
-            return
-        if self.save_weights_only:
-            _atomic_save(self.model.save_weights, filepath)
-        else:
-            _atomic_save(self.model.save, filepath)
+    def __init__(
+        self,
+        filepath: str | os.PathLike,
+        monitor: str = "val_loss",
+        mode: str = "min",
+        save_best_only: bool = False,
+        initial_value_threshold: float | None = None,
+        save_weights_only: bool = False,
+        verbose: int = 0,
+    ):
+        super().__init__()
+        if mode not in ("max", "min"):
+            raise ValueError(f"mode={mode!r} is invalid: use 'max' or 'min'.")
+        self.filepath = Path(filepath)
+        self.monitor = monitor
+        self.mode = mode
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.verbose = verbose
+        self.best = initial_value_threshold
+
+    def _improved(self, value: float) -> bool:
+        if self.best is None:
+            return True
+        return value > self.best if self.mode == "max" else value < self.best
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_best_only:
+            value = (logs or {}).get(self.monitor)
+            if value is None or math.isnan(float(value)):
+                return
+            if not self._improved(float(value)):
+                return
+            self.best = float(value)
+        save = self.model.save_weights if self.save_weights_only else self.model.save
+        atomic_save(save, self.filepath)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saved the model to {filepath}")
+            print(f"\nEpoch {epoch + 1}: saved the model to {self.filepath}")
 
 
-class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
-    """``keras.callbacks.BackupAndRestore`` that survives ``kill -9`` mid-write.
+class AtomicBackupAndRestore(keras.callbacks.Callback):
+    """The last finished epoch on disk, for a run that ``kill -9`` interrupted.
 
     At the end of each epoch it writes ``epoch-NNNN.weights.h5`` (model and
     optimizer state) atomically, then atomically replaces ``state.json`` which
     names that file and the number of finished epochs, then deletes older
-    weights. A new ``fit`` with the same callback restores both and continues
-    with the next epoch. When ``fit`` ends normally the folder is deleted.
+    weights. When training begins it loads the weights of a backup it finds;
+    pass ``initial_epoch=`` the backup's ``"epoch"`` (:meth:`read_state`) to
+    ``fit`` so the run continues with the next epoch. When ``fit`` ends
+    normally the folder is deleted.
 
     Args:
         backup_dir: Folder for the backup (used by nothing else).
@@ -160,10 +117,10 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
     """
 
     def __init__(self, backup_dir, delete_checkpoint: bool = True):
-        super().__init__(
-            backup_dir, save_freq="epoch", delete_checkpoint=delete_checkpoint
-        )
-        self.state_path = Path(backup_dir) / "state.json"
+        super().__init__()
+        self.backup_dir = Path(backup_dir)
+        self.delete_checkpoint = delete_checkpoint
+        self.state_path = self.backup_dir / "state.json"
 
     @staticmethod
     def read_state(backup_dir: str | os.PathLike) -> dict | None:
@@ -176,7 +133,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             True
             >>> model.save_weights(folder / "epoch-0002.weights.h5")
             >>> state = '{"epoch": 2, "weights": "epoch-0002.weights.h5"}'
-            >>> _ = atomic_write_text(folder / "state.json", state)
+            >>> _ = (folder / "state.json").write_text(state)
             >>> AtomicBackupAndRestore.read_state(folder)
             {'epoch': 2, 'weights': 'epoch-0002.weights.h5'}
         """
@@ -188,24 +145,25 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             return None
         return state
 
-    def _load_model(self):
-        if os.path.isdir(self.backup_dir):
+    def on_train_begin(self, logs=None):
+        if self.backup_dir.is_dir():
             remove_partial(self.backup_dir)
         state = self.read_state(self.backup_dir)
         if state is None:
             return
         if self.model.optimizer is not None and not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
-        self.model.load_weights(str(Path(self.backup_dir) / state["weights"]))
-        self.model._initial_epoch = int(state["epoch"])
+        self.model.load_weights(str(self.backup_dir / state["weights"]))
 
-    def _save_model(self):
-        folder = Path(self.backup_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"epoch-{self._current_epoch:04d}.weights.h5"
-        _atomic_save(self.model.save_weights, folder / name)
-        state = {"epoch": self._current_epoch, "weights": name}
-        atomic_write_text(self.state_path, json.dumps(state))
-        for old in folder.glob("epoch-*.weights.h5"):
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        name = f"epoch-{done:04d}.weights.h5"
+        atomic_save(self.model.save_weights, self.backup_dir / name)
+        atomic_write_text(self.state_path, json.dumps({"epoch": done, "weights": name}))
+        for old in self.backup_dir.glob("epoch-*.weights.h5"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and self.backup_dir.exists():
+            shutil.rmtree(self.backup_dir, ignore_errors=True)

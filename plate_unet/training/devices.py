@@ -21,6 +21,7 @@ fewer kernels. It pays on a GPU. On a CPU we measured it (see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -37,8 +38,8 @@ __all__ = [
     "default_precision",
     "describe_devices",
     "detect_gpus",
-    "fix_keras_multi_worker",
     "is_chief",
+    "keras_multi_worker_fix",
     "set_precision",
     "split_cpu",
 ]
@@ -298,32 +299,63 @@ def describe_devices(
     )
 
 
-def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
-    """Lets Keras 3 ``fit`` run under ``MultiWorkerMirroredStrategy``.
+#: Keras versions (major, minor) whose private trainer code the multi-worker
+#: patch was checked against; pyproject.toml pins Keras to the same range.
+KERAS_MULTI_WORKER_CHECKED = ((3, 12), (3, 15))
 
-    Keras 3 (checked with 3.15) fails there twice (keras-team/keras#20585):
+
+def _keras_trainer_for_multi_worker():
+    """Keras's TensorFlow trainer module, once its version is one we checked."""
+    version = tuple(int(v) for v in keras.__version__.split(".")[:2])
+    (low, high) = KERAS_MULTI_WORKER_CHECKED
+    from keras.src.backend.tensorflow import trainer as tf_trainer
+
+    needed = ("reduce_per_replica", "_collective_all_reduce_multi_worker")
+    if not low <= version <= high or not all(hasattr(tf_trainer, n) for n in needed):
+        raise PlateUnetError(
+            f"multi-worker training patches Keras's trainer, which was checked "
+            f"with Keras {low[0]}.{low[1]} to {high[0]}.{high[1]}; this is Keras "
+            f"{keras.__version__}. Install a Keras in that range, or train "
+            "without TF_CONFIG (one worker)."
+        )
+    return tf_trainer
+
+
+@contextlib.contextmanager
+def keras_multi_worker_fix(model: keras.Model, strategy):
+    """While open, lets Keras 3 ``fit`` run under ``MultiWorkerMirroredStrategy``.
+
+    Keras 3 (checked with 3.15) fails there twice (keras-team/keras#20585), and
+    no public option avoids it:
 
     * before the first step it reduces one whole ``(images, masks)`` batch with
       a single ``strategy.reduce`` call ("unsupported type PerReplica"); it only
-      needs the batch's shapes, so we give it this worker's local batch;
+      needs the batch's shapes, so the model is given this worker's local batch;
     * after each step it averages the scalar logs (loss, metrics) over workers
-      with ``axis=0``, which a scalar does not have; we use ``axis=None``
-      for scalars.
+      with ``axis=0``, which a scalar does not have; ``axis=None`` is used for
+      scalars.
 
-    Does nothing for other strategies.
+    Both go through Keras's private trainer code, so the patch is applied only
+    inside this block (``train`` wraps its ``fit`` call in it) and undone on
+    leaving it. Other strategies leave everything untouched.
 
     Args:
         model: The compiled model, built under ``strategy.scope()``.
         strategy: The strategy it will train under.
 
+    Raises:
+        PlateUnetError: Under ``MultiWorkerMirroredStrategy`` with a Keras
+            version outside :data:`KERAS_MULTI_WORKER_CHECKED`.
+
     Example:
-        >>> fix_keras_multi_worker(model, tf.distribute.get_strategy())  # no-op
-        >>> "_maybe_symbolic_build" in vars(model)  # the model was left alone
+        >>> with keras_multi_worker_fix(model, tf.distribute.get_strategy()):
+        ...     "_maybe_symbolic_build" in vars(model)  # one device: no patch
         False
     """
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        yield
         return
-    from keras.src.backend.tensorflow import trainer as tf_trainer
+    tf_trainer = _keras_trainer_for_multi_worker()
 
     def local(value):
         if isinstance(value, tf.distribute.DistributedValues):
@@ -338,11 +370,7 @@ def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
         with strategy.scope():
             model._symbolic_build(data_batch=data_batch)
 
-    model._maybe_symbolic_build = build
-
     original = tf_trainer.reduce_per_replica
-    if getattr(original, "fixed_by_plate_unet", False):
-        return
 
     def reduce_per_replica(values, strategy, reduction="auto"):
         if reduction in ("auto", "mean") and (
@@ -356,5 +384,10 @@ def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
             return tf.nest.map_structure(mean, values)
         return original(values, strategy, reduction)
 
-    reduce_per_replica.fixed_by_plate_unet = True
+    model._maybe_symbolic_build = build
     tf_trainer.reduce_per_replica = reduce_per_replica
+    try:
+        yield
+    finally:
+        tf_trainer.reduce_per_replica = original
+        vars(model).pop("_maybe_symbolic_build", None)

@@ -25,15 +25,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from plate_unet._files import atomic_write_text, remove_partial
 from plate_unet.errors import UsageError
 from plate_unet.model.unet import build_unet
 from plate_unet.training import devices
-from plate_unet.training.callbacks import (
-    AtomicBackupAndRestore,
-    AtomicModelCheckpoint,
-    atomic_write_text,
-    remove_partial,
-)
+from plate_unet.training.callbacks import AtomicBackupAndRestore, AtomicModelCheckpoint
 from plate_unet.training.losses import get_loss
 from plate_unet.training.metrics import DiceScore, IoUScore, MeanIoUOverThresholds
 from plate_unet.training.presets import Preset, get_preset
@@ -171,8 +167,24 @@ def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Data
     return ds.with_options(options)
 
 
-def _learning_rate(preset: Preset, epochs: int, train_data):
-    """The preset's learning rate: a float, or a cosine schedule over the run."""
+def preset_learning_rate(preset: Preset, epochs: int, train_data):
+    """The preset's learning rate: a float, or a cosine schedule over the run.
+
+    Args:
+        preset: The training recipe; its ``lr_schedule`` is ``None`` or
+            ``"cosine"``.
+        epochs: Epochs of the whole run (the schedule spans them all).
+        train_data: The training samples or batched ``tf.data.Dataset``, to
+            count the steps of an epoch.
+
+    Returns:
+        ``preset.learning_rate``, or a ``keras.optimizers.schedules.CosineDecay``
+        from it down to 1 % over every step of the run.
+
+    Example:
+        >>> preset_learning_rate(get_preset("smoke"), 2, list(range(8)))
+        0.003
+    """
     if preset.lr_schedule is None:
         return preset.learning_rate
     if isinstance(train_data, tf.data.Dataset):
@@ -185,8 +197,26 @@ def _learning_rate(preset: Preset, epochs: int, train_data):
     )
 
 
-def _callbacks(out: Path, monitor: str, preset: Preset, best, resume: bool):
-    """The callback list; order matters: the backup is written last."""
+def training_callbacks(
+    out: Path, monitor: str, preset: Preset, best: float | None, resume: bool
+) -> list[keras.callbacks.Callback]:
+    """The callbacks :func:`train` runs; order matters: the backup is written last.
+
+    Args:
+        out: The run's folder (``best.keras``, ``log.csv``, ``tb/``, ``backup/``).
+        monitor: The logged value that picks the best epoch (``"val_iou"``).
+        preset: The training recipe (patience, learning-rate schedule).
+        best: The best ``monitor`` value of a resumed run, or ``None``.
+        resume: Append to ``log.csv`` rather than start it again.
+
+    Returns:
+        The Keras callbacks.
+
+    Example:
+        >>> cbs = training_callbacks(tmp, "val_iou", get_preset("smoke"), None, False)
+        >>> type(cbs[1]).__name__, type(cbs[-1]).__name__
+        ('AtomicModelCheckpoint', 'AtomicBackupAndRestore')
+    """
     plateau = keras.callbacks.ReduceLROnPlateau(
         monitor="val_loss" if monitor.startswith("val_") else "loss",
         factor=0.5,
@@ -365,18 +395,21 @@ def train(
         where = f"resuming after epoch {done}" if done else "starting"
         print(f"preset {preset.name}: {preset.description}")
         print(f"{text}\n{where}, {epochs} epochs")
+    fit_callbacks = [
+        *callbacks,
+        *training_callbacks(scratch, monitor, preset, best, resume and done > 0),
+    ]
     started = time.perf_counter()
-    history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=epochs,
-        callbacks=[
-            *callbacks,
-            *_callbacks(scratch, monitor, preset, best, resume and done > 0),
-        ],
-        shuffle=False,  # the datasets shuffle themselves (seeded)
-        verbose=fit_verbosity(verbose),
-    )
+    with devices.keras_multi_worker_fix(model, strategy):
+        history = model.fit(
+            train_ds,
+            validation_data=val_ds,
+            epochs=epochs,
+            initial_epoch=done,
+            callbacks=fit_callbacks,
+            shuffle=False,  # the datasets shuffle themselves (seeded)
+            verbose=fit_verbosity(verbose),
+        )
     seconds = time.perf_counter() - started
     if not chief:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -424,7 +457,7 @@ def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data
                 init_output_bias(model, preset.output_prior)
             model.compile(
                 optimizer=keras.optimizers.Adam(
-                    _learning_rate(preset, epochs, data),
+                    preset_learning_rate(preset, epochs, data),
                     global_clipnorm=preset.clipnorm,
                 ),
                 loss=get_loss(preset.loss),
@@ -433,7 +466,6 @@ def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data
             )
     finally:
         keras.mixed_precision.set_global_policy(previous)
-    devices.fix_keras_multi_worker(model, strategy)
     return model, precision
 
 

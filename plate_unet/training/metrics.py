@@ -117,20 +117,15 @@ class IoUScore(_OverlapMetric):
 class DiceScore(_OverlapMetric):
     """Dice (F1) of the thresholded prediction: ``2|A∩B| / (|A| + |B|)``.
 
-    Args:
-        threshold: Probability above which a pixel counts as plate.
-        name: Metric name shown in logs.
-
-    Raises:
-        ValueError: If ``threshold`` is outside [0, 1].
+    Takes the same arguments as :class:`IoUScore` (``name`` defaults to
+    ``"dice"``) and, like it, reports 1 for a batch with no plate and none
+    predicted.
 
     Example:
         >>> m = DiceScore()
-        >>> m.update_state(mask, probs)
-        >>> float(m.result())
-        1.0
+        >>> m.update_state(mask, probs)  # found exactly: Dice 1
         >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
-        >>> round(float(m.result()), 4)  # 2 * n / (n + 2 * n)
+        >>> round(float(m.result()), 4)  # 2 * n / (n + 2 * n) over both updates
         0.6667
     """
 

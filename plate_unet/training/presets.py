@@ -113,6 +113,7 @@ class Preset:
         return dataclasses.replace(self, **changes)
 
 
+# The entries are deliberate parallels: one Preset per recipe, in the same shape.
 PRESETS: dict[str, Preset] = {
     "reference": Preset(
         "reference",

@@ -2,12 +2,13 @@
 
 * :mod:`~plate_unet.viz.plotting` - matplotlib figures (scenes, feature maps,
   learning curves, worst cases);
-* :mod:`~plate_unet.viz.colours` - the colour-blind-safe colours of truth and
-  prediction (the error map, the worst cases, the outlines of found plates);
 * :mod:`~plate_unet.viz.widgets` - ipywidgets apps whose callbacks are plain,
   tested functions.
 
-Sits on top of the other subpackages; none of them imports it.
+The colour-blind-safe colours of truth and prediction (the error map, the
+worst cases, the outlines of found plates) are in :mod:`plate_unet.colours`,
+where the overlays of ``plate-unet predict`` take them from too. Sits on top of
+the other subpackages; none of them imports it.
 """
 
 from plate_unet._lazy import attach

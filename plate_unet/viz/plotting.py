@@ -18,8 +18,8 @@ called, so importing this module is cheap; each returns its matplotlib figure.
 
 from __future__ import annotations
 
-from plate_unet.viz import colours
-from plate_unet.viz.colours import hex_colour
+from plate_unet import colours
+from plate_unet.colours import hex_colour
 
 # --- U-Net anatomy, image rows and curves -------------------------------------------
 
@@ -248,7 +248,7 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
     """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
 
     Annotated plates are outlined in blue, predicted plates in orange (with their
-    score; :mod:`plate_unet.viz.colours`); each title gives the image name, its
+    score; :mod:`plate_unet.colours`); each title gives the image name, its
     pixel IoU and plates found.
 
     Args:

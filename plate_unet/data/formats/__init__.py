@@ -9,10 +9,9 @@
   :func:`read_voc`.
 * :mod:`~plate_unet.data.formats.mask_pairs` - image + mask pairs:
   :func:`read_mask_pairs`.
-* :mod:`~plate_unet.data.formats.common` - the reference's corner order and listing a
-  folder's images.
 
-Imports go one way: the format modules import ``common``,
+The reference's corner order is :data:`plate_unet.data.records.REFERENCE_CORNER_ORDER`.
+Imports go one way: the format modules import :mod:`plate_unet.data.records`,
 :mod:`plate_unet.data.validate` and :mod:`plate_unet.data.images`, never
 :mod:`plate_unet.data.readers`, which imports them all and detects the format.
 The names a user types import from :mod:`plate_unet.data`:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.formats.common import _REFERENCE_TO_TLTRBRBL, _image_files
-from plate_unet.data.records import Sample, as_plate
+from plate_unet.data.images import list_images
+from plate_unet.data.records import Sample, from_reference_order
 from plate_unet.data.validate import Problems, make_sample
 from plate_unet.errors import AnnotationError
 
@@ -37,13 +37,13 @@ def parse_ccpd_name(name: str) -> np.ndarray:
         if len(fields) != 7:
             raise ValueError(f"{len(fields)} fields")
         pts = [[float(c) for c in v.split("&")] for v in fields[3].split("_")]
-        plate = as_plate(pts)  # BR, BL, TL, TR
+        plate = from_reference_order(pts)
     except ValueError as exc:
         raise AnnotationError(
             f"{name!r} is not a CCPD name (area-tilt-box-BR_BL_TL_TR-chars-"
             f"brightness-blur, vertices as x&y): {exc}"
         ) from None
-    return plate[list(_REFERENCE_TO_TLTRBRBL)]
+    return plate
 
 
 def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
@@ -71,7 +71,7 @@ def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
     """
     folder = Path(folder)
     problems = Problems(folder, on_error)
-    files = _image_files(folder)
+    files = list_images(folder)
     samples = []
     for path in files:
         try:

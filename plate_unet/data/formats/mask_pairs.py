@@ -9,7 +9,7 @@ from pathlib import Path
 
 import cv2
 
-from plate_unet.data.formats.common import _image_files
+from plate_unet.data.images import list_images
 from plate_unet.data.quads import mask_to_quads
 from plate_unet.data.validate import Problems, make_sample
 from plate_unet.errors import AnnotationError
@@ -46,7 +46,7 @@ def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
     """
     folder = Path(folder)
     problems = Problems(folder, on_error)
-    files = _image_files(folder / "images")
+    files = list_images(folder / "images")
     samples = []
     for path in files:
         mask_path = folder / "masks" / f"{path.stem}.png"

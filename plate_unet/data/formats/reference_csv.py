@@ -8,6 +8,7 @@ empty is an image with no plate. :func:`read_reference_csv` reads it,
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from collections.abc import Iterable
@@ -15,22 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.formats.common import _REFERENCE_TO_TLTRBRBL
-from plate_unet.data.records import Sample
+from plate_unet._files import atomic_write_text
+from plate_unet.data.records import (
+    REFERENCE_CORNER_ORDER,
+    Sample,
+    from_reference_order,
+    to_reference_order,
+)
 from plate_unet.data.validate import Problems, make_sample, resolve_image
 from plate_unet.errors import AnnotationError
 
-REFERENCE_HEADER = (
-    "name",
-    "BR_x",
-    "BR_y",
-    "BL_x",
-    "BL_y",
-    "TL_x",
-    "TL_y",
-    "TR_x",
-    "TR_y",
-)
+#: ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
+REFERENCE_HEADER = ("name", *(f"{c}_{a}" for c in REFERENCE_CORNER_ORDER for a in "xy"))
 
 
 def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
@@ -45,8 +42,7 @@ def _parse_corners(values: list[str], column_names) -> np.ndarray | None:
         if not math.isfinite(x):
             raise AnnotationError(f"{col}={v!r} is not a finite number")
         numbers.append(x)
-    pairs = np.array(numbers, np.float32).reshape(4, 2)  # BR, BL, TL, TR
-    return pairs[list(_REFERENCE_TO_TLTRBRBL)]
+    return from_reference_order(numbers)
 
 
 def _is_number(text: str) -> bool:
@@ -173,16 +169,22 @@ def _fmt(v) -> str:
     return np.format_float_positional(np.float32(v), trim="-")
 
 
-def write_reference_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
+def write_reference_csv(
+    samples: Iterable[Sample], path, image_dir=None, decimals: int | None = None
+) -> Path:
     """Writes samples as the reference's CSV (one row per plate, BR, BL, TL, TR).
 
-    An image with no plate gets one row with 8 empty corner fields.
+    An image with no plate gets one row with 8 empty corner fields. The file is
+    written atomically: a crash leaves the old file or the new one, whole.
 
     Args:
         samples: The samples to write.
         path: The CSV file to write.
         image_dir: Folder the written names are relative to (default: the CSV's
             folder). Every image must lie inside it.
+        decimals: Write every coordinate with this many decimals (``166.0``);
+            ``None``: the shortest text that reads back the same float32
+            (``166``).
 
     Returns:
         ``path``, as a Path.
@@ -204,18 +206,17 @@ def write_reference_csv(samples: Iterable[Sample], path, image_dir=None) -> Path
     """
     path = Path(path)
     root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))
-    rows = [REFERENCE_HEADER]
+    fmt = _fmt if decimals is None else f"{{:.{int(decimals)}f}}".format
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(REFERENCE_HEADER)
     for s in samples:  # every name is checked before the file is touched
         full = Path(os.path.abspath(s.image_path))
         if root not in full.parents:
             raise ValueError(f"image {s.image_path} is not inside {root}")
         name = full.relative_to(root).as_posix()
         if not s.plates:
-            rows.append([name] + [""] * 8)
+            writer.writerow([name] + [""] * 8)
         for p in s.plates:
-            br, bl, tl, tr = p[2], p[3], p[0], p[1]
-            rows.append([name] + [_fmt(v) for q in (br, bl, tl, tr) for v in q])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-    return path
+            writer.writerow([name, *(fmt(v) for v in to_reference_order(p).flat)])
+    return atomic_write_text(path, buf.getvalue())

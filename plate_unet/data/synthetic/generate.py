@@ -16,8 +16,6 @@ the reference's format, in parallel and reproducibly.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import multiprocessing as mp
 import os
@@ -28,7 +26,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plate_unet.data.formats.reference_csv import REFERENCE_HEADER
+from plate_unet._files import atomic_write_text
+from plate_unet.data.formats.reference_csv import write_reference_csv
+from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.camera import photograph
 from plate_unet.data.synthetic.plate_styles import render_plate
 from plate_unet.data.synthetic.scene import (
@@ -260,16 +260,6 @@ def _distractors(rng, img, boxes: list) -> None:
             )
 
 
-def _csv_rows(name: str, plates) -> list[list[str]]:
-    if not plates:
-        return [[name] + [""] * 8]
-    rows = []
-    for q in plates:
-        v = [f"{c:.1f}" for c in np.asarray(q)[[2, 3, 0, 1]].reshape(-1)]
-        rows.append([name, *v])
-    return rows
-
-
 def _write_one(job: tuple) -> tuple[int, list]:
     out_dir, index, seed, h, w, digits = job
     cv2.setNumThreads(1)
@@ -368,14 +358,11 @@ def generate_dataset(
                 results[i] = plates
                 if progress and (len(results) % 10 == 0 or len(results) == n):
                     report(len(results))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(REFERENCE_HEADER)
-    for i in range(n):
-        writer.writerows(_csv_rows(f"images/{i:0{digits}d}.jpg", results[i]))
-    path = out / "labels.csv"
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    (out / STAMP).write_text(json.dumps(_stamp(n, seed, (h, w))) + "\n")
+    samples = [
+        Sample(out / "images" / f"{i:0{digits}d}.jpg", results[i]) for i in range(n)
+    ]
+    path = write_reference_csv(samples, out / "labels.csv", decimals=1)
+    atomic_write_text(out / STAMP, json.dumps(_stamp(n, seed, (h, w))) + "\n")
     return path
 
 

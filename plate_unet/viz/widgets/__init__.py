@@ -2,10 +2,8 @@
 unit tests that drive them.
 
 The apps live in one module each; their names are at this package's face
-(``from plate_unet.viz import widgets; widgets.overlay_mask(...)``):
+(``from plate_unet.viz import widgets; widgets.render_prediction(...)``):
 
-* :mod:`plate_unet.viz.widgets.render` - shared drawing helpers: ``PLATE_COLOUR``,
-  :func:`overlay_mask`, :func:`png_bytes`.
 * :mod:`plate_unet.viz.widgets.augmentation` - notebook 01's augmentation playground:
   :func:`render_augmentation`, :class:`AugmentationPlayground`,
   :func:`augmentation_playground`.
@@ -17,10 +15,11 @@ The apps live in one module each; their names are at this package's face
   ``FEATURE_LAYER_PATTERN``, :func:`feature_layers`, :func:`feature_maps`,
   :func:`render_feature_map` (with :func:`colour_bar`), :class:`FeatureMapExplorer`.
 
-Imports go one way: ``render`` imports no other widget module; of the widget
-modules the three apps import ``render`` only (``prediction`` also imports
+Imports go one way: no app imports another. They draw with
+:mod:`plate_unet.data.drawing` (``overlay_mask``, ``png_bytes``), which the
+overlays of ``plate-unet predict`` use too; ``prediction`` also imports
 :mod:`plate_unet.inference.evaluate` for :func:`pixel_iou` and
-:mod:`plate_unet.viz.colours` for the error map's colours).
+:mod:`plate_unet.colours` for the error map's colours.
 """
 
 from plate_unet._lazy import attach
@@ -28,7 +27,6 @@ from plate_unet._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
-        "render": ["PLATE_COLOUR", "overlay_mask", "png_bytes"],
         "augmentation": [
             "AugmentationPlayground",
             "augmentation_playground",

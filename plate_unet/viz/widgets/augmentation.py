@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from plate_unet.data.augment import AUGMENTATIONS, apply_augmentation
-from plate_unet.viz.widgets.render import _to_rgb8, overlay_mask, png_bytes
+from plate_unet.data.drawing import overlay_mask, png_bytes, to_rgb8
 
 # --- augmentation playground --------------------------------------------------------
 
@@ -40,7 +40,7 @@ def render_augmentation(image, mask, name: str, strength: float, seed: int = 0):
     aug_image, aug_mask = apply_augmentation(image, mask, name, strength, seed=seed)
     aug_mask = np.asarray(aug_mask)
     aug_mask = (aug_mask[..., 0] if aug_mask.ndim == 3 else aug_mask).astype(np.uint8)
-    left = _to_rgb8(aug_image)
+    left = to_rgb8(aug_image)
     gap = np.full((left.shape[0], 8, 3), 255, np.uint8)
     panel = np.concatenate([left, gap, overlay_mask(left, aug_mask)], axis=1)
     return panel, aug_mask
@@ -87,6 +87,7 @@ class AugmentationPlayground(widgets.VBox):
         self.seed = widgets.IntSlider(value=seed, min=0, max=20, description="Seed")
         self.image = widgets.Image(format="png", width=width)
         self.info = widgets.HTML()
+        # Wired as PredictionExplorer's controls are (a deliberate parallel).
         for control in (self.augmentation, self.strength, self.seed):
             control.observe(self.update, names="value")
         controls = widgets.HBox([self.augmentation, self.strength, self.seed])

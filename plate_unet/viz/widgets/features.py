@@ -7,7 +7,7 @@ import cv2
 import ipywidgets as widgets
 import numpy as np
 
-from plate_unet.viz.widgets.render import _to_rgb8, png_bytes
+from plate_unet.data.drawing import png_bytes, to_rgb8
 
 # --- feature-map explorer -----------------------------------------------------------
 
@@ -134,7 +134,7 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
     plane = act[..., int(channel)]
     lo, hi = float(plane.min()), float(plane.max())
     grey = ((plane - lo) / (hi - lo) * 255 if hi > lo else plane * 0).astype(np.uint8)
-    base = _to_rgb8(image)
+    base = to_rgb8(image)
     height, width = base.shape[:2]
     grey = cv2.resize(grey, (width, height), interpolation=cv2.INTER_NEAREST)
     colour = cv2.cvtColor(

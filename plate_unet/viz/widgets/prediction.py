@@ -8,11 +8,11 @@ import cv2
 import ipywidgets as widgets
 import numpy as np
 
+from plate_unet import colours
+from plate_unet.data.drawing import overlay_mask, png_bytes, to_rgb8
 from plate_unet.data.images import decode_image
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.evaluate import pixel_scores
-from plate_unet.viz import colours
-from plate_unet.viz.widgets.render import _to_rgb8, overlay_mask, png_bytes
 
 # --- prediction explorer: one prediction, its views and its IoU ---------------------
 
@@ -51,7 +51,7 @@ def render_prediction(
         alpha: Opacity of the overlay, in [0, 1].
         view: One of :data:`VIEWS`: the image, the probability map (viridis), the
             thresholded mask, the mask tinted on the image, or the error map (white
-            found, orange invented, blue missed: :mod:`plate_unet.viz.colours`;
+            found, orange invented, blue missed: :mod:`plate_unet.colours`;
             needs ``true_mask``).
         true_mask: Optional ``(H, W)`` mask of {0, 1}.
 
@@ -75,7 +75,7 @@ def render_prediction(
     for label, value in (("threshold", threshold), ("alpha", alpha)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{label}={value!r} is invalid: use a value in [0, 1].")
-    base, p = _to_rgb8(image), _plane(prob, "prob")
+    base, p = to_rgb8(image), _plane(prob, "prob")
     if base.shape[:2] != p.shape:
         raise ValueError(f"image {base.shape[:2]} and prob {p.shape} sizes differ")
     pred = (p > threshold).astype(np.uint8)
@@ -132,6 +132,7 @@ class PredictionExplorer(widgets.VBox):
         self.view = widgets.Dropdown(options=views, value="overlay", description="view")
         self.picture = widgets.Image(format="png", width=width)
         self.score = widgets.HTML()
+        # Wired as AugmentationPlayground's controls are (a deliberate parallel).
         for control in (self.threshold, self.alpha, self.view):
             control.observe(self._update, names="value")
         controls = widgets.HBox([self.view, self.threshold, self.alpha])

@@ -1,9 +1,8 @@
-"""Drawing helpers the widgets share: tint a mask onto an image, encode a PNG.
+"""Drawing on images: tint a mask onto an image, encode a PNG.
 
-Plain numpy/OpenCV functions, no ipywidgets: the augmentation playground
-(:mod:`plate_unet.viz.widgets.augmentation`), the prediction explorer
-(:mod:`plate_unet.viz.widgets.prediction`) and the feature-map explorer
-(:mod:`plate_unet.viz.widgets.features`) draw with them.
+Plain NumPy/OpenCV, shared by the overlays ``plate-unet predict`` writes
+(:func:`plate_unet.inference.predict.draw_overlay`) and the notebooks' widgets
+(:mod:`plate_unet.viz.widgets`). The colours are in :mod:`plate_unet.colours`.
 """
 
 from __future__ import annotations
@@ -11,7 +10,35 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-PLATE_COLOUR = (255, 0, 255)  # magenta: stands out on cars, roads and blue plates
+from plate_unet.colours import PLATE_COLOUR
+
+
+def to_rgb8(image) -> np.ndarray:
+    """Returns an image as uint8 RGB ``(H, W, 3)`` (grey repeated, floats × 255).
+
+    Args:
+        image: ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)``, uint8 or float in
+            [0, 1].
+
+    Raises:
+        ValueError: If the shape is none of those.
+
+    Example:
+        >>> to_rgb8(np.full((1, 2), 0.5)).tolist()
+        [[[128, 128, 128], [128, 128, 128]]]
+    """
+    img = np.asarray(image)
+    if img.dtype != np.uint8:
+        img = (np.clip(img.astype(np.float32), 0.0, 1.0) * 255).round().astype(np.uint8)
+    if img.ndim == 3 and img.shape[-1] == 1:
+        img = img[..., 0]
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=-1)
+    if img.ndim != 3 or img.shape[-1] != 3:
+        raise ValueError(
+            f"expected an (H, W), (H, W, 1) or (H, W, 3) image, got shape {img.shape}"
+        )
+    return np.ascontiguousarray(img)
 
 
 def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.ndarray:
@@ -35,7 +62,7 @@ def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.nd
         >>> overlay_mask(np.zeros((4, 6)), np.ones((4, 6)))[0, 0].tolist()
         [255, 0, 255]
     """
-    rgb = _to_rgb8(image)
+    rgb = to_rgb8(image)
     m = np.asarray(mask)
     m = (m[..., 0] if m.ndim == 3 else m) > 0
     if m.shape != rgb.shape[:2]:
@@ -55,29 +82,20 @@ def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.nd
     return out
 
 
-def _to_rgb8(image) -> np.ndarray:
-    img = np.asarray(image)
-    if img.dtype != np.uint8:
-        img = (np.clip(img.astype(np.float32), 0.0, 1.0) * 255).round().astype(np.uint8)
-    if img.ndim == 3 and img.shape[-1] == 1:
-        img = img[..., 0]
-    if img.ndim == 2:
-        img = np.repeat(img[..., None], 3, axis=-1)
-    if img.ndim != 3 or img.shape[-1] != 3:
-        raise ValueError(
-            f"expected an (H, W), (H, W, 1) or (H, W, 3) image, got shape {img.shape}"
-        )
-    return np.ascontiguousarray(img)
+def png_bytes(image: np.ndarray) -> bytes:
+    """Encodes a uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` array as PNG bytes.
 
-
-def png_bytes(rgb: np.ndarray) -> bytes:
-    """Encodes a uint8 RGB array as PNG bytes (for ``ipywidgets.Image``).
+    Raises:
+        ValueError: If the array cannot be encoded.
 
     Example:
         >>> png_bytes(np.zeros((2, 2, 3), np.uint8))[:4]
         b'\\x89PNG'
     """
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR))
+    image = np.asarray(image)
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".png", image)
     if not ok:
-        raise ValueError(f"could not encode an image of shape {np.shape(rgb)} as PNG")
+        raise ValueError(f"could not encode an image of shape {image.shape} as PNG")
     return buf.tobytes()
