@@ -14,7 +14,7 @@ import os
 import sys
 
 from plate_unet.errors import PlateUnetError
-from plate_unet.quiet import import_tensorflow
+from plate_unet.quiet_tensorflow import import_tensorflow
 from plate_unet.training.presets import PRESETS
 
 #: Sub-commands that never load TensorFlow.
@@ -264,9 +264,9 @@ def _add_predict(sub) -> None:
 
 
 def _run_predict(args) -> int:
+    from plate_unet.inference.folder import predict_folder
     from plate_unet.inference.model_file import load_model
     from plate_unet.inference.postprocess import PLAUSIBLE
-    from plate_unet.inference.predict import predict_folder
 
     if not 0.0 <= args.threshold <= 1.0:
         raise ValueError(f"--threshold {args.threshold} is invalid: use 0 to 1.")
@@ -372,9 +372,9 @@ def _add_demo(sub) -> None:
 
 
 def _run_demo(args) -> int:
-    from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo.pretrained import make_pretrained
     from plate_unet.demo.run import default_photos, run_demo
+    from plate_unet.training.memory_tuning import keep_freed_memory
     from plate_unet.training.presets import PRETRAINED, get_preset
 
     if args.epochs is not None and args.epochs < 1:

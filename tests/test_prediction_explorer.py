@@ -108,8 +108,8 @@ def test_widget_without_mask_hides_error_view_and_iou(scene):
 def test_the_cli_overlay_draws_predictions_in_the_course_colour():
     import numpy as np
 
+    from plate_unet.inference.folder import PREDICTED_RGB, draw_overlay
     from plate_unet.inference.postprocess import Plate
-    from plate_unet.inference.predict import PREDICTED_RGB, draw_overlay
     from plate_unet.viz import colours
 
     assert PREDICTED_RGB == colours.PREDICTED  # inference may not import viz

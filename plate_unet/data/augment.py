@@ -22,8 +22,6 @@ import cv2
 import numpy as np
 import tensorflow as tf
 
-from plate_unet.data.records import as_plate, order_corners
-
 AUGMENTATIONS = (
     "flip",
     "rotate",
@@ -197,31 +195,6 @@ def warp_pair(image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor):
         _cv2_warp, [image, mask, matrix], [image.dtype, mask.dtype], stateful=False
     )
     return tf.ensure_shape(img, image.shape), tf.ensure_shape(m, mask.shape)
-
-
-def transform_plates(plates, matrix) -> list[np.ndarray]:
-    """Maps plate corners through a homography; reorders them to TL, TR, BR, BL.
-
-    A flip mirrors the corner order, so the corners are re-sorted afterwards.
-
-    Args:
-        plates: ``(4, 2)`` corner arrays.
-        matrix: ``(3, 3)`` homography (e.g. :func:`geometry_matrix`).
-
-    Returns:
-        float32 ``(4, 2)`` arrays in TL, TR, BR, BL order.
-
-    Example:
-        >>> m = geometry_matrix(10, 20, flip=1.0)
-        >>> transform_plates([[[0, 0], [4, 0], [4, 2], [0, 2]]], m)[0][0].tolist()
-        [15.0, 0.0]
-    """
-    h = np.asarray(matrix, np.float64)
-    out = []
-    for p in plates:
-        q = np.c_[as_plate(p), np.ones(4)] @ h.T
-        out.append(order_corners(q[:, :2] / q[:, 2:]))
-    return out
 
 
 # --- photometric ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ pixels it was trained on:
 1. :func:`read_image` - decode the file with OpenCV to uint8 RGB
    (:func:`decode_image` for bytes already in memory, such as an upload);
 2. :func:`to_channels` - RGB to the model's channels (grey as a JPEG's luma);
-3. :class:`~plate_unet.data.masks.Letterbox` - aspect-preserving resize and
+3. :class:`~plate_unet.data.letterbox.Letterbox` - aspect-preserving resize and
    centred zero padding to the model size;
 4. :func:`to_unit_range` - uint8 → float32 in [0, 1].
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plate_unet.data.masks import Letterbox
+from plate_unet.data.letterbox import Letterbox
 from plate_unet.errors import ImageReadError, PlateUnetError
 
 #: Every suffix that training, prediction and evaluation accept.
@@ -234,7 +234,7 @@ def preprocess(
 
     Returns:
         ``(x, letterbox)``: float32 ``(height, width, channels)`` in [0, 1], and
-        the :class:`~plate_unet.data.masks.Letterbox` that maps points back.
+        the :class:`~plate_unet.data.letterbox.Letterbox` that maps points back.
 
     Example:
         >>> x, box = preprocess(np.zeros((580, 360, 3), np.uint8), 256, 160, 1)

@@ -98,28 +98,6 @@ def order_corners(points) -> np.ndarray:
     return np.roll(quad, -start, axis=0).astype(np.float32)
 
 
-def flip_corners(plate, width: int) -> np.ndarray:
-    """Mirrors a plate horizontally in an image ``width`` pixels wide.
-
-    Mirroring swaps left and right, so TL becomes TR and BR becomes BL; the result
-    is reordered so it is again TL, TR, BR, BL.
-
-    Args:
-        plate: ``(4, 2)`` corners in TL, TR, BR, BL order.
-        width: Image width in pixels.
-
-    Returns:
-        The mirrored corners, float32 ``(4, 2)``, in TL, TR, BR, BL order.
-
-    Example:
-        >>> flip_corners([[0, 0], [10, 0], [10, 5], [0, 5]], width=100)[0].tolist()
-        [89.0, 0.0]
-    """
-    p = as_plate(plate)
-    p[:, 0] = (width - 1) - p[:, 0]
-    return p[[1, 0, 3, 2]]
-
-
 @dataclass(frozen=True, eq=False)
 class Sample:
     """One image and the plates in it.

@@ -34,8 +34,8 @@ from plate_unet.data.readers import load_annotations
 from plate_unet.demo.heldout import TEST_SEED_OFFSET, heldout_set
 from plate_unet.errors import AnnotationError
 from plate_unet.inference.evaluate import EvalReport, evaluate_model
+from plate_unet.inference.folder import predict_folder as _predict_folder
 from plate_unet.inference.model_file import load_model
-from plate_unet.inference.predict import predict_folder as _predict_folder
 from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import Preset, get_preset, pick_preset
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
+from plate_unet.data.letterbox import Letterbox, letterbox_plates
+from plate_unet.data.masks import rasterize
 from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.postprocess import (
     PLAUSIBLE,
@@ -36,19 +37,6 @@ from plate_unet.inference.postprocess import (
     quad_box,
     quad_iou,
 )
-
-__all__ = [
-    "CCPD_IOU",
-    "EvalReport",
-    "ImageResult",
-    "PlateMatch",
-    "corner_error",
-    "evaluate_image",
-    "evaluate_model",
-    "match_plates",
-    "pixel_scores",
-    "resolution_ceiling",
-]
 
 log = logging.getLogger(__name__)
 
@@ -453,7 +441,7 @@ def evaluate_model(
     """Predicts every sample's image and scores it against the annotation.
 
     Images are letterboxed to the model's input as in
-    :func:`plate_unet.inference.one_image.predict_image`; masks and plates are
+    :func:`plate_unet.inference.image.predict_image`; masks and plates are
     compared at the ORIGINAL image size.
 
     Args:
@@ -486,8 +474,8 @@ def evaluate_model(
         ['00000.jpg', '00001.jpg', '00002.jpg', '00003.jpg']
     """
     from plate_unet.data.images import read_image
+    from plate_unet.inference.image import predict_image
     from plate_unet.inference.model_file import load_model
-    from plate_unet.inference.one_image import predict_image
 
     if match_on not in ("box", "quad"):
         raise ValueError(f"match_on={match_on!r} is invalid: use 'box' or 'quad'.")

@@ -12,7 +12,7 @@ A U-Net gives a probability per pixel. To turn it into plates you
    axis-aligned box, and the mean probability inside the component as the
    score;
 5. map everything back to the original image's pixels with the data
-   :class:`~plate_unet.data.masks.Letterbox` the image was resized with.
+   :class:`~plate_unet.data.letterbox.Letterbox` the image was resized with.
 
 :func:`rectify` then warps a plate to a flat rectangle (80×240, height × width,
 by default), and
@@ -73,7 +73,7 @@ class PlateShape:
         )
 
 
-#: The regions :func:`~plate_unet.inference.one_image.predict_image` keeps by
+#: The regions :func:`~plate_unet.inference.image.predict_image` keeps by
 #: default: chosen by ``benchmarks/tune_postprocess.py`` for the committed
 #: checkpoint, the best F1 on 400 synthetic validation scenes (0.858 → 0.863);
 #: never on real photos. Re-run it when the checkpoint changes.
@@ -293,7 +293,7 @@ def find_plates(
         prob: Probability map ``(H, W)``, ``(H, W, 1)`` or ``(1, H, W, 1)``, in
             the model's pixels.
         threshold: A pixel is plate when its probability is above this.
-        letterbox: The :class:`~plate_unet.data.masks.Letterbox` that made the
+        letterbox: The :class:`~plate_unet.data.letterbox.Letterbox` that made the
             model input from the original image; corners are mapped back with
             its ``inverse`` so they are in the ORIGINAL image's pixels. ``None``
             keeps the map's pixels.

@@ -20,7 +20,7 @@ import numpy as np
 
 from plate_unet.data.images import read_image
 from plate_unet.inference.evaluate import match_plates
-from plate_unet.inference.one_image import predict_probability
+from plate_unet.inference.image import predict_probability
 from plate_unet.inference.postprocess import PlateShape, find_plates
 
 #: Thresholds tried, loosest first (a tie keeps the looser).

@@ -18,16 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = [
-    "REFERENCE_TOTAL_PARAMS",
-    "ReferenceRow",
-    "compare_layer",
-    "compare_model",
-    "reference_row_for",
-    "reference_summary_rows",
-    "unet_layer_names",
-]
-
 REFERENCE_TOTAL_PARAMS = 8_648_401
 _ROW = re.compile(r"^(\w+) \((\w+)\)?\s+(\(None[^)]*\)?)\s+(\d+)")
 

@@ -24,14 +24,6 @@ from pathlib import Path
 
 import keras
 
-__all__ = [
-    "AtomicBackupAndRestore",
-    "AtomicModelCheckpoint",
-    "atomic_write_text",
-    "remove_partial",
-]
-
-
 PARTIAL_PREFIX = ".partial-"
 
 

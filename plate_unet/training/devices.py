@@ -29,20 +29,6 @@ import tensorflow as tf
 
 from plate_unet.errors import PlateUnetError
 
-__all__ = [
-    "PRECISIONS",
-    "STRATEGIES",
-    "choose_strategy",
-    "default_jit_compile",
-    "default_precision",
-    "describe_devices",
-    "detect_gpus",
-    "fix_keras_multi_worker",
-    "is_chief",
-    "set_precision",
-    "split_cpu",
-]
-
 PRECISIONS = ("mixed_float16", "float32")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker")
 

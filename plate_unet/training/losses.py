@@ -25,18 +25,6 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-__all__ = [
-    "BCEDiceLoss",
-    "DiceLoss",
-    "bce_dice_loss",
-    "dice_coefficient",
-    "dice_loss",
-    "focal_loss",
-    "get_loss",
-    "make_focal_loss",
-    "reference_loss",
-]
-
 _PACKAGE = "plate_unet"
 
 

@@ -21,8 +21,6 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["DiceScore", "IoUScore", "MeanIoUOverThresholds", "REFERENCE_THRESHOLDS"]
-
 _PACKAGE = "plate_unet"
 REFERENCE_THRESHOLDS = tuple(np.round(np.arange(0.5, 1.0, 0.05), 2).tolist())
 

@@ -57,7 +57,7 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     Args:
         model: A plate-unet Keras model.
         x: One model input ``(H, W, C)`` float32 in [0, 1] (see
-            :func:`plate_unet.inference.one_image.prepare_input`).
+            :func:`plate_unet.inference.image.prepare_input`).
         layers: Layer names; ``None``: :func:`feature_layers`.
 
     Returns:
@@ -67,7 +67,7 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
         ValueError: If a name is not a layer of the model.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)  # model: 64×64, depth 3, 2 filters
         >>> maps = feature_maps(model, x, ["enc1_conv2", "enc3_conv2"])
         >>> {name: a.shape for name, a in maps.items()}
@@ -75,11 +75,11 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     """
     import keras
 
-    from plate_unet.inference.one_image import any_size
+    from plate_unet.inference.image import any_size_model
 
     x = np.asarray(x, np.float32)
     if tuple(model.input_shape[1:3]) != x.shape[:2]:
-        model = any_size(model)  # e.g. a landscape photo turned to 160×256
+        model = any_size_model(model)  # e.g. a landscape photo turned to 160×256
     layers = list(layers) if layers is not None else feature_layers(model)
     known = {layer.name for layer in model.layers}
     for name in layers:
@@ -114,7 +114,7 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         ValueError: On an unknown layer or a channel out of range.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)
         >>> maps = feature_maps(model, x, ["enc3_conv2"])
         >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)
@@ -195,7 +195,7 @@ class FeatureMapExplorer(widgets.VBox):
         info: ``HTML`` line: size, channel and value range.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)
         >>> app = FeatureMapExplorer(model, x)
         >>> app

@@ -207,7 +207,7 @@ def predict_at_image_size(model, image, plates=None):
         (True, None)
     """
     from plate_unet.data.masks import rasterize
-    from plate_unet.inference.one_image import predict_probability
+    from plate_unet.inference.image import predict_probability
 
     prob, letterbox = predict_probability(model, image)
     prob = letterbox.invert_mask(prob)

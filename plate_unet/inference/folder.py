@@ -18,7 +18,7 @@ an image that cannot be read is skipped with a logged warning.
 
 This module writes the results (:func:`predict_folder`, :func:`draw_overlay`);
 loading a model lives in :mod:`plate_unet.inference.model_file` and predicting
-one image in :mod:`plate_unet.inference.one_image`; neither imports this module.
+one image in :mod:`plate_unet.inference.image`; neither imports this module.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import numpy as np
 
 from plate_unet.data.images import list_images, read_image
 from plate_unet.errors import ImageReadError, PlateUnetError
+from plate_unet.inference.image import predict_image
 from plate_unet.inference.model_file import load_model
-from plate_unet.inference.one_image import predict_image
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, rectify
 
 log = logging.getLogger(__name__)
