@@ -45,7 +45,8 @@ class Problems:
     def __init__(self, source: Path, on_error: str) -> None:
         if on_error not in ("raise", "skip"):
             raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-        self.source, self.on_error, self.items = source, on_error, []
+        self.source, self.on_error = source, on_error
+        self.items: list[str] = []
 
     def add(self, where: str, message: str) -> None:
         """Records a problem at ``where`` (logged at once when skipping)."""

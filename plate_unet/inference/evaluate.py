@@ -156,10 +156,10 @@ def match_plates(
             )
     matches = []
     while iou.size and iou.max() > 0:
-        i, j = np.unravel_index(int(np.argmax(iou)), iou.shape)
-        matches.append((int(i), int(j), float(iou[i, j])))
-        iou[i, :] = -1
-        iou[:, j] = -1
+        ti, pj = (int(k) for k in np.unravel_index(int(np.argmax(iou)), iou.shape))
+        matches.append((ti, pj, float(iou[ti, pj])))
+        iou[ti, :] = -1
+        iou[:, pj] = -1
     return matches
 
 

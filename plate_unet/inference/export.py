@@ -28,6 +28,7 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,9 @@ def to_tflite(
 
     height, width, channels = _fixed_input_shape(model, input_size)
     spec = tf.TensorSpec((1, height, width, channels), tf.float32, name="image")
-    options = {"target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}}
+    options: dict[str, Any] = {
+        "target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}
+    }
     if quantize or representative is not None:
         options["optimizations"] = [tf.lite.Optimize.DEFAULT]
     if representative is not None:

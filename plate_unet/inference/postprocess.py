@@ -255,7 +255,8 @@ def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.nd
     height, width = (int(v) for v in size)
     if width < 2 or height < 2:
         raise ValueError(f"size={size!r} is invalid: use (height, width), each >= 2.")
-    dst = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    corners = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+    dst = np.array(corners, np.float32)
     matrix = cv2.getPerspectiveTransform(q, dst)
     return cv2.warpPerspective(
         np.ascontiguousarray(image),

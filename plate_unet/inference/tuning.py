@@ -35,7 +35,7 @@ GRID = {
 
 def region_table(
     model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
-) -> dict[str, np.ndarray]:
+) -> dict[str, np.ndarray | np.int64]:
     """Every predicted region of ``samples`` with its features and its label.
 
     Args:
@@ -64,7 +64,9 @@ def region_table(
             rows.append((p.score, p.fill, p.aspect, p.size, j in hits))
     table = np.array(rows, np.float64).reshape(-1, 5)
     names = ("score", "fill", "aspect", "size", "matched")
-    out = {n: table[:, k] for k, n in enumerate(names)}
+    out: dict[str, np.ndarray | np.int64] = {
+        n: table[:, k] for k, n in enumerate(names)
+    }
     out["matched"] = out["matched"].astype(bool)
     out["plates"] = np.int64(plates)
     return out

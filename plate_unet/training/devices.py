@@ -342,5 +342,5 @@ def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
             return tf.nest.map_structure(mean, values)
         return original(values, strategy, reduction)
 
-    reduce_per_replica.fixed_by_plate_unet = True
+    reduce_per_replica.fixed_by_plate_unet = True  # type: ignore[attr-defined]
     tf_trainer.reduce_per_replica = reduce_per_replica

@@ -150,6 +150,11 @@ def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Data
         from plate_unet.data.pipeline import make_dataset
 
         cfg = preset.unet
+        if cfg.height is None or cfg.width is None:
+            raise ValueError(
+                f"preset {preset.name!r} has no fixed input size; training on "
+                "samples needs (height, width): set them, or pass a tf.data.Dataset"
+            )
         ds = make_dataset(
             list(data),
             cfg.height,
@@ -384,7 +389,8 @@ def _resume_point(scratch: Path, resume: bool) -> tuple[int, float | None]:
         return 0, None
     done = int(state["epoch"])
     _trim_log(scratch / "log.csv", done)
-    return done, max(read_log(scratch / "log.csv").get("val_iou", []) or [None])
+    ious = read_log(scratch / "log.csv").get("val_iou", [])
+    return done, max(ious) if ious else None
 
 
 def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data):

@@ -22,6 +22,8 @@ with them loads with no ``custom_objects``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 from keras import ops
 
@@ -243,7 +245,11 @@ def make_focal_loss(
     )
 
 
-_LOSSES = {"bce_dice": BCEDiceLoss, "dice": DiceLoss, "focal": make_focal_loss}
+_LOSSES: dict[str, Callable[[], keras.losses.Loss]] = {
+    "bce_dice": BCEDiceLoss,
+    "dice": DiceLoss,
+    "focal": make_focal_loss,
+}
 
 
 def get_loss(name: str) -> keras.losses.Loss:

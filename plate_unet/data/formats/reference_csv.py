@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -204,7 +204,7 @@ def write_reference_csv(samples: Iterable[Sample], path, image_dir=None) -> Path
     """
     path = Path(path)
     root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))
-    rows = [REFERENCE_HEADER]
+    rows: list[Sequence[str]] = [REFERENCE_HEADER]
     for s in samples:  # every name is checked before the file is touched
         full = Path(os.path.abspath(s.image_path))
         if root not in full.parents:

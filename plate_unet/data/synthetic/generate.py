@@ -182,7 +182,8 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
     img = background(rng, h, w)
     gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
     kind = str(rng.choice(list(KINDS), p=list(KINDS.values())))
-    plates, boxes = [], []
+    plates: list[np.ndarray] = []
+    boxes: list[tuple] = []
     for cx, cy, pw, has_plate in _car_layout(rng, kind, w, h):
         quad = _car_with_plate(rng, img, gain, (cx, cy, pw), has_plate, boxes)
         if quad is not None:

@@ -243,12 +243,24 @@ def _road_text(rng, out: np.ndarray, hz: int) -> None:
     th = tw * mask.shape[0] / mask.shape[1] * rng.uniform(0.35, 0.8)
     x0 = rng.uniform(0, max(w - tw, 1))
     y0 = rng.uniform(hz, max(h - th, hz + 1))
-    src = np.float32(
-        [[0, 0], [mask.shape[1], 0], [mask.shape[1], mask.shape[0]], [0, mask.shape[0]]]
+    src = np.array(
+        [
+            [0, 0],
+            [mask.shape[1], 0],
+            [mask.shape[1], mask.shape[0]],
+            [0, mask.shape[0]],
+        ],
+        np.float32,
     )
     squeeze = tw * rng.uniform(0.1, 0.3)
-    dst = np.float32(
-        [[x0 + squeeze, y0], [x0 + tw - squeeze, y0], [x0 + tw, y0 + th], [x0, y0 + th]]
+    dst = np.array(
+        [
+            [x0 + squeeze, y0],
+            [x0 + tw - squeeze, y0],
+            [x0 + tw, y0 + th],
+            [x0, y0 + th],
+        ],
+        np.float32,
     )
     colour = (235, 235, 230) if rng.random() < 0.7 else (230, 190, 60)
     rgb = np.empty((*mask.shape, 3), np.float32)
@@ -285,8 +297,9 @@ def draw_watermark(img: np.ndarray, rng: np.random.Generator) -> None:
     rgb = np.empty((*mask.shape, 3), np.float32)
     rgb[:] = colour
     alpha = (mask * rng.uniform(0.5, 1.0)).astype(np.uint8)
-    src = np.float64(
-        [[tw / mask.shape[1], 0, x0], [0, th / mask.shape[0], y0], [0, 0, 1]]
+    src = np.array(
+        [[tw / mask.shape[1], 0, x0], [0, th / mask.shape[0], y0], [0, 0, 1]],
+        np.float64,
     )
     paste_texture(img, rgb, alpha, src)
 
@@ -303,10 +316,10 @@ def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
     ):
         for a in np.radians(np.linspace(a0, a0 + 90, n)):
             pts.append((cu + r * np.cos(a), cv + r * np.sin(a)))
-    pts = np.array(pts, np.float64)
-    top = pts[:, 1] < (v0 + v1) / 2
-    pts[top, 0] = pts[top, 0] * (1 - taper)
-    return pts
+    poly = np.array(pts, np.float64)
+    top = poly[:, 1] < (v0 + v1) / 2
+    poly[top, 0] = poly[top, 0] * (1 - taper)
+    return poly
 
 
 def paste_texture(
@@ -516,7 +529,7 @@ def _draw_lamps(p: Painter, rng: np.random.Generator, car: _Car, rear: bool) -> 
         light = np.array(
             [(ui, v0 + lh * 0.5), (uo, v0), (uo, v0 + lh), (ui, v0 + lh * 1.1)]
         )
-        p.fill(light, car.dark * 1.3)
+        p.fill(light, np.asarray(car.dark) * 1.3)
         inner = (light - light.mean(0)) * 0.7 + light.mean(0)
         p.fill(inner, lamp)
         if rng.random() < 0.5:  # a bright strip / projector inside

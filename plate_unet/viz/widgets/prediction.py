@@ -248,9 +248,11 @@ class PredictionGallery(PredictionExplorer):
     def __init__(self, model, images: dict, width: int = 360) -> None:
         if not images:
             raise ValueError("images is empty: pass {name: (image, plates or None)}.")
-        self.model, self.images, self._cache = model, dict(images), {}
+        self.model, self.images = model, dict(images)
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
         first = next(iter(self.images))
-        super().__init__(*self.prediction(first), width=width)
+        image, prob, true_mask = self.prediction(first)
+        super().__init__(image, prob, true_mask, width=width)
         self.choice = widgets.Dropdown(
             options=list(self.images), value=first, description="Image"
         )
@@ -259,9 +261,9 @@ class PredictionGallery(PredictionExplorer):
         )
         self.choice.observe(self._choose, names="value")
         self.upload.observe(self._uploaded, names="value")
-        self.children = (widgets.HBox([self.choice, self.upload]), *self.children)
+        self.children = (widgets.HBox([self.choice, self.upload]), *self.children)  # type: ignore[has-type]
 
-    def prediction(self, name: str):
+    def prediction(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Returns ``(image, prob, true_mask)`` of one named image (cached)."""
         if name not in self._cache:
             image, plates = self.images[name]
