@@ -44,7 +44,7 @@ def check_channels(channels: int) -> None:
         raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
 
 
-def is_image_file(path) -> bool:
+def is_image_file(path: str | Path) -> bool:
     """True if ``path`` is a file with one of :data:`IMAGE_SUFFIXES`.
 
     Example:
@@ -55,7 +55,7 @@ def is_image_file(path) -> bool:
     return path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
 
 
-def list_images(folder) -> list[Path]:
+def list_images(folder: str | Path) -> list[Path]:
     """Returns the image files of a folder (or the one file given), sorted.
 
     Args:
@@ -114,7 +114,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def read_image(path) -> np.ndarray:
+def read_image(path: str | Path) -> np.ndarray:
     """Reads an image file as uint8 RGB ``(H, W, 3)`` (see :func:`decode_image`).
 
     Args:

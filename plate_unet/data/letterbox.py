@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.records import Sample, as_plate
 
@@ -78,7 +79,7 @@ class Letterbox:
         s = np.array([self.new_w / self.src_w, self.new_h / self.src_h])
         return s, np.array([self.pad_x, self.pad_y]) + 0.5 * s - 0.5
 
-    def forward(self, points) -> np.ndarray:
+    def forward(self, points: ArrayLike) -> np.ndarray:
         """Maps ``(..., 2)`` points from original to model pixels.
 
         Example:
@@ -88,7 +89,7 @@ class Letterbox:
         s, t = self._affine()
         return (np.asarray(points, np.float64) * s + t).astype(np.float32)
 
-    def inverse(self, points) -> np.ndarray:
+    def inverse(self, points: ArrayLike) -> np.ndarray:
         """Maps ``(..., 2)`` points from model to original pixels.
 
         Example:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.letterbox import letterbox_plates
 from plate_unet.data.records import Sample, polygon_area
@@ -75,7 +76,7 @@ def rasterize(plates: Iterable, height: int, width: int) -> np.ndarray:
     return mask
 
 
-def plate_pixel_count(plate, height: int, width: int) -> int:
+def plate_pixel_count(plate: ArrayLike, height: int, width: int) -> int:
     """Counts the mask pixels one plate fills in a ``height × width`` image.
 
     Rasterises only the plate's bounding box, so it is cheap for large images.

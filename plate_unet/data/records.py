@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 CORNER_ORDER = ("TL", "TR", "BR", "BL")
 
 
-def as_plate(points) -> np.ndarray:
+def as_plate(points: ArrayLike) -> np.ndarray:
     """Returns ``points`` as a float32 ``(4, 2)`` array, checking the shape.
 
     Args:
@@ -59,7 +60,7 @@ def polygon_area(plate: np.ndarray) -> float:
     return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
 
 
-def order_corners(points) -> np.ndarray:
+def order_corners(points: ArrayLike) -> np.ndarray:
     """Orders four corners top-left, top-right, bottom-right, bottom-left.
 
     The corners are sorted clockwise (as seen on screen, y pointing down) around

@@ -27,6 +27,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -36,6 +37,9 @@ from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.image import predict_image
 from plate_unet.inference.model_file import load_model
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, rectify
+
+if TYPE_CHECKING:
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +123,9 @@ class PredictSummary:
 
 
 def predict_folder(
-    model,
-    images,
-    out_dir,
+    model: keras.Model | str | Path | None,
+    images: str | Path,
+    out_dir: str | Path,
     threshold: float = 0.5,
     min_area: float | None = None,
     crop_size: tuple[int, int] = (80, 240),

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from plate_unet.data.images import preprocess
 from plate_unet.data.letterbox import Letterbox
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, find_plates
+
+if TYPE_CHECKING:
+    import keras
 
 
 def _model_depth(model) -> int:
@@ -35,7 +40,7 @@ def _model_depth(model) -> int:
 
 
 def model_input_size(
-    model, height: int, width: int, orient: bool = True
+    model: keras.Model, height: int, width: int, orient: bool = True
 ) -> tuple[int, int]:
     """Returns the ``(H, W)`` an image of ``height × width`` is letterboxed to.
 
@@ -76,7 +81,7 @@ def model_input_size(
 
 
 def prepare_input(
-    model, image: np.ndarray, orient: bool = True
+    model: keras.Model, image: np.ndarray, orient: bool = True
 ) -> tuple[np.ndarray, Letterbox]:
     """Turns one image into the model's input, exactly as training does.
 
@@ -104,7 +109,9 @@ def prepare_input(
     return preprocess(image, dst_h, dst_w, int(model.input_shape[-1]))
 
 
-def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
+def predict_probability(
+    model: keras.Model, image: np.ndarray
+) -> tuple[np.ndarray, Letterbox]:
     """Runs the model on one image of any size.
 
     Args:
@@ -133,7 +140,7 @@ def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox
 _ANY_SIZE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def any_size_model(model):
+def any_size_model(model: keras.Model) -> keras.Model:
     """The same network with the same weights, accepting any input size (cached).
 
     A fixed-size functional U-Net is rebuilt from its config with the input's
@@ -172,7 +179,7 @@ def any_size_model(model):
 _TRACED_INFERENCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def traced_inference(model):
+def traced_inference(model: keras.Model) -> Callable[[np.ndarray], Any]:
     """Returns ``model``'s inference pass as a traced ``tf.function`` (cached).
 
     A traced graph runs 3-6× faster on a CPU than calling the model eagerly one
@@ -201,7 +208,7 @@ def traced_inference(model):
 
 
 def predict_image(
-    model,
+    model: keras.Model,
     image: np.ndarray,
     threshold: float = 0.5,
     min_area: float | None = None,

@@ -9,9 +9,14 @@ It imports no other prediction module.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plate_unet.errors import ModelFileError
+
+if TYPE_CHECKING:
+    import keras
 
 _MODEL_SUFFIXES = (".keras", ".h5")
 
@@ -57,7 +62,7 @@ def _check_architecture(model, path: Path) -> None:
         )
 
 
-def load_model(path=None):
+def load_model(path: str | os.PathLike[str] | None = None) -> keras.Model:
     """Loads a ``.keras`` U-Net safely and checks that it segments images.
 
     Args:

@@ -21,13 +21,18 @@ by default), and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.quads import fit_quad, mask_components
+
+if TYPE_CHECKING:
+    from plate_unet.data.letterbox import Letterbox
 
 #: Default smallest plate, as a fraction of the probability map's pixels.
 MIN_AREA_FRACTION = 5e-4
@@ -136,7 +141,7 @@ def _as_quad(points, name: str = "points") -> np.ndarray:
     return quad
 
 
-def quad_box(quad) -> tuple[float, float, float, float]:
+def quad_box(quad: ArrayLike) -> tuple[float, float, float, float]:
     """Returns the axis-aligned box ``(x0, y0, x1, y1)`` around a quadrilateral.
 
     Args:
@@ -155,7 +160,7 @@ def quad_box(quad) -> tuple[float, float, float, float]:
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def box_iou(a, b) -> float:
+def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
     """Intersection over union of two axis-aligned boxes ``(x0, y0, x1, y1)``.
 
     Args:
@@ -197,7 +202,7 @@ def _raster_iou(a: np.ndarray, b: np.ndarray, cells: int = 512) -> float:
     return float(np.logical_and(*masks).sum() / union) if union else 0.0
 
 
-def quad_iou(a, b) -> float:
+def quad_iou(a: ArrayLike, b: ArrayLike) -> float:
     """Intersection over union of two quadrilaterals (as polygons).
 
     Convex quadrilaterals are intersected exactly with
@@ -231,7 +236,9 @@ def quad_iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.ndarray:
+def rectify(
+    image: np.ndarray, quad: ArrayLike, size: tuple[int, int] = (80, 240)
+) -> np.ndarray:
     """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle.
 
     Args:
@@ -282,9 +289,9 @@ def _squeeze_map(prob) -> np.ndarray:
 
 
 def find_plates(
-    prob,
+    prob: np.ndarray,
     threshold: float = 0.5,
-    letterbox=None,
+    letterbox: Letterbox | None = None,
     min_area: float | None = None,
     shape: PlateShape | None = None,
 ) -> list[Plate]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from plate_unet.data.images import read_image
 from plate_unet.inference.evaluate import match_plates
 from plate_unet.inference.image import predict_probability
 from plate_unet.inference.postprocess import PlateShape, find_plates
+
+if TYPE_CHECKING:
+    import keras
 
 #: Thresholds tried, loosest first (a tie keeps the looser).
 GRID = {
@@ -34,7 +38,7 @@ GRID = {
 
 
 def region_table(
-    model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
+    model: keras.Model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
 ) -> dict[str, np.ndarray | np.int64]:
     """Every predicted region of ``samples`` with its features and its label.
 

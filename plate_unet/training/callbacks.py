@@ -151,7 +151,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         'state.json'
     """
 
-    def __init__(self, backup_dir, delete_checkpoint: bool = True):
+    def __init__(self, backup_dir: str | Path, delete_checkpoint: bool = True) -> None:
         super().__init__(
             backup_dir, save_freq="epoch", delete_checkpoint=delete_checkpoint
         )

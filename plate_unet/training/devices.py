@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import keras
 import tensorflow as tf
 
 from plate_unet.errors import PlateUnetError
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 PRECISIONS = ("mixed_float16", "float32")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker")
@@ -284,7 +288,9 @@ def describe_devices(
     )
 
 
-def fix_keras_multi_worker(model: keras.Model, strategy) -> None:
+def fix_keras_multi_worker(
+    model: keras.Model, strategy: tf.distribute.Strategy
+) -> None:
     """Lets Keras 3 ``fit`` run under ``MultiWorkerMirroredStrategy``.
 
     Keras 3 (checked with 3.15) fails there twice (keras-team/keras#20585):

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -94,7 +95,9 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
     return out
 
 
-def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
+def split_samples(
+    samples: Sequence, val_fraction: float = 0.1, seed: int = 0
+) -> tuple[list, list]:
     """Splits samples into a training and a validation list, seeded.
 
     Args:
@@ -225,7 +228,7 @@ class LearningRateLogger(keras.callbacks.Callback):
     ``log.csv`` and the learning curves. This callback adds it either way.
     """
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if logs is not None:
             logs["learning_rate"] = float(
                 keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
@@ -425,7 +428,7 @@ def train_synthetic(
     out_dir: str | Path,
     data_dir: str | Path | None = None,
     seed: int = 0,
-    **train_kwargs,
+    **train_kwargs: Any,
 ) -> TrainResult:
     """Generates a synthetic training and validation set, then :func:`train` s.
 

@@ -17,8 +17,18 @@ called, so importing this module is cheap; each returns its matplotlib figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from plate_unet.viz import colours
 from plate_unet.viz.colours import hex_colour
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.figure import Figure
+    from numpy.typing import ArrayLike
+
+    from plate_unet.inference.evaluate import EvalReport
 
 # --- U-Net anatomy, image rows and curves -------------------------------------------
 
@@ -53,7 +63,7 @@ def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> Non
     ax.set_title(title, fontsize=10)
 
 
-def plot_transposed_conv(x, kernel, stride: int = 2):
+def plot_transposed_conv(x: ArrayLike, kernel: ArrayLike, stride: int = 2) -> Figure:
     """Draws how a transposed convolution scatters each input pixel onto a grid.
 
     Every input pixel ``x[i, j]`` stamps ``x[i, j] * kernel`` on the output, its
@@ -115,7 +125,9 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
     return fig
 
 
-def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
+def plot_image_row(
+    images: dict, cmap: str = "gray", vmax: float | None = None
+) -> Figure:
     """Shows 2-D arrays side by side, each titled by its key.
 
     Args:
@@ -160,7 +172,7 @@ def _plane(img):
     return img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
 
 
-def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
+def plot_feature_maps(image: ArrayLike, maps: dict, cmap: str = "viridis") -> Figure:
     """Shows the model input in grey and activation maps beside it, with colour bars.
 
     Each map is coloured over its own range (its colour bar says which values),
@@ -206,7 +218,9 @@ def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
     return fig
 
 
-def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = ""):
+def plot_curves(
+    x: ArrayLike, curves: dict, xlabel: str, ylabel: str = "", title: str = ""
+) -> Figure:
     """Plots several curves over the same ``x``, one labelled line each.
 
     Args:
@@ -243,7 +257,7 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
 # --- evaluation: worst cases --------------------------------------------------------
 
 
-def plot_worst_cases(report, k: int = 4, cols: int = 4):
+def plot_worst_cases(report: EvalReport, k: int = 4, cols: int = 4) -> Figure:
     """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
 
     Annotated plates are outlined in blue, predicted plates in orange (with their
@@ -315,7 +329,13 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
 # --- synthetic scenes ---------------------------------------------------------------
 
 
-def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float = 2.2):
+def show_scenes(
+    images: Sequence[np.ndarray],
+    plates: Sequence[Sequence[ArrayLike]],
+    cols: int = 4,
+    masks: bool = True,
+    size: float = 2.2,
+) -> Figure:
     """Shows scenes with their plate outlines and, below each, the filled plate mask.
 
     Args:
@@ -372,7 +392,9 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
 # --- training: learning curves ------------------------------------------------------
 
 
-def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""):
+def plot_learning_curves(
+    history: dict, metrics: Sequence[str] = ("loss", "iou"), title: str = ""
+) -> Figure:
     """Plots training and validation curves per epoch, one panel per metric.
 
     The validation curve (``val_<metric>``) is dashed; for a metric where higher is

@@ -17,7 +17,7 @@ import numpy as np
 
 from plate_unet.data.formats.common import _REFERENCE_TO_TLTRBRBL
 from plate_unet.data.records import Sample
-from plate_unet.data.validate import Problems, make_sample, resolve_image
+from plate_unet.data.validate import OnError, Problems, make_sample, resolve_image
 from plate_unet.errors import AnnotationError
 
 REFERENCE_HEADER = (
@@ -79,7 +79,9 @@ def _guess_image_dir(csv_path: Path, names: list[str]) -> Path:
 
 
 def read_reference_csv(
-    csv_path, image_dir=None, on_error: str = "raise"
+    csv_path: str | Path,
+    image_dir: str | Path | None = None,
+    on_error: OnError = "raise",
 ) -> list[Sample]:
     """Reads the reference's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
 
@@ -173,7 +175,9 @@ def _fmt(v) -> str:
     return np.format_float_positional(np.float32(v), trim="-")
 
 
-def write_reference_csv(samples: Iterable[Sample], path, image_dir=None) -> Path:
+def write_reference_csv(
+    samples: Iterable[Sample], path: str | Path, image_dir: str | Path | None = None
+) -> Path:
     """Writes samples as the reference's CSV (one row per plate, BR, BL, TL, TR).
 
     An image with no plate gets one row with 8 empty corner fields.

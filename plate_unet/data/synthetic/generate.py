@@ -68,7 +68,9 @@ def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     return rz @ rx @ ry
 
 
-def plane_homography(rng, cx: float, cy: float, width_px: float, aspect: float):
+def plane_homography(
+    rng: np.random.Generator, cx: float, cy: float, width_px: float, aspect: float
+) -> np.ndarray:
     """Returns the 3×3 homography from a car's plane (plate widths, plate centre at
     the origin) to image pixels, for a random 3-D tilt, such that the plate's
     projected x-extent is ``width_px`` and its centre lands on (cx, cy)."""
@@ -152,7 +154,9 @@ def _car_layout(rng, kind: str, w: int, h: int) -> list[tuple]:
     return []
 
 
-def generate_scene(seed: int, height: int = 1160, width: int = 720):
+def generate_scene(
+    seed: int, height: int = 1160, width: int = 720
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Draws one synthetic plate scene.
 
     Args:

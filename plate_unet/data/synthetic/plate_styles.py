@@ -11,6 +11,9 @@ corners are the plate's label.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 import cv2
 import numpy as np
 
@@ -135,7 +138,7 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
     return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s)
 
 
-def cn_blue(rng: np.random.Generator, s: float):
+def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese blue plate (CCPD): white characters and rim on blue."""
     bg = _jitter_colour(
         rng, (rng.uniform(10, 40), rng.uniform(50, 95), rng.uniform(170, 235)), 8
@@ -144,7 +147,7 @@ def cn_blue(rng: np.random.Generator, s: float):
     return _cn(rng, s, bg, fg, fg)
 
 
-def cn_yellow(rng: np.random.Generator, s: float):
+def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese yellow plate (lorries, buses): black characters on yellow."""
     bg = _jitter_colour(rng, (235, 185, 25), 14)
     return _cn(
@@ -152,13 +155,13 @@ def cn_yellow(rng: np.random.Generator, s: float):
     )
 
 
-def cn_green(rng: np.random.Generator, s: float):
+def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese new-energy plate: 8 black characters on a white-to-green gradient."""
     black = _jitter_colour(rng, (15, 25, 20))
     return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
 
 
-def eu(rng: np.random.Generator, s: float):
+def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """EU plate: black characters on white (or yellow), blue band with stars."""
     yellow = rng.random() < 0.2
     img = _canvas(
@@ -210,7 +213,7 @@ def eu(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 5 * s)
 
 
-def us(rng: np.random.Generator, s: float):
+def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """US plate: a state name, 6–7 characters in varied colours, light background."""
     bg = _jitter_colour(
         rng,
@@ -259,7 +262,7 @@ def us(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 9 * s)
 
 
-def mercosul(rng: np.random.Generator, s: float):
+def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Mercosul plate: black characters on white (the Brazilian LLLDLDD pattern
     for every country), a blue top band with the country's name."""
     img = _canvas(400, 130, s, _jitter_colour(rng, (244, 244, 240), 6))
@@ -282,7 +285,7 @@ def mercosul(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 6 * s)
 
 
-def india(rng: np.random.Generator, s: float):
+def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
     (commercial), with a small blue "IND" strip at the left on newer plates."""
     yellow = rng.random() < 0.3
@@ -320,7 +323,13 @@ def india(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 4 * s)
 
 
-STYLES = {
+#: The plate styles :func:`render_plate` draws.
+PlateStyle = Literal[
+    "cn_blue", "cn_yellow", "cn_green", "eu", "us", "mercosul", "india"
+]
+#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha)``.
+PlateDrawer = Callable[[np.random.Generator, float], tuple[np.ndarray, np.ndarray]]
+STYLES: dict[PlateStyle, PlateDrawer] = {
     "cn_blue": cn_blue,
     "cn_yellow": cn_yellow,
     "cn_green": cn_green,
@@ -331,7 +340,7 @@ STYLES = {
 }
 #: How often each style is drawn: the CCPD blue plate stays the most common (the
 #: reference's photos), but every region the course's users photograph gets a share.
-STYLE_WEIGHTS = {
+STYLE_WEIGHTS: dict[PlateStyle, float] = {
     "cn_blue": 0.30,
     "cn_yellow": 0.05,
     "cn_green": 0.05,
@@ -340,7 +349,7 @@ STYLE_WEIGHTS = {
     "mercosul": 0.12,
     "india": 0.12,
 }
-SIZES_MM = {
+SIZES_MM: dict[PlateStyle, tuple[int, int]] = {
     "cn_blue": (440, 140),
     "cn_yellow": (440, 140),
     "cn_green": (480, 140),
@@ -351,7 +360,9 @@ SIZES_MM = {
 }
 
 
-def render_plate(rng: np.random.Generator, width_px: float, style: str | None = None):
+def render_plate(
+    rng: np.random.Generator, width_px: float, style: PlateStyle | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
     """Draws one plate texture of about ``width_px`` pixels wide.
 
     Args:

@@ -10,10 +10,11 @@ multiplies in once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.synthetic.glyphs import text_line
 
@@ -77,7 +78,7 @@ def smooth_noise(rng: np.random.Generator, h: int, w: int, cells: int) -> np.nda
 
 
 def fractal(
-    rng: np.random.Generator, h: int, w: int, octaves=(4, 12, 40)
+    rng: np.random.Generator, h: int, w: int, octaves: tuple[int, ...] = (4, 12, 40)
 ) -> np.ndarray:
     """Sums :func:`smooth_noise` at several scales (coarse first, halving weights)."""
     out = np.zeros((h, w), np.float32)
@@ -361,11 +362,13 @@ class Painter:
         self.img, self.gain, self.hom = img, gain, hom
         self.fx = gain.shape[1] / img.shape[1]
 
-    def project(self, pts: np.ndarray) -> np.ndarray:
+    def project(self, pts: ArrayLike) -> np.ndarray:
         p = np.asarray(pts, np.float64).reshape(-1, 1, 2)
         return cv2.perspectiveTransform(p, self.hom).reshape(-1, 2)
 
-    def fill(self, pts, colour, lines=False, thick=1) -> np.ndarray:
+    def fill(
+        self, pts: ArrayLike, colour: ArrayLike, lines: bool = False, thick: int = 1
+    ) -> np.ndarray:
         q = self.project(pts)
         qi = np.clip(q * 4, -(2**24), 2**24).round().astype(np.int32)
         if lines:
@@ -374,7 +377,16 @@ class Painter:
             cv2.fillPoly(self.img, [qi], _rgb(colour), cv2.LINE_AA, 2)
         return q
 
-    def text(self, word: str, u0, v0, u1, v1, colour, font="sans-bold") -> None:
+    def text(
+        self,
+        word: str,
+        u0: float,
+        v0: float,
+        u1: float,
+        v1: float,
+        colour: ArrayLike,
+        font: str = "sans-bold",
+    ) -> None:
         """Writes ``word`` into the plane box (u0, v0)-(u1, v1), stretched to it."""
         mask = text_line(word, font)
         th, tw = mask.shape
@@ -385,7 +397,7 @@ class Painter:
         rgb[:] = np.clip(colour, 0, 255)
         paste_texture(self.img, rgb, mask, self.hom @ tex)
 
-    def shade(self, pts, value: float) -> None:
+    def shade(self, pts: ArrayLike, value: float) -> None:
         q = np.clip(self.project(pts) * self.fx, -(2**20), 2**20)
         cv2.fillPoly(self.gain, [q.round().astype(np.int32)], float(value))
 
@@ -399,7 +411,8 @@ class _Car:
     ground: float  # ground contact below the plate
     top: float  # top of the hood or boot lid
     half_plate: float  # half the plate's height
-    dark: np.ndarray | None = None  # black plastic: valance, grille, lamp housings
+    # black plastic: valance, grille, lamp housings (set by the body step)
+    dark: np.ndarray = field(default_factory=lambda: np.zeros(3))
     lamp_top: float = 0.0  # lamp row between lamp_top and lamp_bottom
     lamp_bottom: float = 0.0
     grille_half_width: float = 0.0
@@ -529,7 +542,7 @@ def _draw_lamps(p: Painter, rng: np.random.Generator, car: _Car, rear: bool) -> 
         light = np.array(
             [(ui, v0 + lh * 0.5), (uo, v0), (uo, v0 + lh), (ui, v0 + lh * 1.1)]
         )
-        p.fill(light, np.asarray(car.dark) * 1.3)
+        p.fill(light, car.dark * 1.3)
         inner = (light - light.mean(0)) * 0.7 + light.mean(0)
         p.fill(inner, lamp)
         if rng.random() < 0.5:  # a bright strip / projector inside
@@ -642,7 +655,15 @@ def _draw_holder_and_shadow(p: Painter, rng: np.random.Generator, car: _Car) -> 
     )
 
 
-def draw_text_box(img, rng, x, y, w, h, angle=0.0) -> None:
+def draw_text_box(
+    img: np.ndarray,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    angle: float = 0.0,
+) -> None:
     """Draws a sign or sticker: a coloured box with one or two lines of text."""
     bg = rng.uniform(0, 255, 3)
     fg = 255 - bg if rng.random() < 0.6 else rng.uniform(0, 255, 3)

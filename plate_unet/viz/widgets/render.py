@@ -14,7 +14,12 @@ import numpy as np
 PLATE_COLOUR = (255, 0, 255)  # magenta: stands out on cars, roads and blue plates
 
 
-def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.ndarray:
+def overlay_mask(
+    image: np.ndarray,
+    mask: np.ndarray,
+    alpha: float = 0.45,
+    colour: tuple[int, int, int] = PLATE_COLOUR,
+) -> np.ndarray:
     """Tints the mask's pixels of an image and outlines each plate.
 
     Args:
