@@ -45,6 +45,7 @@ lab: setup
 lint: $(STAMP)
 	$(BIN)/ruff check plate_unet tests $(wildcard benchmarks notebooks)
 	$(BIN)/ruff format --check plate_unet tests $(wildcard benchmarks)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix plate_unet tests $(wildcard benchmarks notebooks)

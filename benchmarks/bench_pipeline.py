@@ -43,9 +43,10 @@ import tensorflow as tf
 from common import machine_info, machine_line, print_table, write_json
 from PIL import Image
 
-from plate_unet.data.pipeline import keep_freed_memory, make_dataset
+from plate_unet.data.pipeline import make_dataset
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample
+from plate_unet.training.memory_tuning import keep_freed_memory
 
 HEIGHT, WIDTH, BATCH = 1152, 704, 8
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

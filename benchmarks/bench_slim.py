@@ -122,7 +122,7 @@ def train_accuracy(
     """Trains ``names`` on the teaching data; returns (and stores) their IoUs."""
     from plate_unet.demo.heldout import heldout_set
     from plate_unet.inference.evaluate import evaluate_model
-    from plate_unet.inference.predict import load_model
+    from plate_unet.inference.model_file import load_model
     from plate_unet.training.fit import train_synthetic
 
     results = json.loads(ACCURACY_FILE.read_text()) if ACCURACY_FILE.exists() else {}

@@ -490,8 +490,8 @@ def _check_predict(args) -> None:
 
 
 def _run_predict(args) -> int:
+    from plate_unet.inference.folder import predict_folder
     from plate_unet.inference.postprocess import PLAUSIBLE
-    from plate_unet.inference.predict import predict_folder
 
     model = _load_model(args.model)
     summary = predict_folder(
@@ -624,9 +624,9 @@ def _check_demo(args) -> None:
 def _run_demo(args) -> int:
     import matplotlib
 
-    from plate_unet.data.pipeline import keep_freed_memory
     from plate_unet.demo.pretrained import make_pretrained
     from plate_unet.demo.run import run_demo
+    from plate_unet.training.memory_tuning import keep_freed_memory
     from plate_unet.training.presets import PRETRAINED
 
     matplotlib.use("Agg")
@@ -706,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
         if check is not None:
             check(args)  # every path and flag, before TensorFlow loads
         if args.command not in _WITHOUT_TENSORFLOW:
-            from plate_unet.quiet import import_tensorflow
+            from plate_unet.quiet_tensorflow import import_tensorflow
 
             import_tensorflow()  # before Keras: no CUDA probe lines on a CPU machine
         return int(args.func(args) or 0)

@@ -12,10 +12,9 @@ from plate_unet.data.augment import (
     apply_augmentation,
     augment_pair,
     geometry_matrix,
-    transform_plates,
 )
 from plate_unet.data.masks import rasterize
-from plate_unet.data.records import order_corners
+from plate_unet.data.records import as_plate, order_corners
 
 H, W = 64, 96
 PLATE = np.array([[20, 24], [60, 28], [58, 44], [18, 40]], np.float32)
@@ -44,6 +43,15 @@ def test_geometry_moves_image_and_mask_together(pair, name):
         assert not np.array_equal(m, mask)  # it did move
     inside, outside = _under_mask(img, m)
     assert inside > 0.85 and outside < 0.25  # still the bright plate under the mask
+
+
+def transform_plates(plates, matrix) -> list[np.ndarray]:
+    """Plate corners through a homography, reordered to TL, TR, BR, BL."""
+    out = []
+    for p in plates:
+        q = np.c_[as_plate(p), np.ones(4)] @ np.asarray(matrix, np.float64).T
+        out.append(order_corners(q[:, :2] / q[:, 2:]))
+    return out
 
 
 def test_flip_mirrors_and_corners_are_reordered(pair):

@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from plate_unet.data.masks import Letterbox, rasterize
+from plate_unet.data.letterbox import Letterbox
+from plate_unet.data.masks import rasterize
 from plate_unet.data.records import order_corners
 from plate_unet.inference.postprocess import (
     Plate,

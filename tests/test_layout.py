@@ -25,7 +25,7 @@ ALLOWED = {
     "cli": {"data", "model", "training", "inference", "viz", "demo"},
 }
 #: Small top-level modules anything may use.
-SHARED = {"errors", "quiet", "_lazy", "_files", "colours"}
+SHARED = {"errors", "quiet_tensorflow", "_files", "colours"}
 
 LIGHT = """
 import sys
@@ -66,12 +66,12 @@ def test_cli_help_prints_no_tensorflow_noise():
 
 
 def test_quiet_import_hides_the_cuda_probe_on_a_cpu_machine():
-    from plate_unet.quiet import has_nvidia_device
+    from plate_unet.quiet_tensorflow import has_nvidia_device
 
     if has_nvidia_device():
         pytest.skip("an NVIDIA device is present: its lines are left as they are")
     code = (
-        "from plate_unet.quiet import import_tensorflow\n"
+        "from plate_unet.quiet_tensorflow import import_tensorflow\n"
         "tf = import_tensorflow()\n"
         "print(len(tf.config.list_physical_devices()))\n"
     )
@@ -121,22 +121,87 @@ def test_imports_flow_one_way_along_the_pipeline():
     assert not wrong, "\n".join(wrong)
 
 
-FACES = ["data", "data.synthetic", "model", "training", "inference", "viz", "demo"]
+#: Each subpackage's face and its stub, ``__init__.pyi``: the one list of its names.
+STUBS = {
+    ".".join(path.parent.relative_to(ROOT).parts): path
+    for path in sorted(PACKAGE.rglob("__init__.pyi"))
+}
 
 
-@pytest.mark.parametrize("face", FACES)
-def test_each_public_name_has_one_home_and_loads_from_its_face(face):
-    package = importlib.import_module(f"plate_unet.{face}")
-    for name in package.__all__:
+def _read_stub(path: Path) -> tuple[dict[str, str], list[str]]:
+    """A stub's names → the module (relative) each comes from, and its ``__all__``."""
+    homes, names_all = {}, []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 1 and node.module, ast.unparse(node)
+            for alias in node.names:
+                assert alias.asname == alias.name, ast.unparse(node)  # a re-export
+                assert alias.name not in homes, f"{path}: {alias.name} listed twice"
+                homes[alias.name] = node.module
+        elif isinstance(node, ast.Assign):
+            assert [t.id for t in node.targets] == ["__all__"], ast.unparse(node)
+            names_all = ast.literal_eval(node.value)
+    return homes, names_all
+
+
+def _defining_module(face: str, name: str) -> str:
+    """Follows the stubs from a face to the module that defines ``name``."""
+    module = f"{face}.{_read_stub(STUBS[face])[0][name]}"
+    return _defining_module(module, name) if module in STUBS else module
+
+
+def test_every_subpackage_face_reads_a_stub():
+    faces = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in PACKAGE.rglob("__init__.py")
+        if "attach_stub(__name__, __file__)" in path.read_text()
+    }
+    assert faces == set(STUBS) and len(faces) == 9, sorted(faces ^ set(STUBS))
+
+
+@pytest.mark.parametrize("face", sorted(STUBS))
+def test_a_faces_names_are_its_stubs_names(face):
+    homes, names_all = _read_stub(STUBS[face])
+    package = importlib.import_module(face)
+    assert dir(package) == sorted(homes)
+    assert package.__all__ == sorted(names_all) and set(names_all) <= set(homes)
+    if face != "plate_unet.data":  # that one leaves its TensorFlow names out
+        assert sorted(names_all) == sorted(homes)
+    submodules = {p.stem for p in STUBS[face].parent.iterdir()}
+    assert not set(homes) & submodules  # a loaded submodule would hide the name
+
+
+@pytest.mark.parametrize("face", sorted(STUBS))
+def test_each_name_in_a_stub_resolves_to_its_defining_module(face):
+    package = importlib.import_module(face)
+    for name in _read_stub(STUBS[face])[0]:
         value = getattr(package, name)
         assert not inspect.ismodule(value), (face, name)  # a name, not a module
-        if callable(value):
-            # The face points at the module that defines it; none re-exports it.
-            module = importlib.import_module(value.__module__)
-            assert value.__module__.startswith(f"plate_unet.{face}."), (name, module)
-            assert package.__getattr__.homes[name] == value.__module__.removeprefix(
-                f"plate_unet.{face}."
-            ), (face, name, value.__module__)
+        home = importlib.import_module(_defining_module(face, name))
+        assert getattr(home, name) is value, (face, name)
+        if inspect.isfunction(value) or inspect.isclass(value):
+            assert value.__module__ == home.__name__, (face, name, value.__module__)
+
+
+STAR = """
+import sys
+from plate_unet.data import *
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras")))
+print(load_annotations.__name__, read_ccpd.__name__, Letterbox.__name__)
+print("make_dataset" in dir())
+"""
+
+
+def test_star_import_of_the_data_face_does_not_import_tensorflow():
+    done = subprocess.run(
+        [sys.executable, "-c", STAR], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == [
+        "[]",
+        "load_annotations read_ccpd Letterbox",
+        "False",
+    ], done.stdout
 
 
 def test_the_names_a_learner_types_import_from_the_faces():
@@ -145,10 +210,11 @@ def test_the_names_a_learner_types_import_from_the_faces():
     from plate_unet.model import UNetConfig, build_unet  # noqa: F401
     from plate_unet.training import PRESETS, train  # noqa: F401
 
-    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+    with pytest.raises(AttributeError, match="nothing"):
         importlib.import_module("plate_unet.data").nothing  # noqa: B018
-    data = importlib.import_module("plate_unet.data")
-    assert inspect.ismodule(data.readers)  # submodules are reachable too
+    from plate_unet.data import readers  # submodules import from the faces too
+
+    assert inspect.ismodule(readers)
 
 
 def test_stored_notebook_outputs_hold_no_tensorflow_noise():

@@ -8,13 +8,8 @@ import pytest
 from matplotlib.path import Path as MplPath
 
 from plate_unet.data import masks as masks_module
-from plate_unet.data.masks import (
-    Letterbox,
-    check_masks,
-    letterbox_plates,
-    plate_pixel_count,
-    rasterize,
-)
+from plate_unet.data.letterbox import Letterbox, letterbox_plates
+from plate_unet.data.masks import check_masks, plate_pixel_count, rasterize
 from plate_unet.data.quads import mask_to_quads
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample, polygon_area

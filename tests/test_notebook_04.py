@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import pytest
 
-from plate_unet.quiet import import_tensorflow
+from plate_unet.quiet_tensorflow import import_tensorflow
 from plate_unet.training import losses, metrics
 
 tf = import_tensorflow()

@@ -11,7 +11,8 @@ import tensorflow as tf
 
 from plate_unet.data import pipeline
 from plate_unet.data.images import read_image, to_channels
-from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
+from plate_unet.data.letterbox import Letterbox, letterbox_plates
+from plate_unet.data.masks import rasterize
 from plate_unet.data.pipeline import make_dataset
 from plate_unet.data.readers import load_annotations
 from plate_unet.data.records import Sample

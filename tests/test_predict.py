@@ -232,7 +232,7 @@ def test_a_real_jpeg_trains_and_serves_on_the_same_pixels(channels, shared_data)
 
 
 def test_a_landscape_photo_runs_at_the_turned_size_with_the_same_weights():
-    from plate_unet.inference import any_size, predict_probability, prepare_input
+    from plate_unet.inference import any_size_model, predict_probability, prepare_input
 
     model = build_unet(UNetConfig(64, 32, base_filters=2, depth=3))
     landscape = np.random.default_rng(0).integers(0, 256, (60, 120, 3), np.uint8)
@@ -240,10 +240,14 @@ def test_a_landscape_photo_runs_at_the_turned_size_with_the_same_weights():
     assert x.shape == (32, 64, 1) and (letterbox.new_h, letterbox.new_w) == (32, 64)
     assert prepare_input(model, landscape, orient=False)[0].shape == (64, 32, 1)
     prob, _ = predict_probability(model, landscape)
-    np.testing.assert_allclose(prob, any_size(model)(x[None])[0, ..., 0], atol=1e-6)
+    np.testing.assert_allclose(
+        prob, any_size_model(model)(x[None])[0, ..., 0], atol=1e-6
+    )
     # The twin is the same network: on the model's own size it gives its answer.
     portrait = np.random.default_rng(1).random((2, 64, 32, 1)).astype("float32")
-    np.testing.assert_allclose(any_size(model)(portrait), model(portrait), atol=1e-6)
+    np.testing.assert_allclose(
+        any_size_model(model)(portrait), model(portrait), atol=1e-6
+    )
     plates, mask = predict_image(model, landscape)
     assert mask.shape == (60, 120)
 

@@ -109,8 +109,8 @@ def test_the_cli_overlay_draws_predictions_in_the_course_colour():
     import numpy as np
 
     from plate_unet.colours import PREDICTED
+    from plate_unet.inference.folder import draw_overlay
     from plate_unet.inference.postprocess import Plate
-    from plate_unet.inference.predict import draw_overlay
 
     quad = np.array([[10, 10], [50, 10], [50, 24], [10, 24]], np.float32)
     plate = Plate(quad=quad, score=0.9, box=(10, 10, 50, 24))

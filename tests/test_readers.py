@@ -17,7 +17,7 @@ from plate_unet.data import (
     write_reference_csv,
 )
 from plate_unet.data.masks import rasterize
-from plate_unet.data.records import Sample, flip_corners, order_corners
+from plate_unet.data.records import Sample, order_corners
 from plate_unet.errors import AnnotationError
 
 HEADER = "name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y\n"
@@ -164,9 +164,6 @@ def test_corner_helpers():
     ]
     shuffled = TLTRBRBL[[2, 0, 3, 1]]
     np.testing.assert_array_equal(order_corners(shuffled), TLTRBRBL)
-    flipped = flip_corners(TLTRBRBL, width=100)
-    np.testing.assert_array_equal(order_corners(flipped), flipped)
-    assert flipped[0].tolist() == [99 - 50, 22]
 
 
 # --- bad input -------------------------------------------------------------------

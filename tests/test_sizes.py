@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from plate_unet import cli
-from plate_unet.data.masks import Letterbox, check_masks
+from plate_unet.data.letterbox import Letterbox
+from plate_unet.data.masks import check_masks
 from plate_unet.data.records import Sample
 from plate_unet.errors import AnnotationError, UsageError
 from plate_unet.training.presets import PRESETS

@@ -14,50 +14,33 @@ The modules, in the order data flows through them:
   prediction, evaluation and the widgets.
 * :mod:`~plate_unet.data.drawing` - a mask tinted onto an image
   (:func:`overlay_mask`) and PNG bytes, for overlays and widgets.
-* :mod:`~plate_unet.data.masks` - plates to masks (:func:`rasterize`) and
-  :class:`Letterbox`; :mod:`~plate_unet.data.quads` - masks back to plates
-  (:func:`mask_to_quads`), the one quadrilateral fitter.
+* :mod:`~plate_unet.data.letterbox` - :class:`Letterbox`, the resize with the
+  aspect ratio kept, and plates in model pixels (:func:`letterbox_plates`).
+* :mod:`~plate_unet.data.masks` - plates to masks (:func:`rasterize`);
+  :mod:`~plate_unet.data.quads` - masks back to plates (:func:`mask_to_quads`),
+  the one quadrilateral fitter.
 * :mod:`~plate_unet.data.augment` - paired augmentation of image and mask.
 * :mod:`~plate_unet.data.pipeline` - the tf.data pipeline (:func:`make_dataset`).
 * :mod:`~plate_unet.data.synthetic` - synthetic plate scenes, the offline
   default data (:func:`generate_dataset`).
 
 Only ``augment`` and ``pipeline`` import TensorFlow, and only when one of their
-names is used: ``from plate_unet.data import load_annotations`` stays light.
+names is used: ``from plate_unet.data import load_annotations`` stays light, and
+so does ``from plate_unet.data import *``, which leaves their names out. The
+names and their modules are listed once, in ``__init__.pyi``.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "records": ["Sample", "CORNER_ORDER", "as_plate", "order_corners"],
-        "readers": ["load_annotations", "detect_format"],
-        "formats.reference_csv": [
-            "read_reference_csv",
-            "write_reference_csv",
-            "REFERENCE_HEADER",
-        ],
-        "formats.ccpd": ["read_ccpd", "parse_ccpd_name"],
-        "formats.voc": ["read_voc", "read_voc_file"],
-        "formats.mask_pairs": ["read_mask_pairs"],
-        "validate": ["image_size"],
-        "images": [
-            "IMAGE_SUFFIXES",
-            "check_channels",
-            "decode_image",
-            "fit_to_model",
-            "list_images",
-            "preprocess",
-            "read_image",
-            "to_channels",
-            "to_unit_range",
-        ],
-        "drawing": ["overlay_mask", "png_bytes", "to_rgb8"],
-        "masks": ["Letterbox", "check_masks", "letterbox_plates", "rasterize"],
-        "quads": ["fit_quad", "mask_components", "mask_to_quads"],
-        "augment": ["AUGMENTATIONS", "AugmentConfig", "apply_augmentation"],
-        "pipeline": ["load_example", "make_dataset", "keep_freed_memory"],
-        "synthetic.generate": ["generate_dataset", "generate_scene", "scene_seed"],
-    },
-)
+__getattr__, __dir__, _names = _lazy.attach_stub(__name__, __file__)
+#: The names of ``augment`` and ``pipeline`` import TensorFlow, so
+#: ``from plate_unet.data import *`` leaves them out (as ``__all__`` in
+#: ``__init__.pyi`` does); import them by name.
+_NEED_TENSORFLOW = {
+    "AUGMENTATIONS",
+    "AugmentConfig",
+    "apply_augmentation",
+    "load_example",
+    "make_dataset",
+}
+__all__ = [name for name in _names if name not in _NEED_TENSORFLOW]

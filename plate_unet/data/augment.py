@@ -22,8 +22,6 @@ import cv2
 import numpy as np
 import tensorflow as tf
 
-from plate_unet.data.records import as_plate, order_corners
-
 AUGMENTATIONS = (
     "flip",
     "rotate",
@@ -113,8 +111,15 @@ class AugmentConfig:
 
 
 # --- geometry -----------------------------------------------------------------------
-def geometry_matrix(height, width, flip=0.0, angle=0.0, scale=1.0, shift=(0.0, 0.0),
-                    perspective=(0.0, 0.0)) -> tf.Tensor:  # fmt: skip
+def geometry_matrix(
+    height: int,
+    width: int,
+    flip: float = 0.0,
+    angle: float = 0.0,
+    scale: float = 1.0,
+    shift: tuple[float, float] = (0.0, 0.0),
+    perspective: tuple[float, float] = (0.0, 0.0),
+) -> tf.Tensor:
     """Builds the 3×3 homography (input → output pixels) of one augmentation.
 
     The flip mirrors ``x → width - 1 - x``; rotation (degrees, clockwise on
@@ -168,7 +173,9 @@ def _cv2_warp(image: np.ndarray, mask: np.ndarray, matrix: np.ndarray):
     return img.reshape(image.shape), m.reshape(mask.shape)
 
 
-def warp_pair(image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor):
+def warp_pair(
+    image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor
+) -> tuple[tf.Tensor, tf.Tensor]:
     """Applies one homography to an image (bilinear) and its mask (nearest).
 
     Uses ``cv2.warpPerspective`` (10x faster on CPU than TensorFlow's
@@ -197,31 +204,6 @@ def warp_pair(image: tf.Tensor, mask: tf.Tensor, matrix: tf.Tensor):
         _cv2_warp, [image, mask, matrix], [image.dtype, mask.dtype], stateful=False
     )
     return tf.ensure_shape(img, image.shape), tf.ensure_shape(m, mask.shape)
-
-
-def transform_plates(plates, matrix) -> list[np.ndarray]:
-    """Maps plate corners through a homography; reorders them to TL, TR, BR, BL.
-
-    A flip mirrors the corner order, so the corners are re-sorted afterwards.
-
-    Args:
-        plates: ``(4, 2)`` corner arrays.
-        matrix: ``(3, 3)`` homography (e.g. :func:`geometry_matrix`).
-
-    Returns:
-        float32 ``(4, 2)`` arrays in TL, TR, BR, BL order.
-
-    Example:
-        >>> m = geometry_matrix(10, 20, flip=1.0)
-        >>> transform_plates([[[0, 0], [4, 0], [4, 2], [0, 2]]], m)[0][0].tolist()
-        [15.0, 0.0]
-    """
-    h = np.asarray(matrix, np.float64)
-    out = []
-    for p in plates:
-        q = np.c_[as_plate(p), np.ones(4)] @ h.T
-        out.append(order_corners(q[:, :2] / q[:, 2:]))
-    return out
 
 
 # --- photometric ----------------------------------------------------------------------
@@ -288,7 +270,12 @@ def _to_float(image: tf.Tensor) -> tf.Tensor:
     return tf.cast(image, tf.float32)
 
 
-def augment_pair(image, mask, seed, config: AugmentConfig = AugmentConfig()):  # noqa: B008
+def augment_pair(
+    image: tf.Tensor,
+    mask: tf.Tensor,
+    seed: tf.Tensor,
+    config: AugmentConfig = AugmentConfig(),  # noqa: B008
+) -> tuple[tf.Tensor, tf.Tensor]:
     """Randomly augments one image + mask (call inside ``Dataset.map``).
 
     Args:
@@ -359,7 +346,9 @@ def augment_pair(image, mask, seed, config: AugmentConfig = AugmentConfig()):  #
     return image, mask
 
 
-def apply_augmentation(image, mask, name: str, strength: float, seed: int = 0):
+def apply_augmentation(
+    image: np.ndarray, mask: np.ndarray, name: str, strength: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Applies ONE named augmentation at a given strength (for the playground).
 
     Args:

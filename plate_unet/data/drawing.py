@@ -1,7 +1,7 @@
 """Drawing on images: tint a mask onto an image, encode a PNG.
 
 Plain NumPy/OpenCV, shared by the overlays ``plate-unet predict`` writes
-(:func:`plate_unet.inference.predict.draw_overlay`) and the notebooks' widgets
+(:func:`plate_unet.inference.folder.draw_overlay`) and the notebooks' widgets
 (:mod:`plate_unet.viz.widgets`). The colours are in :mod:`plate_unet.colours`.
 """
 
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.colours import PLATE_COLOUR
 
 
-def to_rgb8(image) -> np.ndarray:
+def to_rgb8(image: ArrayLike) -> np.ndarray:
     """Returns an image as uint8 RGB ``(H, W, 3)`` (grey repeated, floats × 255).
 
     Args:
@@ -41,7 +42,12 @@ def to_rgb8(image) -> np.ndarray:
     return np.ascontiguousarray(img)
 
 
-def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.ndarray:
+def overlay_mask(
+    image: np.ndarray,
+    mask: np.ndarray,
+    alpha: float = 0.45,
+    colour: tuple[int, int, int] = PLATE_COLOUR,
+) -> np.ndarray:
     """Tints the mask's pixels of an image and outlines each plate.
 
     Args:

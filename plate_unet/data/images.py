@@ -7,7 +7,7 @@ pixels it was trained on:
 1. :func:`read_image` - decode the file with OpenCV to uint8 RGB
    (:func:`decode_image` for bytes already in memory, such as an upload);
 2. :func:`to_channels` - RGB to the model's channels (grey as a JPEG's luma);
-3. :class:`~plate_unet.data.masks.Letterbox` - aspect-preserving resize and
+3. :class:`~plate_unet.data.letterbox.Letterbox` - aspect-preserving resize and
    centred zero padding to the model size;
 4. :func:`to_unit_range` - uint8 → float32 in [0, 1].
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plate_unet.data.masks import Letterbox
+from plate_unet.data.letterbox import Letterbox
 from plate_unet.errors import DataPathError, ImageReadError, PlateUnetError
 
 #: Every suffix that training, prediction and evaluation accept.
@@ -44,7 +44,7 @@ def check_channels(channels: int) -> None:
         raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
 
 
-def is_image_file(path) -> bool:
+def is_image_file(path: str | Path) -> bool:
     """True if ``path`` is a file with one of :data:`IMAGE_SUFFIXES`.
 
     Example:
@@ -55,7 +55,7 @@ def is_image_file(path) -> bool:
     return path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
 
 
-def list_images(folder) -> list[Path]:
+def list_images(folder: str | Path) -> list[Path]:
     """Returns the image files of a folder (or the one file given), sorted.
 
     Args:
@@ -114,7 +114,7 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def read_image(path) -> np.ndarray:
+def read_image(path: str | Path) -> np.ndarray:
     """Reads an image file as uint8 RGB ``(H, W, 3)`` (see :func:`decode_image`).
 
     Args:
@@ -234,7 +234,7 @@ def preprocess(
 
     Returns:
         ``(x, letterbox)``: float32 ``(height, width, channels)`` in [0, 1], and
-        the :class:`~plate_unet.data.masks.Letterbox` that maps points back.
+        the :class:`~plate_unet.data.letterbox.Letterbox` that maps points back.
 
     Example:
         >>> x, box = preprocess(np.zeros((580, 360, 3), np.uint8), 256, 160, 1)

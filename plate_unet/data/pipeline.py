@@ -13,9 +13,7 @@ in {0, 1})``.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,47 +22,13 @@ import tensorflow as tf
 
 from plate_unet.data.augment import AugmentConfig, augment_pair
 from plate_unet.data.images import check_channels, fit_to_model, read_image
-from plate_unet.data.masks import check_masks, letterbox_plates, rasterize
+from plate_unet.data.letterbox import letterbox_plates
+from plate_unet.data.masks import check_masks, rasterize
 from plate_unet.data.records import Sample
 from plate_unet.data.validate import image_size
 
 AUTOTUNE = tf.data.AUTOTUNE
 _SHUFFLE_BYTES = 256 * 2**20  # cap on the shuffle buffer after a cache
-
-
-def keep_freed_memory(mmap_threshold_mb: int = 32) -> bool:
-    """Lets glibc reuse freed large buffers instead of mapping fresh pages each time.
-
-    A batch of 8 float32 images at 1152×704 is 26 MB. By default glibc hands
-    such blocks back to the OS on free and maps new ones on the next batch, and
-    the page faults cost twice as much CPU as the uint8 → float32 conversion
-    itself (measured: 3.3 → 1.1 CPU ms per image). This raises the mmap and trim
-    thresholds with ``mallopt``; the process keeps its peak heap instead. It is
-    process-wide, so the CLI and benchmarks call it once at start-up; the
-    library never does it behind your back.
-
-    Args:
-        mmap_threshold_mb: Blocks up to this size come from the reusable heap
-            (glibc allows at most 32 MB).
-
-    Returns:
-        True if applied (Linux with glibc), False otherwise (no change).
-
-    Example:
-        >>> isinstance(keep_freed_memory(), bool)  # True on Linux with glibc
-        True
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
-    ok = libc.mallopt(m_mmap_threshold, int(mmap_threshold_mb) << 20)
-    ok &= libc.mallopt(m_trim_threshold, 1 << 30)
-    ok &= libc.mallopt(m_top_pad, 64 << 20)
-    return bool(ok)
 
 
 def _with_sizes(samples: Sequence[Sample]) -> list[Sample]:

@@ -94,7 +94,8 @@ def fit_quad(component: Component) -> np.ndarray:
     contours, _ = cv2.findContours(
         component.mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE
     )
-    contour = max(contours, key=cv2.contourArea) + np.int32([component.x, component.y])
+    offset = np.array([component.x, component.y], np.int32)
+    contour = max(contours, key=cv2.contourArea) + offset
     return _best_quad(contour, component.mask, (component.x, component.y))
 
 
@@ -262,15 +263,16 @@ def _best_quad(contour: np.ndarray, component: np.ndarray, origin) -> np.ndarray
             miss = mismatch(quad)
             if best_miss is None or miss < best_miss:
                 best, best_miss = quad, miss
-    if best is None:  # a degenerate blob (a pixel, a 1-pixel line)
+    if best is None or best_miss is None:  # a degenerate blob (a pixel, a line)
         return _pixel_rectangle(contour)
     start = best
     for _ in range(2):  # each pass re-assigns the edge pixels to the new sides
         if best_miss == 0:
             return best
-        start = _separating_quad(start, target, shift)
-        if start is None:
+        moved = _separating_quad(start, target, shift)
+        if moved is None:
             break
+        start = moved
         miss = mismatch(start)
         if miss < best_miss:
             best, best_miss = start, miss

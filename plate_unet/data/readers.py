@@ -32,14 +32,14 @@ from plate_unet.data.formats.reference_csv import read_reference_csv
 from plate_unet.data.formats.voc import read_voc, read_voc_file
 from plate_unet.data.images import list_images
 from plate_unet.data.records import Sample
-from plate_unet.data.validate import Problems
+from plate_unet.data.validate import OnError, Problems
 from plate_unet.errors import AnnotationError, DataPathError, PlateUnetError
 
 log = logging.getLogger(__name__)
 
 
 # --- format detection ---------------------------------------------------------------
-def detect_format(path) -> str:
+def detect_format(path: str | Path) -> str:
     """Names the annotation format at ``path``: csv, ccpd, voc or masks.
 
     Args:
@@ -115,7 +115,9 @@ def detect_format(path) -> str:
     )
 
 
-def load_annotations(path, on_error: str = "raise", image_dir=None) -> list[Sample]:
+def load_annotations(
+    path: str | Path, on_error: OnError = "raise", image_dir: str | Path | None = None
+) -> list[Sample]:
     """Reads annotations in any supported format, detected from ``path``.
 
     Args:

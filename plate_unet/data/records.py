@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 CORNER_ORDER = ("TL", "TR", "BR", "BL")
 #: The reference's corner order (its CSV columns and CCPD file names).
@@ -21,7 +22,7 @@ REFERENCE_CORNER_ORDER = ("BR", "BL", "TL", "TR")
 _SWAP = [REFERENCE_CORNER_ORDER.index(c) for c in CORNER_ORDER]
 
 
-def from_reference_order(corners) -> np.ndarray:
+def from_reference_order(corners: ArrayLike) -> np.ndarray:
     """Corners in :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR) → TL, TR, BR, BL.
 
     Example:
@@ -31,7 +32,7 @@ def from_reference_order(corners) -> np.ndarray:
     return as_plate(corners)[_SWAP]
 
 
-def to_reference_order(plate) -> np.ndarray:
+def to_reference_order(plate: ArrayLike) -> np.ndarray:
     """Corners TL, TR, BR, BL → :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR).
 
     Example:
@@ -41,7 +42,7 @@ def to_reference_order(plate) -> np.ndarray:
     return as_plate(plate)[_SWAP]
 
 
-def as_plate(points) -> np.ndarray:
+def as_plate(points: ArrayLike) -> np.ndarray:
     """Returns ``points`` as a float32 ``(4, 2)`` array, checking the shape.
 
     Args:
@@ -84,7 +85,7 @@ def polygon_area(plate: np.ndarray) -> float:
     return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
 
 
-def order_corners(points) -> np.ndarray:
+def order_corners(points: ArrayLike) -> np.ndarray:
     """Orders four corners top-left, top-right, bottom-right, bottom-left.
 
     The corners are sorted clockwise (as seen on screen, y pointing down) around
@@ -121,28 +122,6 @@ def order_corners(points) -> np.ndarray:
     else:
         start = int(np.argmax(edges[:, 0] / lengths))  # the edge pointing right
     return np.roll(quad, -start, axis=0).astype(np.float32)
-
-
-def flip_corners(plate, width: int) -> np.ndarray:
-    """Mirrors a plate horizontally in an image ``width`` pixels wide.
-
-    Mirroring swaps left and right, so TL becomes TR and BR becomes BL; the result
-    is reordered so it is again TL, TR, BR, BL.
-
-    Args:
-        plate: ``(4, 2)`` corners in TL, TR, BR, BL order.
-        width: Image width in pixels.
-
-    Returns:
-        The mirrored corners, float32 ``(4, 2)``, in TL, TR, BR, BL order.
-
-    Example:
-        >>> flip_corners([[0, 0], [10, 0], [10, 5], [0, 5]], width=100)[0].tolist()
-        [89.0, 0.0]
-    """
-    p = as_plate(plate)
-    p[:, 0] = (width - 1) - p[:, 0]
-    return p[[1, 0, 3, 2]]
 
 
 @dataclass(frozen=True, eq=False)

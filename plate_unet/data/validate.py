@@ -11,14 +11,19 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from PIL import Image, UnidentifiedImageError
 
 from plate_unet.data.records import Sample, as_plate, polygon_area
 from plate_unet.errors import AnnotationError
 
 log = logging.getLogger("plate_unet.data.readers")
+
+#: What a reader does with a bad row or file: stop at once, or log it and go on.
+OnError = Literal["raise", "skip"]
 
 TOLERANCE_PX = 2.0  # corners this far outside the image are clipped, not rejected
 MIN_PLATE_AREA = 1.0  # px²; smaller polygons are "zero-area"
@@ -42,10 +47,11 @@ class Problems:
         []
     """
 
-    def __init__(self, source: Path, on_error: str) -> None:
+    def __init__(self, source: Path, on_error: OnError) -> None:
         if on_error not in ("raise", "skip"):
             raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-        self.source, self.on_error, self.items = source, on_error, []
+        self.source, self.on_error = source, on_error
+        self.items: list[str] = []
 
     def add(self, where: str, message: str) -> None:
         """Records a problem at ``where`` (logged at once when skipping)."""
@@ -151,7 +157,9 @@ def _has_end_marker(path: Path, fmt: str | None) -> bool:
     return markers[fmt] in tail[-16:]
 
 
-def check_plate(plate, height: int, width: int, tolerance: float = TOLERANCE_PX):
+def check_plate(
+    plate: ArrayLike, height: int, width: int, tolerance: float = TOLERANCE_PX
+) -> np.ndarray:
     """Validates one plate against its image: inside it, and not zero-area.
 
     Args:
@@ -186,7 +194,9 @@ def check_plate(plate, height: int, width: int, tolerance: float = TOLERANCE_PX)
     return p
 
 
-def make_sample(path: Path, plates: Iterable, size: tuple[int, int] | None = None):
+def make_sample(
+    path: Path, plates: Iterable, size: tuple[int, int] | None = None
+) -> Sample:
     """Checks the image and plates; returns a Sample (raises AnnotationError).
 
     ``size`` is the ``(height, width)`` the annotation gives, when it gives one.

@@ -10,13 +10,6 @@
 Sits on top, beside the CLI.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "heldout": ["TEST_SEED_OFFSET", "heldout_set"],
-        "pretrained": ["make_pretrained"],
-        "run": ["DemoResult", "run_demo"],
-    },
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

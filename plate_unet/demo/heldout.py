@@ -14,8 +14,6 @@ from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.generate import generate_dataset, is_current
 from plate_unet.training.presets import Preset
 
-__all__ = ["TEST_SEED_OFFSET", "heldout_set"]
-
 #: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``reference``
 #: and validation ``seed + 1_000_003`` (see
 #: :func:`plate_unet.training.fit.train_synthetic`).

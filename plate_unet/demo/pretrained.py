@@ -27,8 +27,6 @@ from plate_unet.inference.model_file import load_model
 from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import PRETRAINED, Preset, get_preset
 
-__all__ = ["MAX_CHECKPOINT_MB", "make_pretrained"]
-
 #: The committed checkpoint must stay below this size.
 MAX_CHECKPOINT_MB = 10.0
 

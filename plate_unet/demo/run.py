@@ -31,14 +31,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from plate_unet.data.images import list_images
 from plate_unet.data.readers import load_annotations
 from plate_unet.demo.heldout import TEST_SEED_OFFSET, heldout_set
 from plate_unet.errors import AnnotationError
 from plate_unet.inference.evaluate import EvalReport, evaluate_model
+from plate_unet.inference.folder import predict_folder as _predict_folder
 from plate_unet.inference.model_file import load_model
-from plate_unet.inference.predict import predict_folder as _predict_folder
 from plate_unet.training.fit import train_synthetic
 from plate_unet.training.presets import Preset, get_preset, pick_preset
 
@@ -109,7 +110,7 @@ class DemoResult:
     @property
     def heldout_iou(self) -> float:
         """Pixel IoU over all held-out scenes (the headline number)."""
-        return float(self.report.totals["pixel_iou"])
+        return cast(float, self.report.totals["pixel_iou"])  # never None: a ratio
 
     def summary(self) -> str:
         """Returns the lines printed at the end: headline numbers and paths."""

@@ -24,39 +24,36 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from plate_unet.data.masks import Letterbox, letterbox_plates, rasterize
+from plate_unet.data.letterbox import Letterbox, letterbox_plates
+from plate_unet.data.masks import rasterize
 from plate_unet.errors import ImageReadError, PlateUnetError
 from plate_unet.inference.postprocess import (
     PLAUSIBLE,
     Plate,
+    PlateShape,
     box_iou,
     quad_box,
     quad_iou,
 )
 
-__all__ = [
-    "CCPD_IOU",
-    "EvalReport",
-    "ImageResult",
-    "PlateMatch",
-    "corner_error",
-    "evaluate_image",
-    "evaluate_model",
-    "match_plates",
-    "pixel_scores",
-    "resolution_ceiling",
-]
+if TYPE_CHECKING:
+    import keras
+    from numpy.typing import ArrayLike
 
 log = logging.getLogger(__name__)
+
+#: How a predicted plate is matched to a true one: by bounding box or by quadrilateral.
+MatchOn = Literal["box", "quad"]
 
 #: The CCPD protocol: a plate is found when its IoU with the truth exceeds this.
 CCPD_IOU = 0.7
 
 
-def pixel_scores(true_mask, pred_mask) -> tuple[float, float]:
+def pixel_scores(true_mask: np.ndarray, pred_mask: np.ndarray) -> tuple[float, float]:
     """IoU and Dice of two binary masks (non-zero = plate).
 
     Args:
@@ -114,7 +111,7 @@ def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
     return _ratio(inter, union)
 
 
-def corner_error(a, b) -> float:
+def corner_error(a: ArrayLike, b: ArrayLike) -> float:
     """Mean distance in pixels between corresponding corners of two quads.
 
     Args:
@@ -134,7 +131,9 @@ def corner_error(a, b) -> float:
 
 
 def match_plates(
-    true_quads, pred_quads, on: str = "box"
+    true_quads: Iterable[ArrayLike],
+    pred_quads: Iterable[ArrayLike],
+    on: MatchOn = "box",
 ) -> list[tuple[int, int, float]]:
     """Matches predicted to annotated plates one-to-one, greedily by IoU.
 
@@ -168,10 +167,10 @@ def match_plates(
             )
     matches = []
     while iou.size and iou.max() > 0:
-        i, j = np.unravel_index(int(np.argmax(iou)), iou.shape)
-        matches.append((int(i), int(j), float(iou[i, j])))
-        iou[i, :] = -1
-        iou[:, j] = -1
+        ti, pj = (int(k) for k in np.unravel_index(int(np.argmax(iou)), iou.shape))
+        matches.append((ti, pj, float(iou[ti, pj])))
+        iou[ti, :] = -1
+        iou[:, pj] = -1
     return matches
 
 
@@ -237,7 +236,7 @@ def evaluate_image(
     true_mask: np.ndarray,
     pred_mask: np.ndarray,
     iou_threshold: float = CCPD_IOU,
-    match_on: str = "box",
+    match_on: MatchOn = "box",
 ) -> ImageResult:
     """Scores one image's prediction against its annotation.
 
@@ -340,7 +339,7 @@ class EvalReport:
     rows: list[ImageResult]
     threshold: float = 0.5
     iou_threshold: float = CCPD_IOU
-    match_on: str = "box"
+    match_on: MatchOn = "box"
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -433,7 +432,7 @@ class EvalReport:
             "rows": rows,
         }
 
-    def to_json(self, path=None) -> str:
+    def to_json(self, path: str | Path | None = None) -> str:
         """Returns the report as JSON text, and writes it to ``path`` if given."""
         text = json.dumps(self.to_dict(), indent=2) + "\n"
         if path is not None:
@@ -442,18 +441,18 @@ class EvalReport:
 
 
 def evaluate_model(
-    model,
+    model: keras.Model,
     samples: Sequence,
     threshold: float = 0.5,
     iou_threshold: float = CCPD_IOU,
-    match_on: str = "box",
+    match_on: MatchOn = "box",
     min_area: float | None = None,
-    shape=PLAUSIBLE,
+    shape: PlateShape | None = PLAUSIBLE,
 ) -> EvalReport:
     """Predicts every sample's image and scores it against the annotation.
 
     Images are letterboxed to the model's input as in
-    :func:`plate_unet.inference.one_image.predict_image`; masks and plates are
+    :func:`plate_unet.inference.image.predict_image`; masks and plates are
     compared at the ORIGINAL image size.
 
     Args:
@@ -486,8 +485,8 @@ def evaluate_model(
         ['00000.jpg', '00001.jpg', '00002.jpg', '00003.jpg']
     """
     from plate_unet.data.images import read_image
+    from plate_unet.inference.image import predict_image
     from plate_unet.inference.model_file import load_model
-    from plate_unet.inference.one_image import predict_image
 
     if match_on not in ("box", "quad"):
         raise ValueError(f"match_on={match_on!r} is invalid: use 'box' or 'quad'.")

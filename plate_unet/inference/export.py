@@ -28,17 +28,24 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet._files import atomic_save, atomic_write_bytes
 from plate_unet.errors import ModelFileError, UsageError
 
+if TYPE_CHECKING:
+    import keras
+
 log = logging.getLogger(__name__)
 
-#: Export formats and the file or folder each writes.
-FORMATS = {
+#: The export formats, and the file or folder each writes.
+ExportFormat = Literal["keras", "savedmodel", "tflite", "tflite-int8", "onnx"]
+FORMATS: dict[ExportFormat, str] = {
     "keras": "a .keras file",
     "savedmodel": "a SavedModel folder",
     "tflite": "a float32 .tflite file",
@@ -62,7 +69,10 @@ def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
 
 
 def to_tflite(
-    model, quantize: bool = False, input_size=None, representative=None
+    model: keras.Model,
+    quantize: bool = False,
+    input_size: tuple[int, int] | None = None,
+    representative: Iterable[ArrayLike] | None = None,
 ) -> bytes:
     """Converts a Keras model to a TFLite flat buffer with a fixed input shape.
 
@@ -89,7 +99,9 @@ def to_tflite(
 
     height, width, channels = _fixed_input_shape(model, input_size)
     spec = tf.TensorSpec((1, height, width, channels), tf.float32, name="image")
-    options = {"target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}}
+    options: dict[str, Any] = {
+        "target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}
+    }
     if quantize or representative is not None:
         options["optimizations"] = [tf.lite.Optimize.DEFAULT]
     if representative is not None:
@@ -109,7 +121,7 @@ def to_tflite(
         return path.read_bytes()
 
 
-def to_onnx(model, out) -> Path:
+def to_onnx(model: keras.Model, out: str | Path) -> Path:
     """Writes ``model`` as ONNX with Keras's ``model.export(format="onnx")``.
 
     The batch size stays free (and the height and width of a model that
@@ -154,7 +166,12 @@ def to_onnx(model, out) -> Path:
     return atomic_save(save, out)
 
 
-def export_model(model, out, format: str = "keras", input_size=None) -> Path:
+def export_model(
+    model: keras.Model,
+    out: str | Path,
+    format: ExportFormat = "keras",
+    input_size: tuple[int, int] | None = None,
+) -> Path:
     """Writes ``model`` to ``out`` in one of :data:`FORMATS`.
 
     Args:
@@ -252,7 +269,7 @@ class TFLiteModel:
         True
     """
 
-    def __init__(self, path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise ModelFileError(f"TFLite file {self.path} not found.")
@@ -272,7 +289,7 @@ class TFLiteModel:
         """The fixed input shape ``(1, H, W, C)``."""
         return tuple(int(v) for v in self._input["shape"])
 
-    def predict(self, x) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> np.ndarray:
         """Returns probabilities ``(N, H, W, 1)`` for images ``(N, H, W, C)``.
 
         Args:
@@ -318,7 +335,7 @@ class OnnxModel:
         (True, (2, 64, 64, 1))
     """
 
-    def __init__(self, path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise ModelFileError(f"ONNX file {self.path} not found.")
@@ -339,7 +356,7 @@ class OnnxModel:
             ) from exc
         self._input = self._session.get_inputs()[0].name
 
-    def predict(self, x) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> np.ndarray:
         """Probabilities ``(N, H, W, 1)`` for float32 images ``(N, H, W, C)``."""
         x = np.asarray(x, np.float32)
         if x.ndim == 3:

@@ -11,10 +11,15 @@ prediction module.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plate_unet.errors import ModelFileError
+
+if TYPE_CHECKING:
+    import keras
 
 _MODEL_SUFFIXES = (".keras", ".h5")
 
@@ -60,7 +65,7 @@ def _check_architecture(model, path: Path) -> None:
         )
 
 
-def check_model_file(path=None) -> Path:
+def check_model_file(path: str | os.PathLike[str] | None = None) -> Path:
     """Checks, without loading Keras, that ``path`` can be a model file.
 
     Args:
@@ -111,7 +116,7 @@ def check_model_file(path=None) -> Path:
     return path
 
 
-def load_model(path=None):
+def load_model(path: str | os.PathLike[str] | None = None) -> keras.Model:
     """Loads a ``.keras`` U-Net safely and checks that it segments images.
 
     Args:

@@ -12,7 +12,7 @@ A U-Net gives a probability per pixel. To turn it into plates you
    axis-aligned box, and the mean probability inside the component as the
    score;
 5. map everything back to the original image's pixels with the data
-   :class:`~plate_unet.data.masks.Letterbox` the image was resized with.
+   :class:`~plate_unet.data.letterbox.Letterbox` the image was resized with.
 
 :func:`rectify` then warps a plate to a flat rectangle (80×240, height × width,
 by default), and
@@ -21,13 +21,18 @@ by default), and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.quads import fit_quad, mask_components
+
+if TYPE_CHECKING:
+    from plate_unet.data.letterbox import Letterbox
 
 #: Default smallest plate, as a fraction of the probability map's pixels.
 MIN_AREA_FRACTION = 5e-4
@@ -73,7 +78,7 @@ class PlateShape:
         )
 
 
-#: The regions :func:`~plate_unet.inference.one_image.predict_image` keeps by
+#: The regions :func:`~plate_unet.inference.image.predict_image` keeps by
 #: default: chosen by ``benchmarks/tune_postprocess.py`` for the committed
 #: checkpoint, the best F1 on 400 synthetic validation scenes (0.858 → 0.863);
 #: never on real photos. Re-run it when the checkpoint changes.
@@ -136,7 +141,7 @@ def _as_quad(points, name: str = "points") -> np.ndarray:
     return quad
 
 
-def quad_box(quad) -> tuple[float, float, float, float]:
+def quad_box(quad: ArrayLike) -> tuple[float, float, float, float]:
     """Returns the axis-aligned box ``(x0, y0, x1, y1)`` around a quadrilateral.
 
     Args:
@@ -155,7 +160,7 @@ def quad_box(quad) -> tuple[float, float, float, float]:
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def box_iou(a, b) -> float:
+def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
     """Intersection over union of two axis-aligned boxes ``(x0, y0, x1, y1)``.
 
     Args:
@@ -197,7 +202,7 @@ def _raster_iou(a: np.ndarray, b: np.ndarray, cells: int = 512) -> float:
     return float(np.logical_and(*masks).sum() / union) if union else 0.0
 
 
-def quad_iou(a, b) -> float:
+def quad_iou(a: ArrayLike, b: ArrayLike) -> float:
     """Intersection over union of two quadrilaterals (as polygons).
 
     Convex quadrilaterals are intersected exactly with
@@ -231,7 +236,9 @@ def quad_iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.ndarray:
+def rectify(
+    image: np.ndarray, quad: ArrayLike, size: tuple[int, int] = (80, 240)
+) -> np.ndarray:
     """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle.
 
     Args:
@@ -255,7 +262,8 @@ def rectify(image: np.ndarray, quad, size: tuple[int, int] = (80, 240)) -> np.nd
     height, width = (int(v) for v in size)
     if width < 2 or height < 2:
         raise ValueError(f"size={size!r} is invalid: use (height, width), each >= 2.")
-    dst = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    corners = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+    dst = np.array(corners, np.float32)
     matrix = cv2.getPerspectiveTransform(q, dst)
     return cv2.warpPerspective(
         np.ascontiguousarray(image),
@@ -281,9 +289,9 @@ def _squeeze_map(prob) -> np.ndarray:
 
 
 def find_plates(
-    prob,
+    prob: np.ndarray,
     threshold: float = 0.5,
-    letterbox=None,
+    letterbox: Letterbox | None = None,
     min_area: float | None = None,
     shape: PlateShape | None = None,
 ) -> list[Plate]:
@@ -293,7 +301,7 @@ def find_plates(
         prob: Probability map ``(H, W)``, ``(H, W, 1)`` or ``(1, H, W, 1)``, in
             the model's pixels.
         threshold: A pixel is plate when its probability is above this.
-        letterbox: The :class:`~plate_unet.data.masks.Letterbox` that made the
+        letterbox: The :class:`~plate_unet.data.letterbox.Letterbox` that made the
             model input from the original image; corners are mapped back with
             its ``inverse`` so they are in the ORIGINAL image's pixels. ``None``
             keeps the map's pixels.

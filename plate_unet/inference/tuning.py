@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from plate_unet.data.images import read_image
 from plate_unet.inference.evaluate import match_plates
-from plate_unet.inference.one_image import predict_probability
+from plate_unet.inference.image import predict_probability
 from plate_unet.inference.postprocess import PlateShape, find_plates
+
+if TYPE_CHECKING:
+    import keras
 
 #: Thresholds tried, loosest first (a tie keeps the looser).
 GRID = {
@@ -34,8 +38,8 @@ GRID = {
 
 
 def region_table(
-    model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
-) -> dict[str, np.ndarray]:
+    model: keras.Model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
+) -> dict[str, np.ndarray | np.int64]:
     """Every predicted region of ``samples`` with its features and its label.
 
     Args:
@@ -64,7 +68,9 @@ def region_table(
             rows.append((p.score, p.fill, p.aspect, p.size, j in hits))
     table = np.array(rows, np.float64).reshape(-1, 5)
     names = ("score", "fill", "aspect", "size", "matched")
-    out = {n: table[:, k] for k, n in enumerate(names)}
+    out: dict[str, np.ndarray | np.int64] = {
+        n: table[:, k] for k, n in enumerate(names)
+    }
     out["matched"] = out["matched"].astype(bool)
     out["plates"] = np.int64(plates)
     return out

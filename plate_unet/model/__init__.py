@@ -13,20 +13,6 @@
 This subpackage imports nothing else of plate_unet but :mod:`plate_unet.errors`.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "config": ["REFERENCE_CONFIG", "UNetConfig", "nearest_valid_sizes"],
-        "unet": ["build_unet", "conv_block", "decoder_block", "encoder_block"],
-        "reference": [
-            "REFERENCE_TOTAL_PARAMS",
-            "compare_model",
-            "reference_summary_rows",
-        ],
-        "flops": ["config_flops", "flops_by_layer", "forward_flops"],
-        "memory": ["activation_memory", "format_memory_table"],
-        "receptive_field": ["receptive_fields"],
-    },
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

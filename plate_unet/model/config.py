@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class UNetConfig:
         """Filters on the deepest level."""
         return self.base_filters * 2 ** (self.depth - 1)
 
-    def replace(self, **changes) -> UNetConfig:
+    def replace(self, **changes: Any) -> UNetConfig:
         """Returns a copy with some fields changed (and validated)."""
         return dataclasses.replace(self, **changes)
 

@@ -29,8 +29,6 @@ from keras import layers
 from plate_unet.model.config import UNetConfig
 from plate_unet.model.unet import build_unet
 
-__all__ = ["layer_flops", "forward_flops", "flops_by_layer", "config_flops"]
-
 
 def _spatial(shape, layer: keras.layers.Layer) -> int:
     """Product of the spatial dimensions of a (N, H, W, C) shape; no ``None``."""

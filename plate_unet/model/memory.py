@@ -33,8 +33,6 @@ from dataclasses import dataclass
 
 import keras
 
-__all__ = ["MemoryEstimate", "activation_memory", "format_memory_table"]
-
 GIB = 1024**3
 
 
@@ -121,30 +119,3 @@ def activation_memory(
             MemoryEstimate(int(batch), outputs * per_value, masks * per_value, weights)
         )
     return estimates
-
-
-def format_memory_table(estimates: Iterable[MemoryEstimate]) -> str:
-    """A fixed-width table of estimates, in GiB.
-
-    Args:
-        estimates: From :func:`activation_memory`.
-
-    Returns:
-        A header and one line per batch size.
-
-    Example:
-        >>> table = format_memory_table(activation_memory(build_unet(), [1]))
-        >>> print(table.splitlines()[0])  # doctest: +NORMALIZE_WHITESPACE
-        batch  layer outputs  dropout masks  weights+Adam  total
-    """
-    lines = [
-        f"{'batch':>5}{'layer outputs':>17}{'dropout masks':>17}"
-        f"{'weights+Adam':>16}{'total':>12}"
-    ]
-    for e in estimates:
-        lines.append(
-            f"{e.batch_size:>5}{e.layer_outputs / GIB:>13.2f} GiB"
-            f"{e.dropout_masks / GIB:>13.2f} GiB{e.weights / GIB:>12.2f} GiB"
-            f"{e.total / GIB:>8.2f} GiB"
-        )
-    return "\n".join(lines)

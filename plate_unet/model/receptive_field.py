@@ -26,8 +26,6 @@ from fractions import Fraction
 
 import keras
 
-__all__ = ["ReceptiveField", "receptive_fields"]
-
 _POOLS = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
 _CONVS = (
     keras.layers.Conv2D,

@@ -17,16 +17,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "REFERENCE_TOTAL_PARAMS",
-    "ReferenceRow",
-    "compare_layer",
-    "compare_model",
-    "reference_row_for",
-    "reference_summary_rows",
-    "unet_layer_names",
-]
+if TYPE_CHECKING:
+    import keras
 
 REFERENCE_TOTAL_PARAMS = 8_648_401
 _ROW = re.compile(r"^(\w+) \((\w+)\)?\s+(\(None[^)]*\)?)\s+(\d+)")
@@ -159,7 +153,7 @@ def _layer_facts(layer) -> tuple[str, str, tuple, int]:
     return layer.name, type(layer).__name__, shape, layer.count_params()
 
 
-def compare_layer(layer) -> str:
+def compare_layer(layer: keras.layers.Layer) -> str:
     """One line: our layer's type, shape and parameters beside the reference's row.
 
     Args:
@@ -183,7 +177,7 @@ def compare_layer(layer) -> str:
     return f"{ours} | {theirs}  {verdict}"
 
 
-def compare_model(model) -> str:
+def compare_model(model: keras.Model) -> str:
     """The whole table: every layer of ``model`` beside the reference's, and the totals.
 
     Args:

@@ -64,7 +64,9 @@ def _conv_bn_relu(x, config: UNetConfig, filters: int, prefix: str, i: int):
     return x
 
 
-def conv_block(x, filters: int, rate: float, prefix: str, config: UNetConfig):
+def conv_block(
+    x: keras.KerasTensor, filters: int, rate: float, prefix: str, config: UNetConfig
+) -> keras.KerasTensor:
     """Conv → Dropout → Conv, the unit of every U-Net level.
 
     With ``config.batch_norm`` each conv is followed by BatchNormalization and
@@ -90,7 +92,9 @@ def conv_block(x, filters: int, rate: float, prefix: str, config: UNetConfig):
     return _conv_bn_relu(x, config, filters, prefix, 2)
 
 
-def encoder_block(x, level: int, config: UNetConfig):
+def encoder_block(
+    x: keras.KerasTensor, level: int, config: UNetConfig
+) -> tuple[keras.KerasTensor, keras.KerasTensor]:
     """Encoder level ``level`` (1-based): a conv block, then 2×2 max pooling.
 
     Args:
@@ -115,7 +119,9 @@ def encoder_block(x, level: int, config: UNetConfig):
     return skip, pooled
 
 
-def decoder_block(x, skip, level: int, config: UNetConfig):
+def decoder_block(
+    x: keras.KerasTensor, skip: keras.KerasTensor, level: int, config: UNetConfig
+) -> keras.KerasTensor:
     """Decoder level ``level``: up-sample ×2, join the skip, then a conv block.
 
     Args:

@@ -14,22 +14,6 @@
 Uses :mod:`plate_unet.data` and :mod:`plate_unet.model`; neither imports it.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "losses": [
-            "BCEDiceLoss",
-            "DiceLoss",
-            "get_loss",
-            "make_focal_loss",
-            "reference_loss",
-        ],
-        "metrics": ["DiceScore", "IoUScore", "MeanIoUOverThresholds"],
-        "devices": ["choose_strategy", "describe_devices", "set_precision"],
-        "callbacks": ["AtomicBackupAndRestore", "AtomicModelCheckpoint"],
-        "presets": ["PRESETS", "Preset", "get_preset", "pick_preset"],
-        "fit": ["TrainResult", "read_log", "split_samples", "train", "train_synthetic"],
-    },
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

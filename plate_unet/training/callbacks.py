@@ -81,7 +81,7 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
             return True
         return value > self.best if self.mode == "max" else value < self.best
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.save_best_only:
             value = (logs or {}).get(self.monitor)
             if value is None or math.isnan(float(value)):
@@ -116,7 +116,7 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
         'state.json'
     """
 
-    def __init__(self, backup_dir, delete_checkpoint: bool = True):
+    def __init__(self, backup_dir: str | Path, delete_checkpoint: bool = True) -> None:
         super().__init__()
         self.backup_dir = Path(backup_dir)
         self.delete_checkpoint = delete_checkpoint
@@ -145,7 +145,7 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
             return None
         return state
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         if self.backup_dir.is_dir():
             remove_partial(self.backup_dir)
         state = self.read_state(self.backup_dir)
@@ -155,7 +155,7 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
             self.model.optimizer.build(self.model.trainable_variables)
         self.model.load_weights(str(self.backup_dir / state["weights"]))
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         done = epoch + 1
         name = f"epoch-{done:04d}.weights.h5"
         atomic_save(self.model.save_weights, self.backup_dir / name)
@@ -164,6 +164,6 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
             if old.name != name:
                 old.unlink(missing_ok=True)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict | None = None) -> None:
         if self.delete_checkpoint and self.backup_dir.exists():
             shutil.rmtree(self.backup_dir, ignore_errors=True)

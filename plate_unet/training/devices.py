@@ -24,25 +24,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 
 import keras
 import tensorflow as tf
 
 from plate_unet.errors import PlateUnetError
-
-__all__ = [
-    "PRECISIONS",
-    "STRATEGIES",
-    "choose_strategy",
-    "default_jit_compile",
-    "default_precision",
-    "describe_devices",
-    "detect_gpus",
-    "is_chief",
-    "keras_multi_worker_fix",
-    "set_precision",
-    "split_cpu",
-]
 
 PRECISIONS = ("mixed_float16", "float32")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker")
@@ -322,7 +309,9 @@ def _keras_trainer_for_multi_worker():
 
 
 @contextlib.contextmanager
-def keras_multi_worker_fix(model: keras.Model, strategy):
+def keras_multi_worker_fix(
+    model: keras.Model, strategy: tf.distribute.Strategy
+) -> Iterator[None]:
     """While open, lets Keras 3 ``fit`` run under ``MultiWorkerMirroredStrategy``.
 
     Keras 3 (checked with 3.15) fails there twice (keras-team/keras#20585), and

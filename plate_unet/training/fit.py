@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -92,7 +93,9 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
     return out
 
 
-def split_samples(samples: Sequence, val_fraction: float = 0.1, seed: int = 0):
+def split_samples(
+    samples: Sequence, val_fraction: float = 0.1, seed: int = 0
+) -> tuple[list, list]:
     """Splits samples into a training and a validation list, seeded.
 
     Args:
@@ -148,6 +151,11 @@ def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Data
         from plate_unet.data.pipeline import make_dataset
 
         cfg = preset.unet
+        if cfg.height is None or cfg.width is None:
+            raise ValueError(
+                f"preset {preset.name!r} has no fixed input size; training on "
+                "samples needs (height, width): set them, or pass a tf.data.Dataset"
+            )
         ds = make_dataset(
             list(data),
             cfg.height,
@@ -167,7 +175,9 @@ def _as_dataset(data, preset: Preset, training: bool, seed: int) -> tf.data.Data
     return ds.with_options(options)
 
 
-def preset_learning_rate(preset: Preset, epochs: int, train_data):
+def preset_learning_rate(
+    preset: Preset, epochs: int, train_data: tf.data.Dataset
+) -> float | keras.optimizers.schedules.LearningRateSchedule:
     """The preset's learning rate: a float, or a cosine schedule over the run.
 
     Args:
@@ -252,7 +262,7 @@ class LearningRateLogger(keras.callbacks.Callback):
     ``log.csv`` and the learning curves. This callback adds it either way.
     """
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if logs is not None:
             logs["learning_rate"] = float(
                 keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
@@ -440,7 +450,8 @@ def _resume_point(scratch: Path, resume: bool) -> tuple[int, float | None]:
         return 0, None
     done = int(state["epoch"])
     _trim_log(scratch / "log.csv", done)
-    return done, max(read_log(scratch / "log.csv").get("val_iou", []) or [None])
+    ious = read_log(scratch / "log.csv").get("val_iou", [])
+    return done, max(ious) if ious else None
 
 
 def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data):
@@ -474,7 +485,7 @@ def train_synthetic(
     out_dir: str | Path,
     data_dir: str | Path | None = None,
     seed: int = 0,
-    **train_kwargs,
+    **train_kwargs: Any,
 ) -> TrainResult:
     """Generates a synthetic training and validation set, then :func:`train` s.
 

@@ -22,20 +22,14 @@ with them loads with no ``custom_objects``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import keras
 from keras import ops
 
-__all__ = [
-    "BCEDiceLoss",
-    "DiceLoss",
-    "bce_dice_loss",
-    "dice_coefficient",
-    "dice_loss",
-    "focal_loss",
-    "get_loss",
-    "make_focal_loss",
-    "reference_loss",
-]
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 _PACKAGE = "plate_unet"
 
@@ -50,7 +44,9 @@ def _flat(x):
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-def dice_coefficient(y_true, y_pred, smooth: float = 1.0):
+def dice_coefficient(
+    y_true: tf.Tensor, y_pred: tf.Tensor, smooth: float = 1.0
+) -> tf.Tensor:
     """Soft Dice coefficient per image, in float32.
 
     ``(2 * sum(t * p) + smooth) / (sum(t) + sum(p) + smooth)``, summed over each
@@ -77,7 +73,7 @@ def dice_coefficient(y_true, y_pred, smooth: float = 1.0):
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-def dice_loss(y_true, y_pred):
+def dice_loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
     """``1 - dice_coefficient`` per image: 0 is perfect, 1 is no overlap.
 
     Args:
@@ -104,7 +100,9 @@ def _bce(y_true, y_pred):
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-def bce_dice_loss(y_true, y_pred, bce_weight: float = 0.5):
+def bce_dice_loss(
+    y_true: tf.Tensor, y_pred: tf.Tensor, bce_weight: float = 0.5
+) -> tf.Tensor:
     """``bce_weight * BCE + (1 - Dice)`` per image; never negative.
 
     Args:
@@ -124,7 +122,9 @@ def bce_dice_loss(y_true, y_pred, bce_weight: float = 0.5):
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-def focal_loss(y_true, y_pred, gamma: float = 2.0, alpha: float = 0.25):
+def focal_loss(
+    y_true: tf.Tensor, y_pred: tf.Tensor, gamma: float = 2.0, alpha: float = 0.25
+) -> tf.Tensor:
     """Binary focal loss per image (Lin et al., 2017), in float32.
 
     Down-weights easy pixels by ``(1 - p_t) ** gamma`` so the many easy background
@@ -154,7 +154,7 @@ def focal_loss(y_true, y_pred, gamma: float = 2.0, alpha: float = 0.25):
     return ops.mean(_flat(per_pixel), axis=1)
 
 
-def reference_loss(y_true, y_pred):
+def reference_loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
     """The reference's ``0.5 * BCE - Dice``, kept only to show why it goes negative.
 
     Args:
@@ -185,10 +185,10 @@ class DiceLoss(keras.losses.Loss):
         0.0
     """
 
-    def __init__(self, name: str = "dice_loss", **kwargs):
+    def __init__(self, name: str = "dice_loss", **kwargs: Any) -> None:
         super().__init__(name=name, **kwargs)
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         return dice_loss(y_true, y_pred)
 
 
@@ -208,16 +208,18 @@ class BCEDiceLoss(keras.losses.Loss):
         ('bce_dice_loss', 0.5)
     """
 
-    def __init__(self, bce_weight: float = 0.5, name: str = "bce_dice_loss", **kwargs):
+    def __init__(
+        self, bce_weight: float = 0.5, name: str = "bce_dice_loss", **kwargs: Any
+    ) -> None:
         if bce_weight < 0:
             raise ValueError(f"bce_weight={bce_weight!r} is invalid: use a value >= 0.")
         super().__init__(name=name, **kwargs)
         self.bce_weight = float(bce_weight)
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         return bce_dice_loss(y_true, y_pred, self.bce_weight)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "bce_weight": self.bce_weight}
 
 
@@ -255,7 +257,11 @@ def make_focal_loss(
     )
 
 
-_LOSSES = {"bce_dice": BCEDiceLoss, "dice": DiceLoss, "focal": make_focal_loss}
+_LOSSES: dict[str, Callable[[], keras.losses.Loss]] = {
+    "bce_dice": BCEDiceLoss,
+    "dice": DiceLoss,
+    "focal": make_focal_loss,
+}
 
 
 def get_loss(name: str) -> keras.losses.Loss:

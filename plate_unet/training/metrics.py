@@ -17,11 +17,15 @@ missed, nothing was invented).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["DiceScore", "IoUScore", "MeanIoUOverThresholds", "REFERENCE_THRESHOLDS"]
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 _PACKAGE = "plate_unet"
 REFERENCE_THRESHOLDS = tuple(np.round(np.arange(0.5, 1.0, 0.05), 2).tolist())
@@ -102,14 +106,16 @@ class IoUScore(_OverlapMetric):
         0.5
     """
 
-    def __init__(self, threshold: float = 0.5, name: str = "iou", dtype=None):
+    def __init__(
+        self, threshold: float = 0.5, name: str = "iou", dtype: str | None = None
+    ) -> None:
         super().__init__((threshold,), name=name, dtype=dtype)
         self.threshold = float(threshold)
 
-    def result(self):
+    def result(self) -> tf.Tensor:
         return ops.cast(self._iou()[0], "float32")
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "threshold": self.threshold}
 
 
@@ -129,16 +135,18 @@ class DiceScore(_OverlapMetric):
         0.6667
     """
 
-    def __init__(self, threshold: float = 0.5, name: str = "dice", dtype=None):
+    def __init__(
+        self, threshold: float = 0.5, name: str = "dice", dtype: str | None = None
+    ) -> None:
         super().__init__((threshold,), name=name, dtype=dtype)
         self.threshold = float(threshold)
 
-    def result(self):
+    def result(self) -> tf.Tensor:
         total = self.pred + self.true
         dice = ops.where(total > 0, 2.0 * self.inter / ops.maximum(total, 1.0), 1.0)
         return ops.cast(dice[0], "float32")
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "threshold": self.threshold}
 
 
@@ -163,11 +171,14 @@ class MeanIoUOverThresholds(_OverlapMetric):
     """
 
     def __init__(
-        self, thresholds=REFERENCE_THRESHOLDS, name: str = "mean_iou", dtype=None
-    ):
+        self,
+        thresholds: Sequence[float] = REFERENCE_THRESHOLDS,
+        name: str = "mean_iou",
+        dtype: str | None = None,
+    ) -> None:
         super().__init__(thresholds, name=name, dtype=dtype)
 
-    def result(self):
+    def result(self) -> tf.Tensor:
         return ops.cast(ops.mean(self._iou()), "float32")
 
     def per_threshold(self) -> dict[float, float]:
@@ -175,5 +186,5 @@ class MeanIoUOverThresholds(_OverlapMetric):
         values = np.asarray(ops.convert_to_numpy(self._iou()))
         return dict(zip(self.thresholds, values.tolist(), strict=True))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "thresholds": list(self.thresholds)}

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from plate_unet.model.config import UNetConfig
 
@@ -108,7 +109,7 @@ class Preset:
                 f"lr_schedule={self.lr_schedule!r} is invalid: use None or 'cosine'."
             )
 
-    def replace(self, **changes) -> Preset:
+    def replace(self, **changes: Any) -> Preset:
         """Returns a copy with some fields changed (and validated)."""
         return dataclasses.replace(self, **changes)
 

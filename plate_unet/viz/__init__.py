@@ -11,20 +11,6 @@ where the overlays of ``plate-unet predict`` take them from too. Sits on top of
 the other subpackages; none of them imports it.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "plotting": [
-            "plot_curves",
-            "plot_feature_maps",
-            "plot_image_row",
-            "plot_learning_curves",
-            "plot_transposed_conv",
-            "plot_worst_cases",
-            "show_augmented_pairs",
-            "show_scenes",
-        ],
-    },
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -10,7 +10,6 @@ plotted, these functions hold the plumbing.
   their masks (notebook 01);
 * training: :func:`plot_learning_curves` from a CSV log or ``History.history``
   (notebook 05);
-* data: :func:`show_augmented_pairs`, augmented image + mask pairs.
 
 Each function imports what it needs (matplotlib, numpy, OpenCV, TensorFlow) when
 called, so importing this module is cheap; each returns its matplotlib figure.
@@ -18,8 +17,18 @@ called, so importing this module is cheap; each returns its matplotlib figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from plate_unet import colours
 from plate_unet.colours import hex_colour
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.figure import Figure
+    from numpy.typing import ArrayLike
+
+    from plate_unet.inference.evaluate import EvalReport
 
 # --- U-Net anatomy, image rows and curves -------------------------------------------
 
@@ -54,7 +63,7 @@ def _show_grid(ax, values, title: str, highlight=None, fmt: str = "{:g}") -> Non
     ax.set_title(title, fontsize=10)
 
 
-def plot_transposed_conv(x, kernel, stride: int = 2):
+def plot_transposed_conv(x: ArrayLike, kernel: ArrayLike, stride: int = 2) -> Figure:
     """Draws how a transposed convolution scatters each input pixel onto a grid.
 
     Every input pixel ``x[i, j]`` stamps ``x[i, j] * kernel`` on the output, its
@@ -116,7 +125,9 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
     return fig
 
 
-def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
+def plot_image_row(
+    images: dict, cmap: str = "gray", vmax: float | None = None
+) -> Figure:
     """Shows 2-D arrays side by side, each titled by its key.
 
     Args:
@@ -161,7 +172,7 @@ def _plane(img):
     return img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
 
 
-def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
+def plot_feature_maps(image: ArrayLike, maps: dict, cmap: str = "viridis") -> Figure:
     """Shows the model input in grey and activation maps beside it, with colour bars.
 
     Each map is coloured over its own range (its colour bar says which values),
@@ -207,7 +218,9 @@ def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
     return fig
 
 
-def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = ""):
+def plot_curves(
+    x: ArrayLike, curves: dict, xlabel: str, ylabel: str = "", title: str = ""
+) -> Figure:
     """Plots several curves over the same ``x``, one labelled line each.
 
     Args:
@@ -244,7 +257,7 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
 # --- evaluation: worst cases --------------------------------------------------------
 
 
-def plot_worst_cases(report, k: int = 4, cols: int = 4):
+def plot_worst_cases(report: EvalReport, k: int = 4, cols: int = 4) -> Figure:
     """Shows the ``k`` images with the lowest pixel IoU, truth and prediction drawn.
 
     Annotated plates are outlined in blue, predicted plates in orange (with their
@@ -316,7 +329,13 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
 # --- synthetic scenes ---------------------------------------------------------------
 
 
-def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float = 2.2):
+def show_scenes(
+    images: Sequence[np.ndarray],
+    plates: Sequence[Sequence[ArrayLike]],
+    cols: int = 4,
+    masks: bool = True,
+    size: float = 2.2,
+) -> Figure:
     """Shows scenes with their plate outlines and, below each, the filled plate mask.
 
     Args:
@@ -373,7 +392,9 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
 # --- training: learning curves ------------------------------------------------------
 
 
-def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""):
+def plot_learning_curves(
+    history: dict, metrics: Sequence[str] = ("loss", "iou"), title: str = ""
+) -> Figure:
     """Plots training and validation curves per epoch, one panel per metric.
 
     The validation curve (``val_<metric>``) is dashed; for a metric where higher is
@@ -435,79 +456,3 @@ def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""
 
 
 # --- data: augmented image + mask pairs ---------------------------------------------
-
-
-def show_augmented_pairs(
-    image,
-    mask,
-    augmentations=None,
-    strength: float = 0.5,
-    config=None,
-    n: int = 8,
-    seed: int = 0,
-    cols: int = 4,
-    size: float = 2.2,
-):
-    """Shows an image + mask after augmentation, the mask outlined on the image.
-
-    Two modes: by default one panel per named augmentation at ``strength``
-    (:func:`plate_unet.data.augment.apply_augmentation`); with ``config`` (an
-    ``AugmentConfig``), ``n`` random training augmentations (seeds ``reference`` …).
-    An outline that hugs the plate in every panel shows that the geometry was
-    applied to image and mask alike.
-
-    Args:
-        image: ``(H, W)`` or ``(H, W, C)`` image, uint8 or float in [0, 1].
-        mask: ``(H, W)`` or ``(H, W, 1)`` mask of {0, 1}.
-        augmentations: Names from ``AUGMENTATIONS`` (default: all of them).
-        strength: 0–1, for the named mode.
-        config: An ``AugmentConfig`` for the random mode.
-        n: Panels in the random mode.
-        seed: First seed.
-        cols: Panels per row.
-        size: Width of one panel in inches.
-
-    Returns:
-        The matplotlib figure (the first panel is the original).
-
-    Raises:
-        ValueError: On an unknown augmentation name.
-
-    Example:
-        >>> import matplotlib.pyplot as plt
-        >>> fig = show_augmented_pairs(image, mask, ["flip", "rotate"], 0.7)
-        >>> [ax.get_title() for ax in fig.axes]
-        ['original', 'flip 0.7', 'rotate 0.7', '']
-        >>> plt.close(fig)
-    """
-    import numpy as np
-    import tensorflow as tf
-
-    from plate_unet.data.augment import AUGMENTATIONS, apply_augmentation, augment_pair
-
-    image, mask = np.asarray(image), np.asarray(mask)
-    panels = [("original", image / (255.0 if image.dtype == np.uint8 else 1.0), mask)]
-    if config is None:
-        for name in augmentations or AUGMENTATIONS:
-            img, m = apply_augmentation(image, mask, name, strength, seed)
-            panels.append((f"{name} {strength:g}", img, m))
-    else:
-        img3 = image if image.ndim == 3 else image[..., None]
-        m3 = mask if mask.ndim == 3 else mask[..., None]
-        for k in range(n):
-            img, m = augment_pair(img3, m3, tf.constant([seed + k, 0]), config)
-            panels.append((f"seed {seed + k}", img.numpy(), m.numpy()))
-    rows = -(-len(panels) // cols)
-    h, w = image.shape[:2]
-    fig, axes = _figure(
-        rows, cols, figsize=(cols * size, rows * size * h / w), squeeze=False
-    )
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, (title, img, m) in zip(axes.ravel(), panels, strict=False):
-        img = np.squeeze(np.asarray(img, np.float32))
-        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
-        ax.contour(np.squeeze(m) > 0, levels=[0.5], colors="magenta", linewidths=1)
-        ax.set_title(title, fontsize=8)
-    fig.tight_layout()
-    return fig

@@ -15,5 +15,10 @@ Imports go one way: the format modules import :mod:`plate_unet.data.records`,
 :mod:`plate_unet.data.validate` and :mod:`plate_unet.data.images`, never
 :mod:`plate_unet.data.readers`, which imports them all and detects the format.
 The names a user types import from :mod:`plate_unet.data`:
-``from plate_unet.data import read_ccpd``.
+``from plate_unet.data import read_ccpd``; this face, listed in ``__init__.pyi``,
+is where that face finds them.
 """
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -11,7 +11,7 @@ import numpy as np
 
 from plate_unet.data.images import list_images
 from plate_unet.data.records import Sample, from_reference_order
-from plate_unet.data.validate import Problems, make_sample
+from plate_unet.data.validate import OnError, Problems, make_sample
 from plate_unet.errors import AnnotationError
 
 
@@ -46,7 +46,7 @@ def parse_ccpd_name(name: str) -> np.ndarray:
     return plate
 
 
-def read_ccpd(folder, on_error: str = "raise") -> list[Sample]:
+def read_ccpd(folder: str | Path, on_error: OnError = "raise") -> list[Sample]:
     """Reads a folder of CCPD images, the plate corners taken from each file name.
 
     Args:

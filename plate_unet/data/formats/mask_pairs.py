@@ -11,11 +11,14 @@ import cv2
 
 from plate_unet.data.images import list_images
 from plate_unet.data.quads import mask_to_quads
-from plate_unet.data.validate import Problems, make_sample
+from plate_unet.data.records import Sample
+from plate_unet.data.validate import OnError, Problems, make_sample
 from plate_unet.errors import AnnotationError
 
 
-def read_mask_pairs(folder, on_error: str = "raise", min_area: int = 16):
+def read_mask_pairs(
+    folder: str | Path, on_error: OnError = "raise", min_area: int = 16
+) -> list[Sample]:
     """Reads ``folder/images/*`` with masks ``folder/masks/<same stem>.png``.
 
     Each connected blob of non-zero mask pixels becomes one quadrilateral plate

@@ -23,7 +23,7 @@ from plate_unet.data.records import (
     from_reference_order,
     to_reference_order,
 )
-from plate_unet.data.validate import Problems, make_sample, resolve_image
+from plate_unet.data.validate import OnError, Problems, make_sample, resolve_image
 from plate_unet.errors import AnnotationError
 
 #: ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
@@ -75,7 +75,9 @@ def _guess_image_dir(csv_path: Path, names: list[str]) -> Path:
 
 
 def read_reference_csv(
-    csv_path, image_dir=None, on_error: str = "raise"
+    csv_path: str | Path,
+    image_dir: str | Path | None = None,
+    on_error: OnError = "raise",
 ) -> list[Sample]:
     """Reads the reference's CSV ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``.
 
@@ -170,7 +172,10 @@ def _fmt(v) -> str:
 
 
 def write_reference_csv(
-    samples: Iterable[Sample], path, image_dir=None, decimals: int | None = None
+    samples: Iterable[Sample],
+    path: str | Path,
+    image_dir: str | Path | None = None,
+    decimals: int | None = None,
 ) -> Path:
     """Writes samples as the reference's CSV (one row per plate, BR, BL, TL, TR).
 

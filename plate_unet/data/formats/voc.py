@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from pathlib import Path
 
 from plate_unet.data.records import Sample
-from plate_unet.data.validate import Problems, make_sample, resolve_image
+from plate_unet.data.validate import OnError, Problems, make_sample, resolve_image
 from plate_unet.errors import AnnotationError
 
 
@@ -26,7 +27,11 @@ def _voc_number(node, tag: str, where: str) -> float:
     return value
 
 
-def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
+def read_voc_file(
+    xml_path: str | Path,
+    image_dir: str | Path | None = None,
+    labels: Collection[str] | None = None,
+) -> Sample:
     """Reads one Pascal VOC XML file; each ``<object>`` box becomes a plate.
 
     Args:
@@ -94,7 +99,12 @@ def read_voc_file(xml_path, image_dir=None, labels=None) -> Sample:
     return make_sample(resolve_image(folder, name), plates, hw)
 
 
-def read_voc(folder, image_dir=None, on_error: str = "raise", labels=None):
+def read_voc(
+    folder: str | Path,
+    image_dir: str | Path | None = None,
+    on_error: OnError = "raise",
+    labels: Collection[str] | None = None,
+) -> list[Sample]:
     """Reads a folder of Pascal VOC ``.xml`` files (or its ``Annotations/``).
 
     Args:

@@ -11,8 +11,6 @@
 Nothing here imports TensorFlow.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__, {"generate": ["generate_dataset", "generate_scene", "scene_seed"]}
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -68,7 +68,9 @@ def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     return rz @ rx @ ry
 
 
-def plane_homography(rng, cx: float, cy: float, width_px: float, aspect: float):
+def plane_homography(
+    rng: np.random.Generator, cx: float, cy: float, width_px: float, aspect: float
+) -> np.ndarray:
     """Returns the 3×3 homography from a car's plane (plate widths, plate centre at
     the origin) to image pixels, for a random 3-D tilt, such that the plate's
     projected x-extent is ``width_px`` and its centre lands on (cx, cy)."""
@@ -152,7 +154,9 @@ def _car_layout(rng, kind: str, w: int, h: int) -> list[tuple]:
     return []
 
 
-def generate_scene(seed: int, height: int = 1160, width: int = 720):
+def generate_scene(
+    seed: int, height: int = 1160, width: int = 720
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Draws one synthetic plate scene.
 
     Args:
@@ -184,7 +188,8 @@ def generate_scene(seed: int, height: int = 1160, width: int = 720):
     img = background(rng, h, w)
     gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
     kind = str(rng.choice(list(KINDS), p=list(KINDS.values())))
-    plates, boxes = [], []
+    plates: list[np.ndarray] = []
+    boxes: list[tuple] = []
     for cx, cy, pw, has_plate in _car_layout(rng, kind, w, h):
         quad = _car_with_plate(rng, img, gain, (cx, cy, pw), has_plate, boxes)
         if quad is not None:
@@ -359,7 +364,8 @@ def generate_dataset(
                 if progress and (len(results) % 10 == 0 or len(results) == n):
                     report(len(results))
     samples = [
-        Sample(out / "images" / f"{i:0{digits}d}.jpg", results[i]) for i in range(n)
+        Sample(out / "images" / f"{i:0{digits}d}.jpg", tuple(results[i]))
+        for i in range(n)
     ]
     path = write_reference_csv(samples, out / "labels.csv", decimals=1)
     atomic_write_text(out / STAMP, json.dumps(_stamp(n, seed, (h, w))) + "\n")

@@ -11,6 +11,9 @@ corners are the plate's label.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 import cv2
 import numpy as np
 
@@ -38,7 +41,7 @@ US_STATES = (
 EU_CODES = ("D", "F", "NL", "I", "B", "E", "PL", "CZ", "A", "P", "SK", "L")
 
 
-def _jit(rng: np.random.Generator, rgb, amount: float = 12) -> np.ndarray:
+def _jitter_colour(rng: np.random.Generator, rgb, amount: float = 12) -> np.ndarray:
     c = np.asarray(rgb, np.float32) + rng.normal(0, amount, 3)
     return np.clip(c, 0, 255).astype(np.float32)
 
@@ -104,7 +107,9 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
     img = _canvas(w_mm, 140, s, bg)
     if n == 8:  # green new-energy plate: white at the top fading to green
         t = np.linspace(0, 1, img.shape[0], dtype=np.float32)[:, None, None] ** 1.5
-        img[:] = (1 - t) * _jit(rng, (235, 245, 235)) + t * _jit(rng, (60, 190, 90))
+        img[:] = (1 - t) * _jitter_colour(rng, (235, 245, 235)) + t * _jitter_colour(
+            rng, (60, 190, 90)
+        )
     cv2.rectangle(
         img,
         (int(2 * s), int(2 * s)),
@@ -126,41 +131,48 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
             img,
             (int(fx * w_mm * s), int(14 * s)),
             max(int(4 * s), 1),
-            _jit(rng, (170, 170, 175), 25).tolist(),
+            _jitter_colour(rng, (170, 170, 175), 25).tolist(),
             -1,
             cv2.LINE_AA,
         )
     return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s)
 
 
-def cn_blue(rng: np.random.Generator, s: float):
+def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese blue plate (CCPD): white characters and rim on blue."""
-    bg = _jit(rng, (rng.uniform(10, 40), rng.uniform(50, 95), rng.uniform(170, 235)), 8)
-    fg = _jit(rng, (240, 242, 245), 10)
+    bg = _jitter_colour(
+        rng, (rng.uniform(10, 40), rng.uniform(50, 95), rng.uniform(170, 235)), 8
+    )
+    fg = _jitter_colour(rng, (240, 242, 245), 10)
     return _cn(rng, s, bg, fg, fg)
 
 
-def cn_yellow(rng: np.random.Generator, s: float):
+def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese yellow plate (lorries, buses): black characters on yellow."""
-    bg = _jit(rng, (235, 185, 25), 14)
-    return _cn(rng, s, bg, _jit(rng, (20, 20, 20)), _jit(rng, (20, 20, 20)))
+    bg = _jitter_colour(rng, (235, 185, 25), 14)
+    return _cn(
+        rng, s, bg, _jitter_colour(rng, (20, 20, 20)), _jitter_colour(rng, (20, 20, 20))
+    )
 
 
-def cn_green(rng: np.random.Generator, s: float):
+def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese new-energy plate: 8 black characters on a white-to-green gradient."""
-    black = _jit(rng, (15, 25, 20))
+    black = _jitter_colour(rng, (15, 25, 20))
     return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
 
 
-def eu(rng: np.random.Generator, s: float):
+def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """EU plate: black characters on white (or yellow), blue band with stars."""
     yellow = rng.random() < 0.2
     img = _canvas(
-        520, 110, s, _jit(rng, (248, 206, 20) if yellow else (242, 242, 238), 8)
+        520,
+        110,
+        s,
+        _jitter_colour(rng, (248, 206, 20) if yellow else (242, 242, 238), 8),
     )
     h, w = img.shape[:2]
     _rim(img, 1.5 * s)
-    band = _jit(rng, (0, 50, 160), 10)
+    band = _jitter_colour(rng, (0, 50, 160), 10)
     cv2.rectangle(
         img, (int(3 * s), int(3 * s)), (int(42 * s), h - int(3 * s)), band.tolist(), -1
     )
@@ -201,9 +213,9 @@ def eu(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 5 * s)
 
 
-def us(rng: np.random.Generator, s: float):
+def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """US plate: a state name, 6–7 characters in varied colours, light background."""
-    bg = _jit(
+    bg = _jitter_colour(
         rng,
         [(245, 245, 240), (235, 240, 250), (250, 240, 215), (230, 245, 235)][
             int(rng.integers(4))
@@ -213,9 +225,9 @@ def us(rng: np.random.Generator, s: float):
     img = _canvas(305, 152, s, bg)
     h, w = img.shape[:2]
     palette = [(20, 40, 120), (150, 20, 30), (15, 15, 15), (20, 100, 50), (90, 20, 80)]
-    fg = _jit(rng, palette[int(rng.integers(len(palette)))], 10)
+    fg = _jitter_colour(rng, palette[int(rng.integers(len(palette)))], 10)
     if rng.random() < 0.5:  # a coloured band or gradient behind the top text
-        band = _jit(rng, palette[int(rng.integers(len(palette)))], 20)
+        band = _jitter_colour(rng, palette[int(rng.integers(len(palette)))], 20)
         img[: int(35 * s)] = img[: int(35 * s)] * 0.3 + band * 0.7
     state = str(rng.choice(US_STATES))
     top = (250, 250, 250) if img[int(10 * s), w // 2].mean() < 150 else fg
@@ -250,13 +262,13 @@ def us(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 9 * s)
 
 
-def mercosul(rng: np.random.Generator, s: float):
+def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Mercosul plate: black characters on white (the Brazilian LLLDLDD pattern
     for every country), a blue top band with the country's name."""
-    img = _canvas(400, 130, s, _jit(rng, (244, 244, 240), 6))
+    img = _canvas(400, 130, s, _jitter_colour(rng, (244, 244, 240), 6))
     h, w = img.shape[:2]
     band_h = int(28 * s)
-    img[:band_h] = _jit(rng, (10, 60, 150), 10)
+    img[:band_h] = _jitter_colour(rng, (10, 60, 150), 10)
     country = str(rng.choice(["BRASIL", "ARGENTINA", "URUGUAY", "PARAGUAY"]))
     tw = min(150, 22 * len(country)) * s
     _text(img, country, (w - tw) / 2, 6 * s, tw, 16 * s, (250, 250, 250), "sans")
@@ -273,12 +285,15 @@ def mercosul(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 6 * s)
 
 
-def india(rng: np.random.Generator, s: float):
+def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
     (commercial), with a small blue "IND" strip at the left on newer plates."""
     yellow = rng.random() < 0.3
     img = _canvas(
-        500, 120, s, _jit(rng, (245, 200, 30) if yellow else (242, 242, 236), 8)
+        500,
+        120,
+        s,
+        _jitter_colour(rng, (245, 200, 30) if yellow else (242, 242, 236), 8),
     )
     h, w = img.shape[:2]
     _rim(img, 2 * s)
@@ -308,7 +323,13 @@ def india(rng: np.random.Generator, s: float):
     return img, _rounded_alpha(h, w, 4 * s)
 
 
-STYLES = {
+#: The plate styles :func:`render_plate` draws.
+PlateStyle = Literal[
+    "cn_blue", "cn_yellow", "cn_green", "eu", "us", "mercosul", "india"
+]
+#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha)``.
+PlateDrawer = Callable[[np.random.Generator, float], tuple[np.ndarray, np.ndarray]]
+STYLES: dict[PlateStyle, PlateDrawer] = {
     "cn_blue": cn_blue,
     "cn_yellow": cn_yellow,
     "cn_green": cn_green,
@@ -319,7 +340,7 @@ STYLES = {
 }
 #: How often each style is drawn: the CCPD blue plate stays the most common (the
 #: reference's photos), but every region the course's users photograph gets a share.
-STYLE_WEIGHTS = {
+STYLE_WEIGHTS: dict[PlateStyle, float] = {
     "cn_blue": 0.30,
     "cn_yellow": 0.05,
     "cn_green": 0.05,
@@ -328,7 +349,7 @@ STYLE_WEIGHTS = {
     "mercosul": 0.12,
     "india": 0.12,
 }
-SIZES_MM = {
+SIZES_MM: dict[PlateStyle, tuple[int, int]] = {
     "cn_blue": (440, 140),
     "cn_yellow": (440, 140),
     "cn_green": (480, 140),
@@ -339,7 +360,9 @@ SIZES_MM = {
 }
 
 
-def render_plate(rng: np.random.Generator, width_px: float, style: str | None = None):
+def render_plate(
+    rng: np.random.Generator, width_px: float, style: PlateStyle | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
     """Draws one plate texture of about ``width_px`` pixels wide.
 
     Args:

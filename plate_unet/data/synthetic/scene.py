@@ -10,10 +10,11 @@ multiplies in once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.synthetic.glyphs import text_line
 
@@ -77,7 +78,7 @@ def smooth_noise(rng: np.random.Generator, h: int, w: int, cells: int) -> np.nda
 
 
 def fractal(
-    rng: np.random.Generator, h: int, w: int, octaves=(4, 12, 40)
+    rng: np.random.Generator, h: int, w: int, octaves: tuple[int, ...] = (4, 12, 40)
 ) -> np.ndarray:
     """Sums :func:`smooth_noise` at several scales (coarse first, halving weights)."""
     out = np.zeros((h, w), np.float32)
@@ -243,12 +244,24 @@ def _road_text(rng, out: np.ndarray, hz: int) -> None:
     th = tw * mask.shape[0] / mask.shape[1] * rng.uniform(0.35, 0.8)
     x0 = rng.uniform(0, max(w - tw, 1))
     y0 = rng.uniform(hz, max(h - th, hz + 1))
-    src = np.float32(
-        [[0, 0], [mask.shape[1], 0], [mask.shape[1], mask.shape[0]], [0, mask.shape[0]]]
+    src = np.array(
+        [
+            [0, 0],
+            [mask.shape[1], 0],
+            [mask.shape[1], mask.shape[0]],
+            [0, mask.shape[0]],
+        ],
+        np.float32,
     )
     squeeze = tw * rng.uniform(0.1, 0.3)
-    dst = np.float32(
-        [[x0 + squeeze, y0], [x0 + tw - squeeze, y0], [x0 + tw, y0 + th], [x0, y0 + th]]
+    dst = np.array(
+        [
+            [x0 + squeeze, y0],
+            [x0 + tw - squeeze, y0],
+            [x0 + tw, y0 + th],
+            [x0, y0 + th],
+        ],
+        np.float32,
     )
     colour = (235, 235, 230) if rng.random() < 0.7 else (230, 190, 60)
     rgb = np.empty((*mask.shape, 3), np.float32)
@@ -285,8 +298,9 @@ def draw_watermark(img: np.ndarray, rng: np.random.Generator) -> None:
     rgb = np.empty((*mask.shape, 3), np.float32)
     rgb[:] = colour
     alpha = (mask * rng.uniform(0.5, 1.0)).astype(np.uint8)
-    src = np.float64(
-        [[tw / mask.shape[1], 0, x0], [0, th / mask.shape[0], y0], [0, 0, 1]]
+    src = np.array(
+        [[tw / mask.shape[1], 0, x0], [0, th / mask.shape[0], y0], [0, 0, 1]],
+        np.float64,
     )
     paste_texture(img, rgb, alpha, src)
 
@@ -303,10 +317,10 @@ def _rrect(u0, v0, u1, v1, r, taper=0.0, n=5) -> np.ndarray:
     ):
         for a in np.radians(np.linspace(a0, a0 + 90, n)):
             pts.append((cu + r * np.cos(a), cv + r * np.sin(a)))
-    pts = np.array(pts, np.float64)
-    top = pts[:, 1] < (v0 + v1) / 2
-    pts[top, 0] = pts[top, 0] * (1 - taper)
-    return pts
+    poly = np.array(pts, np.float64)
+    top = poly[:, 1] < (v0 + v1) / 2
+    poly[top, 0] = poly[top, 0] * (1 - taper)
+    return poly
 
 
 def paste_texture(
@@ -348,11 +362,13 @@ class Painter:
         self.img, self.gain, self.hom = img, gain, hom
         self.fx = gain.shape[1] / img.shape[1]
 
-    def project(self, pts: np.ndarray) -> np.ndarray:
+    def project(self, pts: ArrayLike) -> np.ndarray:
         p = np.asarray(pts, np.float64).reshape(-1, 1, 2)
         return cv2.perspectiveTransform(p, self.hom).reshape(-1, 2)
 
-    def fill(self, pts, colour, lines=False, thick=1) -> np.ndarray:
+    def fill(
+        self, pts: ArrayLike, colour: ArrayLike, lines: bool = False, thick: int = 1
+    ) -> np.ndarray:
         q = self.project(pts)
         qi = np.clip(q * 4, -(2**24), 2**24).round().astype(np.int32)
         if lines:
@@ -361,7 +377,16 @@ class Painter:
             cv2.fillPoly(self.img, [qi], _rgb(colour), cv2.LINE_AA, 2)
         return q
 
-    def text(self, word: str, u0, v0, u1, v1, colour, font="sans-bold") -> None:
+    def text(
+        self,
+        word: str,
+        u0: float,
+        v0: float,
+        u1: float,
+        v1: float,
+        colour: ArrayLike,
+        font: str = "sans-bold",
+    ) -> None:
         """Writes ``word`` into the plane box (u0, v0)-(u1, v1), stretched to it."""
         mask = text_line(word, font)
         th, tw = mask.shape
@@ -372,7 +397,7 @@ class Painter:
         rgb[:] = np.clip(colour, 0, 255)
         paste_texture(self.img, rgb, mask, self.hom @ tex)
 
-    def shade(self, pts, value: float) -> None:
+    def shade(self, pts: ArrayLike, value: float) -> None:
         q = np.clip(self.project(pts) * self.fx, -(2**20), 2**20)
         cv2.fillPoly(self.gain, [q.round().astype(np.int32)], float(value))
 
@@ -386,7 +411,8 @@ class _Car:
     ground: float  # ground contact below the plate
     top: float  # top of the hood or boot lid
     half_plate: float  # half the plate's height
-    dark: np.ndarray | None = None  # black plastic: valance, grille, lamp housings
+    # black plastic: valance, grille, lamp housings (set by the body step)
+    dark: np.ndarray = field(default_factory=lambda: np.zeros(3))
     lamp_top: float = 0.0  # lamp row between lamp_top and lamp_bottom
     lamp_bottom: float = 0.0
     grille_half_width: float = 0.0
@@ -629,7 +655,15 @@ def _draw_holder_and_shadow(p: Painter, rng: np.random.Generator, car: _Car) -> 
     )
 
 
-def draw_text_box(img, rng, x, y, w, h, angle=0.0) -> None:
+def draw_text_box(
+    img: np.ndarray,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    angle: float = 0.0,
+) -> None:
     """Draws a sign or sticker: a coloured box with one or two lines of text."""
     bg = rng.uniform(0, 255, 3)
     fg = 255 - bg if rng.random() < 0.6 else rng.uniform(0, 255, 3)

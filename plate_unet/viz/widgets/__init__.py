@@ -22,33 +22,6 @@ overlays of ``plate-unet predict`` use too; ``prediction`` also imports
 :mod:`plate_unet.colours` for the error map's colours.
 """
 
-from plate_unet._lazy import attach
+import lazy_loader as _lazy
 
-__getattr__, __dir__, __all__ = attach(
-    __name__,
-    {
-        "augmentation": [
-            "AugmentationPlayground",
-            "augmentation_playground",
-            "render_augmentation",
-        ],
-        "prediction": [
-            "VIEWS",
-            "PredictionExplorer",
-            "PredictionGallery",
-            "decode_upload",
-            "pixel_iou",
-            "predict_at_image_size",
-            "render_prediction",
-        ],
-        "features": [
-            "BAR_WIDTH",
-            "colour_bar",
-            "FEATURE_LAYER_PATTERN",
-            "FeatureMapExplorer",
-            "feature_layers",
-            "feature_maps",
-            "render_feature_map",
-        ],
-    },
-)
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -3,6 +3,8 @@ together, with controls for the augmentation, its strength and the reference."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -12,7 +14,9 @@ from plate_unet.data.drawing import overlay_mask, png_bytes, to_rgb8
 # --- augmentation playground --------------------------------------------------------
 
 
-def render_augmentation(image, mask, name: str, strength: float, seed: int = 0):
+def render_augmentation(
+    image: np.ndarray, mask: np.ndarray, name: str, strength: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Augments an image and its mask together and draws them side by side.
 
     The left panel is the augmented image, the right panel the same image with
@@ -67,12 +71,12 @@ class AugmentationPlayground(widgets.VBox):
 
     def __init__(
         self,
-        image,
-        mask,
+        image: np.ndarray,
+        mask: np.ndarray,
         name: str = "rotate",
         strength: float = 0.5,
         seed: int = 0,
-        names=AUGMENTATIONS,
+        names: Sequence[str] = AUGMENTATIONS,
         width: int = 560,
     ) -> None:
         if name not in names:
@@ -94,7 +98,7 @@ class AugmentationPlayground(widgets.VBox):
         super().__init__([controls, self.info, self.image])
         self.update()
 
-    def update(self, change=None) -> None:
+    def update(self, change: dict | None = None) -> None:
         """Redraws the panel and the pixel count from the controls' values."""
         panel, mask = render_augmentation(
             self.source_image,
@@ -118,8 +122,8 @@ class AugmentationPlayground(widgets.VBox):
 
 
 def augmentation_playground(
-    image,
-    mask,
+    image: np.ndarray,
+    mask: np.ndarray,
     name: str = "rotate",
     strength: float = 0.5,
     seed: int = 0,

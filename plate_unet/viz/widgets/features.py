@@ -3,11 +3,17 @@ its activation beside the model input."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import cv2
 import ipywidgets as widgets
 import numpy as np
 
 from plate_unet.data.drawing import png_bytes, to_rgb8
+
+if TYPE_CHECKING:
+    import keras
 
 # --- feature-map explorer -----------------------------------------------------------
 
@@ -15,7 +21,9 @@ from plate_unet.data.drawing import png_bytes, to_rgb8
 FEATURE_LAYER_PATTERN = r"(enc|dec)\d+_conv2"
 
 
-def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
+def feature_layers(
+    model: keras.Model, pattern: str = FEATURE_LAYER_PATTERN
+) -> list[str]:
     """Names of the layers that output each U-Net block, in model order.
 
     A block ends with its second convolution ``enc3_conv2``; with batch norm that
@@ -39,25 +47,25 @@ def feature_layers(model, pattern: str = FEATURE_LAYER_PATTERN) -> list[str]:
     import re
 
     known = {layer.name for layer in model.layers}
-    names = [
-        relu
-        if (relu := layer.name.replace("_conv2", "_relu2")) in known
-        else layer.name
-        for layer in model.layers
-        if re.fullmatch(pattern, layer.name)
-    ]
+    names = []
+    for layer in model.layers:
+        if re.fullmatch(pattern, layer.name):
+            relu = layer.name.replace("_conv2", "_relu2")
+            names.append(relu if relu in known else layer.name)
     if not names:
         raise ValueError(f"no layer of {model.name!r} matches {pattern!r}.")
     return names
 
 
-def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
+def feature_maps(
+    model: keras.Model, x: np.ndarray, layers: Sequence[str] | None = None
+) -> dict[str, np.ndarray]:
     """Runs one input through the model and keeps the named layers' outputs.
 
     Args:
         model: A plate-unet Keras model.
         x: One model input ``(H, W, C)`` float32 in [0, 1] (see
-            :func:`plate_unet.inference.one_image.prepare_input`).
+            :func:`plate_unet.inference.image.prepare_input`).
         layers: Layer names; ``None``: :func:`feature_layers`.
 
     Returns:
@@ -67,7 +75,7 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
         ValueError: If a name is not a layer of the model.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)  # model: 64×64, depth 3, 2 filters
         >>> maps = feature_maps(model, x, ["enc1_conv2", "enc3_conv2"])
         >>> {name: a.shape for name, a in maps.items()}
@@ -75,11 +83,11 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     """
     import keras
 
-    from plate_unet.inference.one_image import any_size
+    from plate_unet.inference.image import any_size_model
 
     x = np.asarray(x, np.float32)
     if tuple(model.input_shape[1:3]) != x.shape[:2]:
-        model = any_size(model)  # e.g. a landscape photo turned to 160×256 (H×W)
+        model = any_size_model(model)  # e.g. a landscape photo turned to 160×256 (H×W)
     layers = list(layers) if layers is not None else feature_layers(model)
     known = {layer.name for layer in model.layers}
     for name in layers:
@@ -93,7 +101,9 @@ def feature_maps(model, x, layers=None) -> dict[str, np.ndarray]:
     }
 
 
-def render_feature_map(image, maps: dict, layer: str, channel: int):
+def render_feature_map(
+    image: np.ndarray, maps: dict, layer: str, channel: int
+) -> tuple[np.ndarray, str]:
     """Draws one channel of one layer's activation beside the model input.
 
     The input stays grey. The activation is scaled to its own min..max, coloured
@@ -114,7 +124,7 @@ def render_feature_map(image, maps: dict, layer: str, channel: int):
         ValueError: On an unknown layer or a channel out of range.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)
         >>> maps = feature_maps(model, x, ["enc3_conv2"])
         >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)
@@ -195,7 +205,7 @@ class FeatureMapExplorer(widgets.VBox):
         info: ``HTML`` line: size, channel and value range.
 
     Example:
-        >>> from plate_unet.inference.one_image import prepare_input
+        >>> from plate_unet.inference.image import prepare_input
         >>> x, _ = prepare_input(model, image)
         >>> app = FeatureMapExplorer(model, x)
         >>> app
@@ -205,7 +215,13 @@ class FeatureMapExplorer(widgets.VBox):
         (3, 'dec2_conv2: 32×32×4 (H×W×C), channel 0: ... to ..., ...% active')
     """
 
-    def __init__(self, model, x, layers=None, width: int = 420) -> None:
+    def __init__(
+        self,
+        model: keras.Model,
+        x: np.ndarray,
+        layers: Sequence[str] | None = None,
+        width: int = 420,
+    ) -> None:
         self.x = np.asarray(x, np.float32)
         self.maps = feature_maps(model, self.x, layers)
         names = list(self.maps)
@@ -229,7 +245,7 @@ class FeatureMapExplorer(widgets.VBox):
         self.channel.observe(self.update, names="value")
         self.update()
 
-    def update(self, _change=None) -> None:
+    def update(self, _change: dict | None = None) -> None:
         """Redraws the panel from the layer and channel controls."""
         panel, text = render_feature_map(
             self.x, self.maps, self.layer.value, self.channel.value

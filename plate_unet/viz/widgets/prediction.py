@@ -4,6 +4,9 @@ chooser and a photo upload."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
 import cv2
 import ipywidgets as widgets
 import numpy as np
@@ -14,9 +17,15 @@ from plate_unet.data.images import decode_image
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.evaluate import pixel_scores
 
+if TYPE_CHECKING:
+    import keras
+    from numpy.typing import ArrayLike
+
 # --- prediction explorer: one prediction, its views and its IoU ---------------------
 
-VIEWS = ("image", "probability", "mask", "overlay", "error")
+#: What :func:`render_prediction` can show.
+View = Literal["image", "probability", "mask", "overlay", "error"]
+VIEWS: tuple[View, ...] = get_args(View)
 # found: white, invented: orange, missed: blue (colour-blind safe)
 _TP, _FP, _FN = colours.BOTH, colours.PREDICTED, colours.TRUTH
 
@@ -29,7 +38,7 @@ def _plane(array, name: str) -> np.ndarray:
     return a
 
 
-def pixel_iou(true_mask, pred_mask) -> float:
+def pixel_iou(true_mask: np.ndarray, pred_mask: np.ndarray) -> float:
     """Plate IoU of two binary masks; 1.0 when both are empty.
 
     Example:
@@ -40,8 +49,13 @@ def pixel_iou(true_mask, pred_mask) -> float:
 
 
 def render_prediction(
-    image, prob, threshold=0.5, alpha=0.45, view="overlay", true_mask=None
-):
+    image: np.ndarray,
+    prob: np.ndarray,
+    threshold: float = 0.5,
+    alpha: float = 0.45,
+    view: View = "overlay",
+    true_mask: np.ndarray | None = None,
+) -> tuple[np.ndarray, float | None]:
     """Draws one view of a prediction and scores it against the true mask.
 
     Args:
@@ -120,7 +134,13 @@ class PredictionExplorer(widgets.VBox):
         '<b>IoU</b> 0.000'
     """
 
-    def __init__(self, image, prob, true_mask=None, width: int = 480):
+    def __init__(
+        self,
+        image: np.ndarray,
+        prob: np.ndarray,
+        true_mask: np.ndarray | None = None,
+        width: int = 480,
+    ) -> None:
         self._data = (image, prob, true_mask)
         self.threshold = widgets.FloatSlider(
             0.5, min=0.0, max=1.0, step=0.05, description="threshold"
@@ -151,7 +171,7 @@ class PredictionExplorer(widgets.VBox):
 # --- gallery: choose or upload an image, predict it ---------------------------------
 
 
-def decode_upload(upload_value) -> tuple[str, np.ndarray]:
+def decode_upload(upload_value: Any) -> tuple[str, np.ndarray]:
     """Decodes the first file of a ``FileUpload`` value into an RGB image.
 
     Args:
@@ -187,7 +207,9 @@ def decode_upload(upload_value) -> tuple[str, np.ndarray]:
         ) from None
 
 
-def predict_at_image_size(model, image, plates=None):
+def predict_at_image_size(
+    model: keras.Model, image: np.ndarray, plates: Sequence[ArrayLike] | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Runs the model on one photo; returns the probability map at the photo's size.
 
     Args:
@@ -208,7 +230,7 @@ def predict_at_image_size(model, image, plates=None):
         (True, None)
     """
     from plate_unet.data.masks import rasterize
-    from plate_unet.inference.one_image import predict_probability
+    from plate_unet.inference.image import predict_probability
 
     prob, letterbox = predict_probability(model, image)
     prob = letterbox.invert_mask(prob)
@@ -246,12 +268,14 @@ class PredictionGallery(PredictionExplorer):
         '<b>IoU</b> - (no annotation for this photo)'
     """
 
-    def __init__(self, model, images: dict, width: int = 360) -> None:
+    def __init__(self, model: keras.Model, images: dict, width: int = 360) -> None:
         if not images:
             raise ValueError("images is empty: pass {name: (image, plates or None)}.")
-        self.model, self.images, self._cache = model, dict(images), {}
+        self.model, self.images = model, dict(images)
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
         first = next(iter(self.images))
-        super().__init__(*self.prediction(first), width=width)
+        image, prob, true_mask = self.prediction(first)
+        super().__init__(image, prob, true_mask, width=width)
         self.choice = widgets.Dropdown(
             options=list(self.images), value=first, description="Image"
         )
@@ -260,9 +284,9 @@ class PredictionGallery(PredictionExplorer):
         )
         self.choice.observe(self._choose, names="value")
         self.upload.observe(self._uploaded, names="value")
-        self.children = (widgets.HBox([self.choice, self.upload]), *self.children)
+        self.children = (widgets.HBox([self.choice, self.upload]), *self.children)  # type: ignore[has-type]
 
-    def prediction(self, name: str):
+    def prediction(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Returns ``(image, prob, true_mask)`` of one named image (cached)."""
         if name not in self._cache:
             image, plates = self.images[name]
@@ -272,7 +296,9 @@ class PredictionGallery(PredictionExplorer):
             )
         return self._cache[name]
 
-    def add_image(self, name: str, image, plates=None) -> None:
+    def add_image(
+        self, name: str, image: np.ndarray, plates: Sequence[ArrayLike] | None = None
+    ) -> None:
         """Adds a photo to the chooser and shows it."""
         self.images[name] = (np.asarray(image), plates)
         self._cache.pop(name, None)

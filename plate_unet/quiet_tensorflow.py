@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 
 def has_nvidia_device() -> bool:
@@ -43,7 +44,7 @@ def _stderr_to_devnull():
         os.close(saved)
 
 
-def import_tensorflow():
+def import_tensorflow() -> ModuleType:
     """Imports TensorFlow (once) and returns it, quietly on a CPU-only machine.
 
     Sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless it is set already (TensorFlow's

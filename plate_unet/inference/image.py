@@ -7,7 +7,7 @@ fully convolutional, so the same weights run at 160×256), or, for a model that
 accepts any size, the image's size rounded up to a multiple of
 ``2**(depth-1)`` (:func:`model_input_size`, :func:`prepare_input`).
 :func:`predict_probability` runs the model through a cached traced graph
-(:func:`forward`) and :func:`predict_image` turns the probabilities into plates
+(:func:`traced_inference`) and :func:`predict_image` turns the probabilities into plates
 and a mask at the image's own size. Images are read with
 :func:`plate_unet.data.read_image`.
 """
@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from plate_unet.data.images import preprocess
-from plate_unet.data.masks import Letterbox
+from plate_unet.data.letterbox import Letterbox
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, find_plates
+
+if TYPE_CHECKING:
+    import keras
 
 
 def _model_depth(model) -> int:
@@ -35,7 +40,7 @@ def _model_depth(model) -> int:
 
 
 def model_input_size(
-    model, height: int, width: int, orient: bool = True
+    model: keras.Model, height: int, width: int, orient: bool = True
 ) -> tuple[int, int]:
     """Returns the ``(H, W)`` an image of ``height × width`` is letterboxed to.
 
@@ -76,7 +81,7 @@ def model_input_size(
 
 
 def prepare_input(
-    model, image: np.ndarray, orient: bool = True
+    model: keras.Model, image: np.ndarray, orient: bool = True
 ) -> tuple[np.ndarray, Letterbox]:
     """Turns one image into the model's input, exactly as training does.
 
@@ -84,7 +89,7 @@ def prepare_input(
     channels; :func:`plate_unet.data.preprocess` does the rest (channels →
     letterbox → [0, 1]), the same function the tf.data pipeline uses. A
     landscape image for a portrait model comes out landscape: run it through
-    :func:`any_size` ``(model)``, as :func:`predict_probability` does.
+    :func:`any_size_model` ``(model)``, as :func:`predict_probability` does.
 
     Args:
         model: A plate-unet model.
@@ -104,7 +109,9 @@ def prepare_input(
     return preprocess(image, dst_h, dst_w, int(model.input_shape[-1]))
 
 
-def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
+def predict_probability(
+    model: keras.Model, image: np.ndarray
+) -> tuple[np.ndarray, Letterbox]:
     """Runs the model on one image of any size.
 
     Args:
@@ -123,15 +130,17 @@ def predict_probability(model, image: np.ndarray) -> tuple[np.ndarray, Letterbox
         Letterbox(src_h=290, src_w=180, dst_h=64, dst_w=64)
     """
     x, letterbox = prepare_input(model, image)
-    runner = model if tuple(model.input_shape[1:3]) == x.shape[:2] else any_size(model)
-    prob = forward(runner)(x[None])
+    runner = (
+        model if tuple(model.input_shape[1:3]) == x.shape[:2] else any_size_model(model)
+    )
+    prob = traced_inference(runner)(x[None])
     return np.asarray(prob, dtype=np.float32)[0, ..., 0], letterbox
 
 
-_ANY_SIZE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ANY_SIZE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def any_size(model):
+def any_size_model(model: keras.Model) -> keras.Model:
     """The same network with the same weights, accepting any input size (cached).
 
     A fixed-size functional U-Net is rebuilt from its config with the input's
@@ -144,15 +153,15 @@ def any_size(model):
         ``model`` itself when it already accepts any size, else its twin.
 
     Example:
-        >>> twin = any_size(model)
+        >>> twin = any_size_model(model)
         >>> twin.input_shape, len(twin.weights) == len(model.weights)
         ((None, None, None, 1), True)
-        >>> any_size(twin) is twin
+        >>> any_size_model(twin) is twin
         True
     """
     if model.input_shape[1] is None and model.input_shape[2] is None:
         return model
-    twin = _ANY_SIZE.get(model)
+    twin = _ANY_SIZE_MODELS.get(model)
     if twin is None:
         import keras
 
@@ -163,14 +172,14 @@ def any_size(model):
                 layer["config"]["batch_shape"] = [shape[0], None, None, *shape[3:]]
         twin = keras.Model.from_config(config)
         twin.set_weights(model.get_weights())
-        _ANY_SIZE[model] = twin
+        _ANY_SIZE_MODELS[model] = twin
     return twin
 
 
-_FORWARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TRACED_INFERENCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def forward(model):
+def traced_inference(model: keras.Model) -> Callable[[np.ndarray], Any]:
     """Returns ``model``'s inference pass as a traced ``tf.function`` (cached).
 
     A traced graph runs 3-6× faster on a CPU than calling the model eagerly one
@@ -184,22 +193,22 @@ def forward(model):
         A callable mapping a float32 batch to probabilities.
 
     Example:
-        >>> np.asarray(forward(model)(batch)).shape  # batch: (2, 64, 64, 1)
+        >>> np.asarray(traced_inference(model)(batch)).shape  # batch: (2, 64, 64, 1)
         (2, 64, 64, 1)
-        >>> forward(model) is forward(model)  # traced once, then reused
+        >>> traced_inference(model) is traced_inference(model)  # traced once, reused
         True
     """
-    fn = _FORWARD.get(model)
+    fn = _TRACED_INFERENCE.get(model)
     if fn is None:
         import tensorflow as tf
 
         fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
-        _FORWARD[model] = fn
+        _TRACED_INFERENCE[model] = fn
     return fn
 
 
 def predict_image(
-    model,
+    model: keras.Model,
     image: np.ndarray,
     threshold: float = 0.5,
     min_area: float | None = None,

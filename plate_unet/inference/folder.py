@@ -18,7 +18,7 @@ an image that cannot be read is skipped with a logged warning.
 
 This module writes the results (:func:`predict_folder`, :func:`draw_overlay`);
 loading a model lives in :mod:`plate_unet.inference.model_file` and predicting
-one image in :mod:`plate_unet.inference.one_image`; neither imports this module.
+one image in :mod:`plate_unet.inference.image`; neither imports this module.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -35,9 +36,12 @@ from plate_unet.colours import PREDICTED
 from plate_unet.data.drawing import overlay_mask, png_bytes
 from plate_unet.data.images import list_images, read_image
 from plate_unet.errors import ImageReadError, PlateUnetError
+from plate_unet.inference.image import predict_image
 from plate_unet.inference.model_file import load_model
-from plate_unet.inference.one_image import predict_image
 from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, rectify
+
+if TYPE_CHECKING:
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +111,9 @@ class PredictSummary:
 
 
 def predict_folder(
-    model,
-    images,
-    out_dir,
+    model: keras.Model | str | Path | None,
+    images: str | Path,
+    out_dir: str | Path,
     threshold: float = 0.5,
     min_area: float | None = None,
     crop_size: tuple[int, int] = (80, 240),

@@ -1,0 +1,16 @@
+"""The names of :mod:`plate_unet.data.synthetic`: this stub is their one list.
+
+Each line names a public name and the module that defines it;
+``lazy_loader.attach_stub`` reads it, so a name's module is imported on
+first use, and type checkers and editors read it as it stands.
+"""
+
+from .generate import generate_dataset as generate_dataset
+from .generate import generate_scene as generate_scene
+from .generate import scene_seed as scene_seed
+
+__all__ = [
+    "generate_dataset",
+    "generate_scene",
+    "scene_seed",
+]
