@@ -28,6 +28,7 @@ def attach(
         matching ``__dir__``, and the sorted ``__all__``.
 
     Example:
+        >>> from plate_unet._lazy import attach
         >>> getattr_, dir_, all_ = attach("plate_unet.data", {"records": ["Sample"]})
         >>> getattr_("Sample").__name__
         'Sample'

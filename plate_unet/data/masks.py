@@ -64,6 +64,7 @@ def rasterize(plates: Iterable, height: int, width: int) -> np.ndarray:
         uint8 array ``(height, width)``: 1 inside a plate, 0 elsewhere.
 
     Example:
+        >>> from plate_unet.data import rasterize
         >>> rasterize([[[1, 1], [4, 1], [4, 3], [1, 3]]], 5, 6).sum()
         np.uint64(6)
     """
@@ -90,6 +91,7 @@ def plate_pixel_count(plate, height: int, width: int) -> int:
         The number of pixels :func:`rasterize` sets for this plate.
 
     Example:
+        >>> from plate_unet.data.masks import plate_pixel_count
         >>> plate_pixel_count([[1, 1], [4, 1], [4, 3], [1, 3]], 5, 6)
         6
     """
@@ -115,6 +117,7 @@ class Letterbox:
         dst_w: Model input width.
 
     Example:
+        >>> from plate_unet.data import Letterbox
         >>> lb = Letterbox(1160, 720, 1152, 704)
         >>> lb.new_h, lb.new_w, lb.pad_y, lb.pad_x
         (1134, 704, 9, 0)
@@ -167,6 +170,7 @@ class Letterbox:
         """Maps ``(..., 2)`` points from original to model pixels.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(100, 200, 100, 100).forward([[0, 0]]).round(2).tolist()
             [[-0.25, 24.75]]
         """
@@ -177,6 +181,7 @@ class Letterbox:
         """Maps ``(..., 2)`` points from model to original pixels.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> lb = Letterbox(100, 200, 100, 100)
             >>> lb.inverse(lb.forward([[3, 7]])).round(3).tolist()
             [[3.0, 7.0]]
@@ -196,6 +201,7 @@ class Letterbox:
             ``(dst_h, dst_w[, C])`` image of the same dtype, padding = 0.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(4, 8, 8, 8).apply(np.ones((4, 8), np.uint8)).sum()
             np.uint64(32)
         """
@@ -229,6 +235,7 @@ class Letterbox:
             ``(src_h, src_w)`` map of the same dtype.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(4, 8, 8, 8).invert_mask(np.ones((8, 8), np.float32)).shape
             (4, 8)
         """
@@ -266,6 +273,8 @@ def letterbox_plates(sample: Sample, height: int, width: int) -> list[np.ndarray
         ValueError: If the sample's image size is unknown.
 
     Example:
+        >>> from plate_unet.data import letterbox_plates, load_annotations
+        >>> samples = load_annotations("data/sample")
         >>> samples[0].height, samples[0].width, len(samples[0].plates)
         (580, 360, 1)
         >>> quads = letterbox_plates(samples[0], 1152, 704)  # scale 704 / 360
@@ -296,6 +305,8 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
             pixels, and saying so when every mask of an annotated set is empty.
 
     Example:
+        >>> from plate_unet.data import check_masks, load_annotations
+        >>> samples = load_annotations("data/sample")
         >>> check_masks(samples, 1152, 704)  # every plate fills pixels: no error
         >>> check_masks(samples[:2], 8, 5)
         Traceback (most recent call last):

@@ -51,7 +51,9 @@ def keep_freed_memory(mmap_threshold_mb: int = 32) -> bool:
         True if applied (Linux with glibc), False otherwise (no change).
 
     Example:
-        >>> isinstance(keep_freed_memory(), bool)  # True on Linux with glibc
+        >>> import platform
+        >>> from plate_unet.data import keep_freed_memory
+        >>> keep_freed_memory() == (platform.libc_ver()[0] == "glibc")  # Linux: True
         True
     """
     if not sys.platform.startswith("linux"):
@@ -136,6 +138,7 @@ def make_dataset(
         AnnotationError: If a plate would rasterise to an empty mask.
 
     Example:
+        >>> from plate_unet.data import load_annotations, make_dataset
         >>> ds = make_dataset(load_annotations("data/sample"), 576, 352)
         >>> images, masks = next(iter(ds))
         >>> tuple(images.shape), images.dtype.name, tuple(masks.shape)
@@ -200,7 +203,7 @@ def load_example(
             its plates rasterise to an empty mask.
 
     Example:
-        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.data import load_annotations, load_example
         >>> image, mask = load_example(load_annotations("data/sample")[0], 256, 160, 1)
         >>> image.shape, mask.shape
         ((256, 160, 1), (256, 160, 1))

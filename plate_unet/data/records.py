@@ -29,6 +29,7 @@ def as_plate(points) -> np.ndarray:
         ValueError: If there are not exactly 4 finite ``(x, y)`` points.
 
     Example:
+        >>> from plate_unet.data import as_plate
         >>> as_plate([0, 0, 10, 0, 10, 5, 0, 5]).shape
         (4, 2)
     """
@@ -51,6 +52,7 @@ def polygon_area(plate: np.ndarray) -> float:
         The enclosed area (0.0 for a degenerate polygon).
 
     Example:
+        >>> from plate_unet.data.records import polygon_area
         >>> polygon_area(np.array([[0, 0], [4, 0], [4, 2], [0, 2]]))
         8.0
     """
@@ -79,6 +81,7 @@ def order_corners(points) -> np.ndarray:
         ValueError: If ``points`` is not four finite ``(x, y)`` pairs.
 
     Example:
+        >>> from plate_unet.data import order_corners
         >>> order_corners([[10, 5], [0, 0], [0, 5], [10, 0]]).tolist()
         [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]]
     """
@@ -112,6 +115,7 @@ def flip_corners(plate, width: int) -> np.ndarray:
         The mirrored corners, float32 ``(4, 2)``, in TL, TR, BR, BL order.
 
     Example:
+        >>> from plate_unet.data.records import flip_corners
         >>> flip_corners([[0, 0], [10, 0], [10, 5], [0, 5]], width=100)[0].tolist()
         [89.0, 0.0]
     """
@@ -135,6 +139,8 @@ class Sample:
     (``360x580``).
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data import Sample
         >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), height=1160, width=720)
         >>> s.plates[0].dtype
         dtype('float32')
