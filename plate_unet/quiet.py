@@ -22,7 +22,10 @@ def has_nvidia_device() -> bool:
     """True when the machine shows an NVIDIA device node (a GPU may be usable).
 
     Example:
-        >>> isinstance(has_nvidia_device(), bool)
+        >>> import os
+        >>> from plate_unet.quiet import has_nvidia_device
+        >>> nodes = ("/dev/nvidiactl", "/dev/dxg")  # Linux, WSL
+        >>> has_nvidia_device() == any(map(os.path.exists, nodes))
         True
     """
     return Path("/dev/nvidiactl").exists() or Path("/dev/dxg").exists()
@@ -53,6 +56,7 @@ def import_tensorflow():
         The ``tensorflow`` module.
 
     Example:
+        >>> from plate_unet.quiet import import_tensorflow
         >>> tf = import_tensorflow()
         >>> tf.__name__
         'tensorflow'

@@ -100,6 +100,7 @@ def activation_memory(
             a batch size is below 1, or ``dtype_bytes`` is not 2 or 4.
 
     Example:
+        >>> from plate_unet.model import activation_memory, build_unet
         >>> est = activation_memory(build_unet(), [8], dtype_bytes=4)[0]
         >>> round(est.total / 2**30, 2)
         8.65
@@ -133,6 +134,8 @@ def format_memory_table(estimates: Iterable[MemoryEstimate]) -> str:
         A header and one line per batch size.
 
     Example:
+        >>> from plate_unet.model import activation_memory, build_unet
+        >>> from plate_unet.model import format_memory_table
         >>> table = format_memory_table(activation_memory(build_unet(), [1]))
         >>> print(table.splitlines()[0])  # doctest: +NORMALIZE_WHITESPACE
         batch  layer outputs  dropout masks  weights+Adam  total
