@@ -49,8 +49,11 @@ def default_photos() -> Path | None:
     """Returns ``../shared/data/ccpd`` beside the checkout if it exists, else None.
 
     Example:
-        >>> photos_dir = default_photos()  # None where the real photos are absent
-        >>> photos_dir is None or photos_dir.parts[-3:] == ("shared", "data", "ccpd")
+        >>> from pathlib import Path
+        >>> import plate_unet
+        >>> from plate_unet.demo.run import default_photos
+        >>> beside = Path(plate_unet.__file__).parents[2] / "shared" / "data" / "ccpd"
+        >>> default_photos() == (beside if beside.is_dir() else None)
         True
     """
     return _SHARED_PHOTOS if _SHARED_PHOTOS.is_dir() else None
@@ -68,6 +71,14 @@ def write_report(report: EvalReport, out_dir: str | Path, k: int = 4) -> dict:
         ``{"report": path, "table": path, "figure": path}``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.demo.run import write_report
+        >>> from plate_unet.inference import evaluate_model, load_model
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> samples = load_annotations("data/sample")
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> report = evaluate_model(pretrained, samples[:2])
         >>> paths = write_report(report, tmp / "heldout")
         >>> {key: path.name for key, path in paths.items()}

@@ -20,6 +20,7 @@ def default_model_path() -> Path:
     """Returns the committed checkpoint, ``inference/pretrained/teaching.keras``.
 
     Example:
+        >>> from plate_unet.inference import default_model_path
         >>> default_model_path().name
         'teaching.keras'
     """
@@ -72,7 +73,13 @@ def load_model(path=None):
             ``(N, H, W, 1)`` or input channels not 1 or 3).
 
     Example:
-        >>> load_model(model_file).input_shape  # a file saved by model.save
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import load_model
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> build_unet(UNetConfig(64, 64, base_filters=2)).save(tmp / "model.keras")
+        >>> load_model(tmp / "model.keras").input_shape  # a file saved by model.save
         (None, 64, 64, 1)
         >>> load_model().input_shape  # the pretrained teaching checkpoint
         (None, 256, 160, 1)
