@@ -64,6 +64,10 @@ def remove_partial(folder: str | os.PathLike) -> int:
         How many leftovers were removed.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training.callbacks import remove_partial
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> (tmp / "run" / ".partial-1a2b").mkdir(parents=True)  # a crash's leftover
         >>> remove_partial(tmp / "run"), remove_partial(tmp / "run")
         (1, 0)
@@ -85,6 +89,10 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         ``path`` as a ``Path``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training.callbacks import atomic_write_text
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> path = atomic_write_text(tmp / "state.json", '{"epoch": 2}')
         >>> path.name, path.read_text()
         ('state.json', '{"epoch": 2}')
@@ -122,6 +130,10 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
     temporary file beside the target and renamed over it only once complete.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import AtomicModelCheckpoint
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> cb = AtomicModelCheckpoint(tmp / "best.keras", monitor="val_iou",
         ...                            mode="max", save_best_only=True)
         >>> cb.monitor, cb.save_best_only
@@ -154,6 +166,10 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         delete_checkpoint: Delete the folder when training ends normally.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import AtomicBackupAndRestore
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> cb = AtomicBackupAndRestore(tmp / "backup")
         >>> cb.state_path.name
         'state.json'
@@ -170,6 +186,13 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         """Returns the saved ``{"epoch": n, "weights": name}``, or ``None``.
 
         Example:
+            >>> import tempfile
+            >>> from pathlib import Path
+            >>> from plate_unet.model import UNetConfig, build_unet
+            >>> from plate_unet.training import AtomicBackupAndRestore
+            >>> from plate_unet.training.callbacks import atomic_write_text
+            >>> tmp = Path(tempfile.mkdtemp())
+            >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
             >>> folder = tmp / "saved"
             >>> folder.mkdir()
             >>> AtomicBackupAndRestore.read_state(folder) is None  # nothing saved

@@ -93,8 +93,13 @@ class IoUScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.training import IoUScore
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> m = IoUScore(0.5)
-        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates, 0.05 elsewhere
+        >>> m.update_state(mask, probs)
         >>> float(m.result())
         1.0
         >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
@@ -125,6 +130,11 @@ class DiceScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.training import DiceScore
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> m = DiceScore()
         >>> m.update_state(mask, probs)
         >>> float(m.result())
@@ -159,8 +169,13 @@ class MeanIoUOverThresholds(_OverlapMetric):
         ValueError: If a threshold is outside [0, 1] or none is given.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.training import MeanIoUOverThresholds
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> m = MeanIoUOverThresholds()
-        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates
+        >>> m.update_state(mask, probs)
         >>> round(float(m.result()), 4)  # IoU 1 at nine thresholds, 0 at 0.95
         0.9
         >>> m.per_threshold()[0.9], m.per_threshold()[0.95]
