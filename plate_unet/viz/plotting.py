@@ -76,6 +76,7 @@ def plot_transposed_conv(x, kernel, stride: int = 2):
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_transposed_conv
         >>> fig = plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
         >>> [ax.get_title() for ax in fig.axes][:3]
         ['input 2×2', 'kernel 3×3', 'x[0,0] · kernel']
@@ -132,6 +133,11 @@ def plot_image_row(images: dict, cmap: str = "gray", vmax: float | None = None):
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz import plot_image_row
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> fig = plot_image_row({"mask": mask, "probability": probs})
         >>> [ax.get_title() for ax in fig.axes]
         ['mask', 'probability']
@@ -181,6 +187,10 @@ def plot_feature_maps(image, maps: dict, cmap: str = "viridis"):
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz import plot_feature_maps
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> act = np.arange(16.0).reshape(4, 4)  # one channel of a 4×4 level
         >>> fig = plot_feature_maps(mask, {"enc3 ch 0": act})
         >>> [ax.get_title() for ax in fig.axes[:2]], len(fig.axes)  # + a colour bar
@@ -222,6 +232,7 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "", title: str = "")
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_curves
         >>> p = np.linspace(0.01, 0.99, 50)
         >>> bce, dice = -np.log(p), 1 - 2 * p / (1 + p)
         >>> fig = plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plates")
@@ -263,8 +274,15 @@ def plot_worst_cases(report, k: int = 4, cols: int = 4):
         ValueError: If the report has no rows or ``k`` < 1.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
         >>> import matplotlib.pyplot as plt
-        >>> from plate_unet.inference.evaluate import evaluate_model
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import evaluate_model, load_model
+        >>> from plate_unet.viz import plot_worst_cases
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> samples = load_annotations("data/sample")
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> fig = plot_worst_cases(evaluate_model(pretrained, samples[:4]), k=2)
         >>> len(fig.axes)
         2
@@ -332,6 +350,7 @@ def show_scenes(images, plates, cols: int = 4, masks: bool = True, size: float =
     Example:
         >>> import matplotlib.pyplot as plt
         >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.viz import show_scenes
         >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(4)))
         >>> fig = show_scenes(images, plates)  # a row of scenes, a row of masks
         >>> [ax.get_title() for ax in fig.axes]
@@ -394,7 +413,11 @@ def plot_learning_curves(history: dict, metrics=("loss", "iou"), title: str = ""
             that are).
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_learning_curves
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> history = {"epoch": [0, 1, 2], "loss": [0.9, 0.6, 0.5],
         ...            "val_loss": [1.0, 0.7, 0.6], "iou": [0.1, 0.4, 0.5],
         ...            "val_iou": [0.2, 0.5, 0.45]}  # as read_log returns it
@@ -475,6 +498,10 @@ def show_augmented_pairs(
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz import show_augmented_pairs
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> fig = show_augmented_pairs(image, mask, ["flip", "rotate"], 0.7)
         >>> [ax.get_title() for ax in fig.axes]
         ['original', 'flip 0.7', 'rotate 0.7', '']

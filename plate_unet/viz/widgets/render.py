@@ -32,6 +32,7 @@ def overlay_mask(image, mask, alpha: float = 0.45, colour=PLATE_COLOUR) -> np.nd
             [0, 1].
 
     Example:
+        >>> from plate_unet.viz.widgets import overlay_mask
         >>> overlay_mask(np.zeros((4, 6)), np.ones((4, 6)))[0, 0].tolist()
         [255, 0, 255]
     """
@@ -74,6 +75,7 @@ def png_bytes(rgb: np.ndarray) -> bytes:
     """Encodes a uint8 RGB array as PNG bytes (for ``ipywidgets.Image``).
 
     Example:
+        >>> from plate_unet.viz.widgets import png_bytes
         >>> png_bytes(np.zeros((2, 2, 3), np.uint8))[:4]
         b'\\x89PNG'
     """
