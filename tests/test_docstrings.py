@@ -151,3 +151,21 @@ def test_no_example_only_checks_what_always_holds():
                 if _cannot_fail(example)
             ]
     assert weak == [], "examples that cannot fail:\n" + "\n".join(weak)
+
+
+def test_onnx_examples_skip_with_the_reason_where_onnx_is_absent(monkeypatch):
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "onnx" else find_spec(name, *args),
+    )
+    module = importlib.import_module("plate_unet.inference.export")
+    reasons = {
+        test.name.rsplit(".", 1)[-1]: _missing_optional(test)
+        for test in doctest.DocTestFinder().find(module)
+        if test.examples
+    }
+    needs_onnx = "needs onnx (pip install -e '.[onnx]')"
+    assert reasons["to_onnx"] == reasons["OnnxModel"] == needs_onnx
+    assert reasons["to_tflite"] is None and reasons["TFLiteModel"] is None
