@@ -93,11 +93,9 @@ class IoUScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
-        >>> from plate_unet.data import generate_scene, rasterize
         >>> from plate_unet.training import IoUScore
-        >>> image, plates = generate_scene(1, 290, 180)
-        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
-        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = IoUScore(0.5)
         >>> m.update_state(mask, probs)
         >>> float(m.result())
@@ -130,11 +128,9 @@ class DiceScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
-        >>> from plate_unet.data import generate_scene, rasterize
         >>> from plate_unet.training import DiceScore
-        >>> image, plates = generate_scene(1, 290, 180)
-        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
-        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = DiceScore()
         >>> m.update_state(mask, probs)
         >>> float(m.result())
@@ -169,11 +165,9 @@ class MeanIoUOverThresholds(_OverlapMetric):
         ValueError: If a threshold is outside [0, 1] or none is given.
 
     Example:
-        >>> from plate_unet.data import generate_scene, rasterize
         >>> from plate_unet.training import MeanIoUOverThresholds
-        >>> image, plates = generate_scene(1, 290, 180)
-        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
-        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = MeanIoUOverThresholds()
         >>> m.update_state(mask, probs)
         >>> round(float(m.result()), 4)  # IoU 1 at nine thresholds, 0 at 0.95
