@@ -191,10 +191,8 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             >>> from plate_unet.model import UNetConfig, build_unet
             >>> from plate_unet.training import AtomicBackupAndRestore
             >>> from plate_unet.training.callbacks import atomic_write_text
-            >>> tmp = Path(tempfile.mkdtemp())
             >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
-            >>> folder = tmp / "saved"
-            >>> folder.mkdir()
+            >>> folder = Path(tempfile.mkdtemp())  # an empty folder
             >>> AtomicBackupAndRestore.read_state(folder) is None  # nothing saved
             True
             >>> model.save_weights(folder / "epoch-0002.weights.h5")
