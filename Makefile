@@ -11,8 +11,7 @@ STAMP := $(VENV)/.installed
 NO_BROWSER ?= 0
 LAB_FLAGS ?=
 PYTEST_FLAGS ?=
-# Extras installed with the project; CI adds `lint` (actionlint, which downloads its
-# binary while it installs): `make test EXTRAS=dev,lint`.
+# Extras installed with the project (pyproject.toml).
 EXTRAS ?= dev
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0

@@ -58,8 +58,13 @@ def atomic_save(save: Callable[[str], object], path: str | os.PathLike) -> Path:
         ``path`` as a ``Path``.
 
     Example:
-        >>> atomic_save(lambda tmp: Path(tmp).write_text("42"), tmp / "n.txt").name
-        'n.txt'
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet._files import atomic_save
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> path = atomic_save(lambda t: Path(t).write_text("42"), tmp / "n.txt")
+        >>> path.name, path.read_text()
+        ('n.txt', '42')
         >>> list(tmp.glob(".partial-*"))  # nothing left beside it
         []
     """
@@ -78,6 +83,10 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Writes ``data`` to ``path`` atomically, synced to disk before the rename.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet._files import atomic_write_bytes
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> atomic_write_bytes(tmp / "b.bin", b"\\x00\\x01").read_bytes()
         b'\\x00\\x01'
     """
@@ -95,6 +104,10 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     """Writes ``text`` (UTF-8, line ends as given) to ``path`` atomically.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet._files import atomic_write_text
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> path = atomic_write_text(tmp / "state.json", '{"epoch": 2}')
         >>> path.name, path.read_text()
         ('state.json', '{"epoch": 2}')
@@ -112,6 +125,10 @@ def remove_partial(folder: str | os.PathLike) -> int:
         How many leftovers were removed.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet._files import remove_partial
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> (tmp / "run" / ".partial-1a2b").mkdir(parents=True)  # a crash's leftover
         >>> remove_partial(tmp / "run"), remove_partial(tmp / "run")
         (1, 0)

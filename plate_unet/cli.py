@@ -56,6 +56,7 @@ def probability(text: str) -> float:
     """A number from 0 to 1 (``--threshold``, ``--iou``).
 
     Example:
+        >>> from plate_unet.cli import probability
         >>> probability("0.7")
         0.7
     """
@@ -72,6 +73,7 @@ def positive_int(text: str) -> int:
     """An integer >= 1 (``--n``, ``--epochs``, ``--workers``).
 
     Example:
+        >>> from plate_unet.cli import positive_int
         >>> positive_int("3")
         3
     """
@@ -88,6 +90,7 @@ def seed_int(text: str) -> int:
     """An integer >= 0 (``--seed``).
 
     Example:
+        >>> from plate_unet.cli import seed_int
         >>> seed_int("0")
         0
     """
@@ -104,6 +107,7 @@ def size_hw(text: str) -> tuple[int, int]:
     """``HxW`` (or ``H×W``) in pixels, height first, as ``(height, width)``.
 
     Example:
+        >>> from plate_unet.cli import size_hw
         >>> size_hw("1160x720")
         (1160, 720)
     """

@@ -28,6 +28,7 @@ def hex_colour(rgb: tuple[int, int, int]) -> str:
     """``(230, 159, 0)`` → ``"#e69f00"``, the form matplotlib takes.
 
     Example:
+        >>> from plate_unet.colours import PREDICTED, hex_colour
         >>> hex_colour(PREDICTED)
         '#e69f00'
     """

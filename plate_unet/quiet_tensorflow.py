@@ -23,7 +23,10 @@ def has_nvidia_device() -> bool:
     """True when the machine shows an NVIDIA device node (a GPU may be usable).
 
     Example:
-        >>> isinstance(has_nvidia_device(), bool)
+        >>> import os
+        >>> from plate_unet.quiet_tensorflow import has_nvidia_device
+        >>> nodes = ("/dev/nvidiactl", "/dev/dxg")  # Linux, WSL
+        >>> has_nvidia_device() == any(map(os.path.exists, nodes))
         True
     """
     return Path("/dev/nvidiactl").exists() or Path("/dev/dxg").exists()
@@ -54,6 +57,7 @@ def import_tensorflow() -> ModuleType:
         The ``tensorflow`` module.
 
     Example:
+        >>> from plate_unet.quiet_tensorflow import import_tensorflow
         >>> tf = import_tensorflow()
         >>> tf.__name__
         'tensorflow'

@@ -8,6 +8,9 @@ only. Every random draw is a stateless op keyed by a per-element seed, so a run 
 reproducible.
 
 Example:
+    >>> from plate_unet.data import apply_augmentation, generate_scene, rasterize
+    >>> image, plates = generate_scene(1, 290, 180)
+    >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
     >>> img, m = apply_augmentation(image, mask, "rotate", 0.5, seed=1)
     >>> img.shape, img.dtype, m.shape, m.dtype
     ((290, 180, 3), dtype('float32'), (290, 180), dtype('uint8'))
@@ -72,6 +75,7 @@ class AugmentConfig:
         jpeg_prob: Probability of a JPEG re-encode.
 
     Example:
+        >>> from plate_unet.data import AugmentConfig
         >>> AugmentConfig(rotation=0.0).flip
         0.5
     """
@@ -139,6 +143,7 @@ def geometry_matrix(
         float32 tensor ``(3, 3)``.
 
     Example:
+        >>> from plate_unet.data.augment import geometry_matrix
         >>> geometry_matrix(10, 20, flip=1.0).numpy()[0].tolist()
         [-1.0, 0.0, 19.0]
     """
@@ -191,6 +196,10 @@ def warp_pair(
         ``(image, mask)``, same shapes and dtypes; uncovered pixels are 0.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.data.augment import geometry_matrix, warp_pair
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> matrix = geometry_matrix(*image.shape[:2], angle=10.0)
         >>> img, m = warp_pair(image, mask[..., None], matrix)
         >>> tuple(img.shape), img.dtype.name, tuple(m.shape), m.dtype.name
@@ -289,6 +298,11 @@ def augment_pair(
         ``(image float32 in [0, 1], mask)``.
 
     Example:
+        >>> import tensorflow as tf
+        >>> from plate_unet.data import AugmentConfig, generate_scene, rasterize
+        >>> from plate_unet.data.augment import augment_pair
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> seed = tf.constant([1, 2])
         >>> img, m = augment_pair(image, mask[..., None], seed, AugmentConfig())
         >>> tuple(img.shape), img.dtype.name, tuple(m.shape), m.dtype.name
@@ -366,6 +380,9 @@ def apply_augmentation(
         ValueError: On an unknown name or a strength outside [0, 1].
 
     Example:
+        >>> from plate_unet.data import apply_augmentation, generate_scene, rasterize
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> img, m = apply_augmentation(image, mask, "perspective", 0.7, seed=3)
         >>> img.shape == image.shape
         True

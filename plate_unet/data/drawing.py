@@ -25,6 +25,7 @@ def to_rgb8(image: ArrayLike) -> np.ndarray:
         ValueError: If the shape is none of those.
 
     Example:
+        >>> from plate_unet.data import to_rgb8
         >>> to_rgb8(np.full((1, 2), 0.5)).tolist()
         [[[128, 128, 128], [128, 128, 128]]]
     """
@@ -65,6 +66,7 @@ def overlay_mask(
             [0, 1].
 
     Example:
+        >>> from plate_unet.data import overlay_mask
         >>> overlay_mask(np.zeros((4, 6)), np.ones((4, 6)))[0, 0].tolist()
         [255, 0, 255]
     """
@@ -95,6 +97,7 @@ def png_bytes(image: np.ndarray) -> bytes:
         ValueError: If the array cannot be encoded.
 
     Example:
+        >>> from plate_unet.data import png_bytes
         >>> png_bytes(np.zeros((2, 2, 3), np.uint8))[:4]
         b'\\x89PNG'
     """

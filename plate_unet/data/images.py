@@ -38,6 +38,7 @@ def check_channels(channels: int) -> None:
     """Raises ``ValueError`` unless ``channels`` is 1 (grey) or 3 (RGB).
 
     Example:
+        >>> from plate_unet.data import check_channels
         >>> check_channels(3)
     """
     if channels not in (1, 3):
@@ -48,6 +49,7 @@ def is_image_file(path: str | Path) -> bool:
     """True if ``path`` is a file with one of :data:`IMAGE_SUFFIXES`.
 
     Example:
+        >>> from plate_unet.data.images import is_image_file
         >>> is_image_file("data/sample/images/00000.jpg")
         True
     """
@@ -68,6 +70,7 @@ def list_images(folder: str | Path) -> list[Path]:
         PlateUnetError: If the folder is missing or holds no image.
 
     Example:
+        >>> from plate_unet.data import list_images
         >>> len(list_images("data/sample/images"))
         32
     """
@@ -103,6 +106,8 @@ def decode_image(data: bytes | np.ndarray, name: str = "image") -> np.ndarray:
         ImageReadError: If the bytes are not a readable image.
 
     Example:
+        >>> import cv2
+        >>> from plate_unet.data import decode_image
         >>> ok, png = cv2.imencode(".png", np.zeros((2, 3), np.uint8))
         >>> decode_image(png.tobytes()).shape
         (2, 3, 3)
@@ -127,6 +132,7 @@ def read_image(path: str | Path) -> np.ndarray:
         ImageReadError: If the file is missing or not a readable image.
 
     Example:
+        >>> from plate_unet.data import read_image
         >>> read_image("data/sample/images/00000.jpg").shape
         (580, 360, 3)
     """
@@ -149,6 +155,7 @@ def to_channels(image: np.ndarray, channels: int) -> np.ndarray:
         ``(H, W, channels)`` array.
 
     Example:
+        >>> from plate_unet.data import to_channels
         >>> to_channels(np.zeros((4, 6, 3), np.uint8), 1).shape
         (4, 6, 1)
     """
@@ -179,6 +186,7 @@ def to_unit_range(image: np.ndarray) -> np.ndarray:
         ValueError: For an integer image that is not uint8 (e.g. 16-bit).
 
     Example:
+        >>> from plate_unet.data import to_unit_range
         >>> to_unit_range(np.array([0, 255], np.uint8)).tolist()
         [0.0, 1.0]
     """
@@ -211,6 +219,7 @@ def fit_to_model(
         ``(image (height, width, channels) of the input's dtype, letterbox)``.
 
     Example:
+        >>> from plate_unet.data import fit_to_model
         >>> x, box = fit_to_model(np.zeros((580, 360, 3), np.uint8), 256, 160, 1)
         >>> x.shape, x.dtype, (box.new_h, box.new_w)
         ((256, 160, 1), dtype('uint8'), (256, 159))
@@ -237,6 +246,7 @@ def preprocess(
         the :class:`~plate_unet.data.letterbox.Letterbox` that maps points back.
 
     Example:
+        >>> from plate_unet.data import preprocess
         >>> x, box = preprocess(np.zeros((580, 360, 3), np.uint8), 256, 160, 1)
         >>> x.shape, x.dtype
         ((256, 160, 1), dtype('float32'))

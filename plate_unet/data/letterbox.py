@@ -31,6 +31,7 @@ class Letterbox:
         dst_w: Model input width.
 
     Example:
+        >>> from plate_unet.data import Letterbox
         >>> lb = Letterbox(1160, 720, 1152, 704)
         >>> lb.new_h, lb.new_w, lb.pad_y, lb.pad_x
         (1134, 704, 9, 0)
@@ -83,6 +84,7 @@ class Letterbox:
         """Maps ``(..., 2)`` points from original to model pixels.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(100, 200, 100, 100).forward([[0, 0]]).round(2).tolist()
             [[-0.25, 24.75]]
         """
@@ -93,6 +95,7 @@ class Letterbox:
         """Maps ``(..., 2)`` points from model to original pixels.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> lb = Letterbox(100, 200, 100, 100)
             >>> lb.inverse(lb.forward([[3, 7]])).round(3).tolist()
             [[3.0, 7.0]]
@@ -112,6 +115,7 @@ class Letterbox:
             ``(dst_h, dst_w[, C])`` image of the same dtype, padding = 0.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(4, 8, 8, 8).apply(np.ones((4, 8), np.uint8)).sum()
             np.uint64(32)
         """
@@ -145,6 +149,7 @@ class Letterbox:
             ``(src_h, src_w)`` map of the same dtype.
 
         Example:
+            >>> from plate_unet.data import Letterbox
             >>> Letterbox(4, 8, 8, 8).invert_mask(np.ones((8, 8), np.float32)).shape
             (4, 8)
         """
@@ -182,6 +187,8 @@ def letterbox_plates(sample: Sample, height: int, width: int) -> list[np.ndarray
         ValueError: If the sample's image size is unknown.
 
     Example:
+        >>> from plate_unet.data import letterbox_plates, load_annotations
+        >>> samples = load_annotations("data/sample")
         >>> samples[0].height, samples[0].width, len(samples[0].plates)
         (580, 360, 1)
         >>> quads = letterbox_plates(samples[0], 1152, 704)  # scale 704 / 360

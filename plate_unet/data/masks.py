@@ -64,6 +64,7 @@ def rasterize(plates: Iterable, height: int, width: int) -> np.ndarray:
         uint8 array ``(height, width)``: 1 inside a plate, 0 elsewhere.
 
     Example:
+        >>> from plate_unet.data import rasterize
         >>> rasterize([[[1, 1], [4, 1], [4, 3], [1, 3]]], 5, 6).sum()
         np.uint64(6)
     """
@@ -90,6 +91,7 @@ def plate_pixel_count(plate: ArrayLike, height: int, width: int) -> int:
         The number of pixels :func:`rasterize` sets for this plate.
 
     Example:
+        >>> from plate_unet.data.masks import plate_pixel_count
         >>> plate_pixel_count([[1, 1], [4, 1], [4, 3], [1, 3]], 5, 6)
         6
     """
@@ -117,6 +119,8 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
             pixels, and saying so when every mask of an annotated set is empty.
 
     Example:
+        >>> from plate_unet.data import check_masks, load_annotations
+        >>> samples = load_annotations("data/sample")
         >>> check_masks(samples, 1152, 704)  # every plate fills pixels: no error
         >>> check_masks(samples[:2], 8, 5)
         Traceback (most recent call last):

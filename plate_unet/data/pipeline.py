@@ -100,6 +100,7 @@ def make_dataset(
         AnnotationError: If a plate would rasterise to an empty mask.
 
     Example:
+        >>> from plate_unet.data import load_annotations, make_dataset
         >>> ds = make_dataset(load_annotations("data/sample"), 576, 352)
         >>> images, masks = next(iter(ds))
         >>> tuple(images.shape), images.dtype.name, tuple(masks.shape)
@@ -164,7 +165,7 @@ def load_example(
             its plates rasterise to an empty mask.
 
     Example:
-        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.data import load_annotations, load_example
         >>> image, mask = load_example(load_annotations("data/sample")[0], 256, 160, 1)
         >>> image.shape, mask.shape
         ((256, 160, 1), (256, 160, 1))

@@ -61,6 +61,7 @@ def mask_components(mask: np.ndarray, min_area: float = 1) -> list[Component]:
         The components, largest first.
 
     Example:
+        >>> from plate_unet.data import mask_components
         >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1; m[0, 0] = 1
         >>> [(c.x, c.y, c.area) for c in mask_components(m, min_area=2)]
         [(4, 5, 80)]
@@ -87,6 +88,7 @@ def fit_quad(component: Component) -> np.ndarray:
         float32 ``(4, 2)`` corners TL, TR, BR, BL in the whole mask's pixels.
 
     Example:
+        >>> from plate_unet.data import fit_quad, mask_components
         >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1
         >>> fit_quad(mask_components(m)[0]).tolist()
         [[3.5, 4.5], [19.5, 4.5], [19.5, 9.5], [3.5, 9.5]]
@@ -113,6 +115,7 @@ def mask_to_quads(mask: np.ndarray, min_area: float = 16) -> list[np.ndarray]:
         float32 ``(4, 2)`` arrays, corners TL, TR, BR, BL, largest blob first.
 
     Example:
+        >>> from plate_unet.data import mask_to_quads
         >>> m = np.zeros((20, 30), np.uint8); m[5:10, 4:20] = 1
         >>> mask_to_quads(m)[0].tolist()
         [[3.5, 4.5], [19.5, 4.5], [19.5, 9.5], [3.5, 9.5]]

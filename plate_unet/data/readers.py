@@ -53,6 +53,10 @@ def detect_format(path: str | Path) -> str:
         AnnotationError: On an empty folder or an unknown format.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import detect_format
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> detect_format("data/sample"), detect_format("data/sample/labels.csv")
         ('csv', 'csv')
         >>> (tmp / "masks_set" / "images").mkdir(parents=True)
@@ -137,6 +141,7 @@ def load_annotations(
             ``on_error="raise"``) bad items.
 
     Example:
+        >>> from plate_unet.data import load_annotations
         >>> samples = load_annotations("data/sample")
         >>> samples[0].plates[0].shape
         (4, 2)

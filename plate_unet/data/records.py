@@ -26,6 +26,7 @@ def from_reference_order(corners: ArrayLike) -> np.ndarray:
     """Corners in :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR) → TL, TR, BR, BL.
 
     Example:
+        >>> from plate_unet.data.records import from_reference_order
         >>> from_reference_order([[9, 9], [0, 9], [0, 0], [9, 0]]).tolist()
         [[0.0, 0.0], [9.0, 0.0], [9.0, 9.0], [0.0, 9.0]]
     """
@@ -36,6 +37,7 @@ def to_reference_order(plate: ArrayLike) -> np.ndarray:
     """Corners TL, TR, BR, BL → :data:`REFERENCE_CORNER_ORDER` (BR, BL, TL, TR).
 
     Example:
+        >>> from plate_unet.data.records import to_reference_order
         >>> to_reference_order([[0, 0], [9, 0], [9, 9], [0, 9]]).tolist()
         [[9.0, 9.0], [0.0, 9.0], [0.0, 0.0], [9.0, 0.0]]
     """
@@ -55,6 +57,7 @@ def as_plate(points: ArrayLike) -> np.ndarray:
         ValueError: If there are not exactly 4 finite ``(x, y)`` points.
 
     Example:
+        >>> from plate_unet.data import as_plate
         >>> as_plate([0, 0, 10, 0, 10, 5, 0, 5]).shape
         (4, 2)
     """
@@ -77,6 +80,7 @@ def polygon_area(plate: np.ndarray) -> float:
         The enclosed area (0.0 for a degenerate polygon).
 
     Example:
+        >>> from plate_unet.data.records import polygon_area
         >>> polygon_area(np.array([[0, 0], [4, 0], [4, 2], [0, 2]]))
         8.0
     """
@@ -105,6 +109,7 @@ def order_corners(points: ArrayLike) -> np.ndarray:
         ValueError: If ``points`` is not four finite ``(x, y)`` pairs.
 
     Example:
+        >>> from plate_unet.data import order_corners
         >>> order_corners([[10, 5], [0, 0], [0, 5], [10, 0]]).tolist()
         [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]]
     """
@@ -139,6 +144,8 @@ class Sample:
     (``580×360 (H×W)``), like every size this package prints.
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data import Sample
         >>> s = Sample(Path("a.jpg"), (np.zeros((4, 2)),), height=1160, width=720)
         >>> s.plates[0].dtype
         dtype('float32')

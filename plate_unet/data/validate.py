@@ -41,6 +41,8 @@ class Problems:
         ValueError: On another ``on_error``.
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data.validate import Problems
         >>> problems = Problems(Path("labels.csv"), "skip")
         >>> problems.add("labels.csv line 3 (a.jpg)", "image not found")
         >>> problems.finish([], total=1)
@@ -96,6 +98,8 @@ def resolve_image(root: Path, name: str) -> Path:
             (for example ``../x.jpg``).
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data.validate import resolve_image
         >>> resolve_image(Path("data"), "a/b.jpg").as_posix()
         'data/a/b.jpg'
     """
@@ -128,6 +132,8 @@ def image_size(path: Path) -> tuple[int, int]:
         AnnotationError: If the file is missing, not an image, or truncated.
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data import image_size
         >>> image_size(Path("data/sample/images/00000.jpg"))
         (580, 360)
     """
@@ -175,6 +181,7 @@ def check_plate(
         AnnotationError: If a corner lies farther outside, or the area is < 1 px².
 
     Example:
+        >>> from plate_unet.data.validate import check_plate
         >>> check_plate([[-1, 0], [9, 0], [9, 4], [0, 4]], 10, 10)[0].tolist()
         [0.0, 0.0]
     """

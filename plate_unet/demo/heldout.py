@@ -35,7 +35,11 @@ def heldout_set(
         ``(folder, samples)``; the images are in ``folder/images``.
 
     Example:
-        >>> from plate_unet.training.presets import get_preset
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.demo import heldout_set
+        >>> from plate_unet.training import get_preset
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> folder, samples = heldout_set(get_preset("smoke"), tmp / "data", 8)
         >>> folder.name, len(samples)  # seed 0 + TEST_SEED_OFFSET
         ('smoke-test-2000003', 8)

@@ -58,6 +58,14 @@ def write_report(report: EvalReport, out_dir: str | Path, k: int = 4) -> dict:
         ``{"report": path, "table": path, "figure": path}``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.demo.run import write_report
+        >>> from plate_unet.inference import evaluate_model, load_model
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> samples = load_annotations("data/sample")
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> report = evaluate_model(pretrained, samples[:2])
         >>> paths = write_report(report, tmp / "heldout")
         >>> {key: path.name for key, path in paths.items()}

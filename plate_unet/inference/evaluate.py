@@ -67,6 +67,7 @@ def pixel_scores(true_mask: np.ndarray, pred_mask: np.ndarray) -> tuple[float, f
         ValueError: If the shapes differ.
 
     Example:
+        >>> from plate_unet.inference import pixel_scores
         >>> pixel_scores([[1, 1, 0, 0]], [[0, 1, 1, 0]])
         (0.3333333333333333, 0.5)
     """
@@ -96,6 +97,8 @@ def resolution_ceiling(samples: Sequence, height: int, width: int) -> float:
         Pixel IoU over all samples (intersections and unions summed).
 
     Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference.evaluate import resolution_ceiling
         >>> samples = load_annotations("data/sample")
         >>> round(resolution_ceiling(samples, 256, 160), 2)
         0.93
@@ -122,6 +125,7 @@ def corner_error(a: ArrayLike, b: ArrayLike) -> float:
         The mean Euclidean distance of the four corner pairs.
 
     Example:
+        >>> from plate_unet.inference.evaluate import corner_error
         >>> a = [[0, 0], [4, 0], [4, 2], [0, 2]]
         >>> corner_error(a, [[3, 4], [4, 0], [4, 2], [0, 2]])
         1.25
@@ -152,6 +156,7 @@ def match_plates(
         ValueError: If ``on`` is neither ``"box"`` nor ``"quad"``.
 
     Example:
+        >>> from plate_unet.inference import match_plates
         >>> sq = [[0, 0], [2, 0], [2, 2], [0, 2]]
         >>> match_plates([sq], [sq, [[1, 0], [3, 0], [3, 2], [1, 2]]])
         [(0, 0, 1.0)]
@@ -256,8 +261,13 @@ def evaluate_image(
         ValueError: If the masks' shapes differ or ``match_on`` is invalid.
 
     Example:
-        >>> from plate_unet.inference.postprocess import find_plates
-        >>> found = find_plates(probs)  # probs: 0.95 on the plates of ``mask``
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.inference import find_plates
+        >>> from plate_unet.inference.evaluate import evaluate_image
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
+        >>> found = find_plates(probs)
         >>> row = evaluate_image("scene.png", plates, found, mask, probs > 0.5)
         >>> row.n_true, row.n_pred, row.n_found, row.pixel_iou
         (1, 1, 1, 1.0)
@@ -320,8 +330,13 @@ class EvalReport:
         skipped: ``(image, reason)`` of images that could not be read.
 
     Example:
-        >>> from plate_unet.inference.postprocess import find_plates
-        >>> found = find_plates(probs)  # probs: 0.95 on the plates of ``mask``
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.inference import EvalReport, find_plates
+        >>> from plate_unet.inference.evaluate import evaluate_image
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
+        >>> found = find_plates(probs)
         >>> report = EvalReport([evaluate_image("scene.png", plates, found, mask,
         ...                                     probs > 0.5)])
         >>> report.totals["recall"], report.totals["pixel_iou"]
@@ -474,8 +489,12 @@ def evaluate_model(
         ModelFileError: If ``model`` is a path that cannot be loaded.
 
     Example:
+        >>> from pathlib import Path
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import evaluate_model, load_model
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> samples = load_annotations("data/sample")[:4]
-        >>> report = evaluate_model(pretrained, samples)  # the teaching checkpoint
+        >>> report = evaluate_model(pretrained, samples)
         >>> t = report.totals
         >>> t["images"], t["plates"]  # annotated plates in the 4 images
         (4, 6)

@@ -91,7 +91,10 @@ def to_tflite(
         UsageError: If the model has no fixed size and ``input_size`` is None.
 
     Example:
-        >>> data = to_tflite(model)  # model: a tiny 64×64 U-Net
+        >>> from plate_unet.inference import to_tflite
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> data = to_tflite(model)
         >>> data[4:8]  # the TFLite file identifier
         b'TFL3'
     """
@@ -138,9 +141,15 @@ def to_onnx(model: keras.Model, out: str | Path) -> Path:
         ModelFileError: If tf2onnx is not installed.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import onnx
+        >>> from plate_unet.inference.export import to_onnx
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> to_onnx(model, tmp / "plate.onnx").name
         'plate.onnx'
-        >>> import onnx
         >>> graph = onnx.load(tmp / "plate.onnx").graph
         >>> graph.input[0].name, len(graph.input[0].type.tensor_type.shape.dim)
         ('image', 4)
@@ -191,7 +200,16 @@ def export_model(
         ModelFileError: If ``model`` is a path to a missing or unusable file.
 
     Example:
-        >>> out = export_model(model_file, tmp / "export" / "m.tflite", "tflite")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import export_model
+        >>> from plate_unet.inference.export import TFLiteModel
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> saved = tmp / "model.keras"
+        >>> model.save(saved)
+        >>> out = export_model(saved, tmp / "export" / "m.tflite", "tflite")
         >>> out.name, TFLiteModel(out).input_shape
         ('m.tflite', (1, 64, 64, 1))
         >>> export_model(model, tmp / "m.keras").name  # format "keras"
@@ -259,10 +277,18 @@ class TFLiteModel:
         ModelFileError: If the file is missing or not a TFLite model.
 
     Example:
-        >>> lite = TFLiteModel(tflite_file)  # model, exported as float32 TFLite
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import export_model
+        >>> from plate_unet.inference.export import TFLiteModel
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> batch = np.zeros((2, 64, 64, 1), "float32")
+        >>> path = export_model(model, Path(tempfile.mkdtemp()) / "m.tflite", "tflite")
+        >>> lite = TFLiteModel(path)  # model, exported as float32 TFLite
         >>> lite.input_shape
         (1, 64, 64, 1)
-        >>> out = lite.predict(batch)  # batch: zeros (2, 64, 64, 1)
+        >>> out = lite.predict(batch)
         >>> out.shape, out.dtype
         ((2, 64, 64, 1), dtype('float32'))
         >>> float(np.abs(out - model.predict(batch, verbose=0)).max()) < 1e-4
@@ -329,10 +355,21 @@ class OnnxModel:
             not an ONNX model.
 
     Example:
-        >>> runner = OnnxModel(export_model(model, tmp / "model.onnx", "onnx"))
-        >>> out = runner.predict(batch)  # batch: zeros (2, 64, 64, 1)
-        >>> np.allclose(out, model.predict(batch, verbose=0), atol=1e-4), out.shape
-        (True, (2, 64, 64, 1))
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import export_model
+        >>> from plate_unet.inference.export import OnnxModel
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> batch = np.zeros((2, 64, 64, 1), "float32")
+        >>> path = export_model(model, tmp / "model.onnx", "onnx")
+        >>> runner = OnnxModel(path)
+        >>> out = runner.predict(batch)
+        >>> out.shape, out.dtype
+        ((2, 64, 64, 1), dtype('float32'))
+        >>> float(np.abs(out - model.predict(batch, verbose=0)).max()) < 1e-4
+        True
     """
 
     def __init__(self, path: str | Path) -> None:

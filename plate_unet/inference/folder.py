@@ -65,6 +65,10 @@ def draw_overlay(
         A new uint8 RGB image.
 
     Example:
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import draw_overlay, load_model, predict_image
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> found, pred_mask = predict_image(pretrained, image)
         >>> overlay = draw_overlay(image, pred_mask, found)
         >>> overlay.shape, overlay.dtype, np.array_equal(overlay, image)
@@ -139,13 +143,22 @@ def predict_folder(
         ModelFileError: If ``model`` is a path that cannot be loaded.
 
     Example:
-        >>> summary = predict_folder(pretrained, photos, tmp / "out")
+        >>> import json
+        >>> import shutil
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import predict_folder
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> photos = tmp / "photos"  # three sample images; 00002 has no plate
+        >>> photos.mkdir()
+        >>> for k in range(3):
+        ...     _ = shutil.copy(f"data/sample/images/{k:05d}.jpg", photos)
+        >>> summary = predict_folder(None, photos, tmp / "out")  # None: teaching.keras
         >>> [p.name for p in summary.written], summary.skipped
         (['00000.json', '00001.json', '00002.json'], [])
         >>> names = sorted(p.name for p in (tmp / "out").glob("00000*"))
         >>> names[:3]  # then one 00000_plate<k>.png per plate found
         ['00000.json', '00000_mask.png', '00000_overlay.png']
-        >>> import json
         >>> record = json.loads(summary.written[0].read_text())
         >>> record["image"], record["width"], record["height"]
         ('00000.jpg', 360, 580)

@@ -58,6 +58,9 @@ def model_input_size(
         a multiple of ``2**(depth-1)``.
 
     Example:
+        >>> from plate_unet.inference import model_input_size
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> model_input_size(model, 50, 70)  # a fixed-size model: its own size
         (64, 64)
         >>> portrait = build_unet(UNetConfig(256, 160, base_filters=2, depth=3))
@@ -100,6 +103,8 @@ def prepare_input(
         ``(x, letterbox)``: float32 ``(h, w, C)`` input and the letterbox used.
 
     Example:
+        >>> from plate_unet.inference import prepare_input
+        >>> from plate_unet.model import UNetConfig, build_unet
         >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> prepare_input(model, np.zeros((30, 40, 3), np.uint8))[0].shape
         (64, 64, 1)
@@ -123,7 +128,12 @@ def predict_probability(
         model's input size and the :class:`Letterbox` that maps it back.
 
     Example:
-        >>> prob, lb = predict_probability(model, image)  # image: 290×180 RGB
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import predict_probability
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> prob, lb = predict_probability(model, image)
         >>> prob.shape, prob.dtype
         ((64, 64), dtype('float32'))
         >>> lb
@@ -153,6 +163,9 @@ def any_size_model(model: keras.Model) -> keras.Model:
         ``model`` itself when it already accepts any size, else its twin.
 
     Example:
+        >>> from plate_unet.inference import any_size_model
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> twin = any_size_model(model)
         >>> twin.input_shape, len(twin.weights) == len(model.weights)
         ((None, None, None, 1), True)
@@ -193,7 +206,11 @@ def traced_inference(model: keras.Model) -> Callable[[np.ndarray], Any]:
         A callable mapping a float32 batch to probabilities.
 
     Example:
-        >>> np.asarray(traced_inference(model)(batch)).shape  # batch: (2, 64, 64, 1)
+        >>> from plate_unet.inference import traced_inference
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> batch = np.zeros((2, 64, 64, 1), "float32")
+        >>> np.asarray(traced_inference(model)(batch)).shape
         (2, 64, 64, 1)
         >>> traced_inference(model) is traced_inference(model)  # traced once, reused
         True
@@ -230,7 +247,10 @@ def predict_image(
         ``(H, W)`` mask of {0, 1} at the image's size.
 
     Example:
-        >>> from plate_unet.inference.postprocess import quad_iou
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import load_model, predict_image, quad_iou
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> found, pred_mask = predict_image(pretrained, image)
         >>> pred_mask.shape, pred_mask.dtype  # at the image's size
         ((290, 180), dtype('uint8'))

@@ -28,6 +28,7 @@ def default_model_path() -> Path:
     """Returns the committed checkpoint, ``inference/pretrained/teaching.keras``.
 
     Example:
+        >>> from plate_unet.inference import default_model_path
         >>> default_model_path().name
         'teaching.keras'
     """
@@ -80,8 +81,12 @@ def check_model_file(path: str | os.PathLike[str] | None = None) -> Path:
             zip archive.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference.model_file import check_model_file
         >>> check_model_file().name
         'teaching.keras'
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> (tmp / "notes.keras").write_text("not a model")
         11
         >>> check_model_file(tmp / "notes.keras")
@@ -132,6 +137,13 @@ def load_model(path: str | os.PathLike[str] | None = None) -> keras.Model:
             or 3).
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.inference import load_model
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> model_file = tmp / "small.keras"
+        >>> build_unet(UNetConfig(64, 64, base_filters=2, depth=3)).save(model_file)
         >>> load_model(model_file).input_shape  # a file saved by model.save
         (None, 64, 64, 1)
         >>> load_model().input_shape  # the pretrained teaching checkpoint

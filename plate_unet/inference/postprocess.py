@@ -56,6 +56,8 @@ class PlateShape:
         max_size: Largest quadrilateral area, as a share of the image's.
 
     Example:
+        >>> from plate_unet.inference import Plate
+        >>> from plate_unet.inference.postprocess import PlateShape
         >>> PlateShape(min_fill=0.6).keeps(Plate(np.zeros((4, 2)), (0, 0, 0, 0),
         ...                                      0.9, fill=0.5))
         False
@@ -119,6 +121,7 @@ class Plate:
             A dict of plain Python floats, ready for :func:`json.dump`.
 
         Example:
+            >>> from plate_unet.inference import Plate
             >>> Plate(np.zeros((4, 2), "float32"), (0, 0, 0, 0), 0.5).to_dict()["score"]
             0.5
         """
@@ -151,6 +154,7 @@ def quad_box(quad: ArrayLike) -> tuple[float, float, float, float]:
         ``(min x, min y, max x, max y)`` as Python floats.
 
     Example:
+        >>> from plate_unet.inference.postprocess import quad_box
         >>> quad_box([[1, 2], [5, 1], [6, 4], [0, 3]])
         (0.0, 1.0, 6.0, 4.0)
     """
@@ -171,6 +175,7 @@ def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
         IoU in [0, 1]; 0 when either box is empty.
 
     Example:
+        >>> from plate_unet.inference import box_iou
         >>> box_iou((0, 0, 2, 2), (1, 0, 3, 2))
         0.3333333333333333
     """
@@ -219,6 +224,7 @@ def quad_iou(a: ArrayLike, b: ArrayLike) -> float:
         ValueError: If a quadrilateral is not four finite ``(x, y)`` pairs.
 
     Example:
+        >>> from plate_unet.inference import quad_iou
         >>> round(quad_iou([[0, 0], [2, 0], [2, 2], [0, 2]],
         ...                [[1, 0], [3, 0], [3, 2], [1, 2]]), 4)
         0.3333
@@ -253,6 +259,7 @@ def rectify(
         ValueError: If ``quad`` or ``size`` is invalid.
 
     Example:
+        >>> from plate_unet.inference import rectify
         >>> crop = rectify(np.zeros((100, 200, 3), "uint8"), [[10, 10], [90, 10],
         ...                [90, 40], [10, 40]])
         >>> crop.shape
@@ -317,6 +324,7 @@ def find_plates(
         ValueError: If ``prob`` is not one 2-D map or ``threshold`` is not in [0, 1].
 
     Example:
+        >>> from plate_unet.inference import find_plates
         >>> prob = np.zeros((60, 80), "float32"); prob[20:35, 10:60] = 0.9
         >>> [p.box for p in find_plates(prob)]
         [(9.5, 19.5, 59.5, 34.5)]

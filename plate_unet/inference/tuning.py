@@ -53,6 +53,11 @@ def region_table(
         per region) and ``"plates"``: the number of annotated plates.
 
     Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import load_model
+        >>> from plate_unet.inference.tuning import region_table
+        >>> samples = load_annotations("data/sample")
+        >>> pretrained = load_model()  # the teaching checkpoint
         >>> table = region_table(pretrained, samples[:4])
         >>> sorted(table), int(table["plates"])
         (['aspect', 'fill', 'matched', 'plates', 'score', 'size'], 6)
@@ -91,6 +96,7 @@ def choose_plate_shape(table: dict) -> tuple[PlateShape, dict]:
         predicted and F1 counts with it and with no filter.
 
     Example:
+        >>> from plate_unet.inference.tuning import choose_plate_shape
         >>> table = {"score": np.array([0.9, 0.55]), "fill": np.array([0.9, 0.9]),
         ...          "aspect": np.array([3.0, 3.0]), "size": np.array([0.01, 0.01]),
         ...          "matched": np.array([True, False]), "plates": 1}

@@ -33,6 +33,7 @@ class UNetConfig:
         ValueError: If a value is outside its valid range.
 
     Example:
+        >>> from plate_unet.model import UNetConfig
         >>> UNetConfig(height=256, width=256, base_filters=8).max_filters
         256
     """
@@ -113,6 +114,7 @@ def nearest_valid_sizes(size: int, depth: int = 6) -> tuple[int, int]:
         ``(below, above)``; ``below`` is at least one multiple.
 
     Example:
+        >>> from plate_unet.model import nearest_valid_sizes
         >>> nearest_valid_sizes(720)
         (704, 736)
     """

@@ -55,6 +55,9 @@ def layer_flops(layer: keras.layers.Layer) -> int:
         ValueError: If a counted layer has an unknown (``None``) spatial size.
 
     Example:
+        >>> import keras
+        >>> from keras import layers
+        >>> from plate_unet.model.flops import layer_flops
         >>> m = keras.Sequential([keras.Input((8, 8, 2)), layers.Conv2D(4, 3)])
         >>> layer_flops(m.layers[0])  # 6*6 pixels * 9*2 inputs * 4 outputs * 2
         5184
@@ -102,6 +105,7 @@ def flops_by_layer(model: keras.Model) -> list[tuple[str, str, int]]:
         ValueError: If a counted layer has an unknown spatial size.
 
     Example:
+        >>> from plate_unet.model import UNetConfig, build_unet, flops_by_layer
         >>> rows = flops_by_layer(build_unet(UNetConfig(64, 64)))
         >>> rows[0][:2]
         ('enc1_conv1', 'Conv2D')
@@ -127,6 +131,7 @@ def forward_flops(model: keras.Model) -> int:
         ValueError: If a counted layer has an unknown spatial size.
 
     Example:
+        >>> from plate_unet.model import build_unet, forward_flops
         >>> round(forward_flops(build_unet()) / 1e9, 2)
         97.63
     """
@@ -147,6 +152,7 @@ def config_flops(config: UNetConfig) -> int:
         ValueError: If the configuration has no fixed height or width.
 
     Example:
+        >>> from plate_unet.model import UNetConfig, config_flops
         >>> round(config_flops(UNetConfig(384, 224, base_filters=8)) / 1e9, 2)
         2.6
     """

@@ -98,6 +98,7 @@ def activation_memory(
             a batch size is below 1, or ``dtype_bytes`` is not 2 or 4.
 
     Example:
+        >>> from plate_unet.model import activation_memory, build_unet
         >>> est = activation_memory(build_unet(), [8], dtype_bytes=4)[0]
         >>> round(est.total / 2**30, 2)
         8.65

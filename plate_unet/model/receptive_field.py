@@ -83,6 +83,7 @@ def receptive_fields(model: keras.Model) -> dict[str, ReceptiveField]:
         ValueError: If ``model`` is not a functional model with known inputs.
 
     Example:
+        >>> from plate_unet.model import build_unet, receptive_fields
         >>> rf = receptive_fields(build_unet())
         >>> rf["enc6_conv2"].size, rf["output"].size
         (284, 472)

@@ -54,6 +54,7 @@ class ReferenceRow:
             True when type, the printed part of the shape and the count agree.
 
         Example:
+            >>> from plate_unet.model import reference_summary_rows
             >>> row = reference_summary_rows()[1]
             >>> row.matches("Conv2D", (None, 1152, 704, 16), 160)
             True
@@ -76,6 +77,7 @@ def reference_summary_rows() -> tuple[ReferenceRow, ...]:
         ValueError: If the asset does not parse to 50 layers summing to 8,648,401.
 
     Example:
+        >>> from plate_unet.model import reference_summary_rows
         >>> rows = reference_summary_rows()
         >>> len(rows), sum(r.params for r in rows)
         (50, 8648401)
@@ -108,6 +110,7 @@ def unet_layer_names(depth: int = 6) -> list[str]:
         ValueError: If ``depth`` is below 2.
 
     Example:
+        >>> from plate_unet.model.reference import unet_layer_names
         >>> unet_layer_names(2)[:5]
         ['image', 'enc1_conv1', 'enc1_drop', 'enc1_conv2', 'enc1_pool']
     """
@@ -136,6 +139,7 @@ def reference_row_for(name: str) -> ReferenceRow:
         ValueError: If ``name`` is not a layer of the reference's U-Net.
 
     Example:
+        >>> from plate_unet.model.reference import reference_row_for
         >>> reference_row_for("dec5_up").name
         'conv2d_transpose_1'
     """
@@ -166,6 +170,8 @@ def compare_layer(layer: keras.layers.Layer) -> str:
         ValueError: If the layer's name has no reference row.
 
     Example:
+        >>> from plate_unet.model import build_unet
+        >>> from plate_unet.model.reference import compare_layer
         >>> print(compare_layer(build_unet().get_layer("enc1_conv1")))
         enc1_conv1   Conv2D  (None, 1152, 704, 16)  160 | conv2d_1 ... 160  same
     """
@@ -191,6 +197,7 @@ def compare_model(model: keras.Model) -> str:
         ValueError: If a layer has no reference row.
 
     Example:
+        >>> from plate_unet.model import build_unet, compare_model
         >>> print(compare_model(build_unet()).splitlines()[-1])
         total        8,648,401 parameters | reference  8,648,401 parameters  same
     """

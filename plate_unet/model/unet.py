@@ -83,6 +83,8 @@ def conv_block(
         The output tensor (N, H, W, filters).
 
     Example:
+        >>> import keras
+        >>> from plate_unet.model import UNetConfig, conv_block
         >>> x = keras.Input((64, 64, 1))
         >>> conv_block(x, 16, 0.1, "enc1", UNetConfig(64, 64)).shape
         (None, 64, 64, 16)
@@ -107,6 +109,8 @@ def encoder_block(
         its 2×2 max-pooled version (``None`` on the deepest level).
 
     Example:
+        >>> import keras
+        >>> from plate_unet.model import UNetConfig, encoder_block
         >>> skip, down = encoder_block(keras.Input((64, 64, 1)), 1, UNetConfig(64, 64))
         >>> skip.shape, down.shape
         ((None, 64, 64, 16), (None, 32, 32, 16))
@@ -134,6 +138,8 @@ def decoder_block(
         The block's output, at the skip's resolution.
 
     Example:
+        >>> import keras
+        >>> from plate_unet.model import UNetConfig, decoder_block
         >>> x, skip = keras.Input((32, 32, 32)), keras.Input((64, 64, 16))
         >>> decoder_block(x, skip, 1, UNetConfig(64, 64)).shape
         (None, 64, 64, 16)
@@ -169,6 +175,7 @@ def build_unet(config: UNetConfig | None = None) -> keras.Model:
         ValueError: If ``config`` is not a :class:`UNetConfig`.
 
     Example:
+        >>> from plate_unet.model import build_unet
         >>> build_unet().count_params()
         8648401
     """

@@ -49,6 +49,10 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
         ValueError: If ``mode`` is neither ``"max"`` nor ``"min"``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import AtomicModelCheckpoint
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> cb = AtomicModelCheckpoint(tmp / "best.keras", monitor="val_iou",
         ...                            mode="max", save_best_only=True)
         >>> cb.monitor, cb.save_best_only
@@ -111,6 +115,10 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
         delete_checkpoint: Delete the folder when training ends normally.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import AtomicBackupAndRestore
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> cb = AtomicBackupAndRestore(tmp / "backup")
         >>> cb.state_path.name
         'state.json'
@@ -127,8 +135,13 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
         """Returns the saved ``{"epoch": n, "weights": name}``, or ``None``.
 
         Example:
-            >>> folder = tmp / "saved"
-            >>> folder.mkdir()
+            >>> import tempfile
+            >>> from pathlib import Path
+            >>> from plate_unet.model import UNetConfig, build_unet
+            >>> from plate_unet.training import AtomicBackupAndRestore
+            >>> from plate_unet.training.callbacks import atomic_write_text
+            >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+            >>> folder = Path(tempfile.mkdtemp())  # an empty folder
             >>> AtomicBackupAndRestore.read_state(folder) is None  # nothing saved
             True
             >>> model.save_weights(folder / "epoch-0002.weights.h5")

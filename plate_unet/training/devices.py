@@ -42,10 +42,10 @@ def detect_gpus() -> list[str]:
         A list such as ``["/physical_device:GPU:0"]``; empty on a CPU-only machine.
 
     Example:
-        >>> gpus = detect_gpus()
-        >>> isinstance(gpus, list), all(name.startswith("/physical_device:GPU:")
-        ...                              for name in gpus)
-        (True, True)
+        >>> from plate_unet.training.devices import detect_gpus
+        >>> gpus = detect_gpus()  # [] on a CPU-only machine
+        >>> gpus == [f"/physical_device:GPU:{k}" for k in range(len(gpus))]
+        True
     """
     return [d.name for d in tf.config.list_physical_devices("GPU")]
 
@@ -57,6 +57,7 @@ def default_precision() -> str:
     precision only pays on a GPU (tensor cores).
 
     Example:
+        >>> from plate_unet.training.devices import default_precision, detect_gpus
         >>> default_precision() == ("mixed_float16" if detect_gpus() else "float32")
         True
     """
@@ -83,6 +84,8 @@ def set_precision(policy: str | bool) -> str:
         ValueError: If ``policy`` is not one of the two.
 
     Example:
+        >>> import keras
+        >>> from plate_unet.training import set_precision
         >>> set_precision("mixed_float16")
         'mixed_float16'
         >>> keras.mixed_precision.global_policy().compute_dtype
@@ -120,6 +123,7 @@ def split_cpu(n: int = 2) -> list[str]:
     Example:
         Once TensorFlow has started (here: a model was built), it is too late:
 
+        >>> from plate_unet.training.devices import split_cpu
         >>> split_cpu(7)
         Traceback (most recent call last):
         ...
@@ -177,6 +181,7 @@ def choose_strategy(
         ValueError: If ``kind`` is unknown or ``TF_CONFIG`` is not JSON.
 
     Example:
+        >>> from plate_unet.training import choose_strategy
         >>> choose_strategy("default").num_replicas_in_sync  # one device, no copies
         1
         >>> mirrored = choose_strategy("mirrored", devices=["/cpu:0"])
@@ -214,6 +219,7 @@ def is_chief(strategy: tf.distribute.Strategy | None = None) -> bool:
         ``True`` for a single process or for worker 0 / the chief.
 
     Example:
+        >>> from plate_unet.training.devices import is_chief
         >>> is_chief()
         True
     """
@@ -244,6 +250,7 @@ def default_jit_compile() -> bool:
         ``True`` when a GPU is present.
 
     Example:
+        >>> from plate_unet.training.devices import default_jit_compile, detect_gpus
         >>> default_jit_compile() == bool(detect_gpus())
         True
     """
@@ -266,6 +273,7 @@ def describe_devices(
         Text such as ``"no GPU, 2 CPU cores; float32; 1 replica (default); XLA off"``.
 
     Example:
+        >>> from plate_unet.training import describe_devices
         >>> line = describe_devices(precision="float32", jit_compile=False)
         >>> print(line.split("; ", 1)[1])  # after the hardware part
         float32; 1 replica (default strategy); XLA off
@@ -337,6 +345,10 @@ def keras_multi_worker_fix(
             version outside :data:`KERAS_MULTI_WORKER_CHECKED`.
 
     Example:
+        >>> import tensorflow as tf
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.training.devices import keras_multi_worker_fix
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> with keras_multi_worker_fix(model, tf.distribute.get_strategy()):
         ...     "_maybe_symbolic_build" in vars(model)  # one device: no patch
         False

@@ -73,6 +73,10 @@ def read_log(path: str | Path) -> dict[str, list[float]]:
     """Reads a CSV training log into ``{column: [value per epoch]}``.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import read_log
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> rows = ["epoch,loss,val_iou", "0,0.9,NA", "1,0.5,0.91"]  # Keras' CSVLogger
         >>> _ = (tmp / "log.csv").write_text("\\n".join(rows))
         >>> read_log(tmp / "log.csv")
@@ -110,6 +114,9 @@ def split_samples(
         ValueError: If ``val_fraction`` is outside (0, 1) or there are < 2 samples.
 
     Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.training import split_samples
+        >>> samples = load_annotations("data/sample")
         >>> train_set, val_set = split_samples(samples, 0.1)
         >>> len(samples), len(train_set), len(val_set)
         (32, 29, 3)
@@ -192,6 +199,8 @@ def preset_learning_rate(
         from it down to 1 % over every step of the run.
 
     Example:
+        >>> from plate_unet.training import get_preset
+        >>> from plate_unet.training.fit import preset_learning_rate
         >>> preset_learning_rate(get_preset("smoke"), 2, list(range(8)))
         0.003
     """
@@ -223,6 +232,11 @@ def training_callbacks(
         The Keras callbacks.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.training import get_preset
+        >>> from plate_unet.training.fit import training_callbacks
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> cbs = training_callbacks(tmp, "val_iou", get_preset("smoke"), None, False)
         >>> type(cbs[1]).__name__, type(cbs[-1]).__name__
         ('AtomicModelCheckpoint', 'AtomicBackupAndRestore')
@@ -290,6 +304,9 @@ def init_output_bias(model: keras.Model, prior: float) -> None:
         ValueError: If ``prior`` is outside (0, 1).
 
     Example:
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.training.fit import init_output_bias
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> init_output_bias(model, 0.02)
         >>> bias = model.get_layer("output").bias.numpy()
         >>> np.round(1 / (1 + np.exp(-bias)), 4)  # sigmoid(bias)
@@ -309,6 +326,7 @@ def fit_verbosity(verbose: str | int = "auto") -> int:
     to a log file is one long line of escape codes.
 
     Example:
+        >>> from plate_unet.training.fit import fit_verbosity
         >>> fit_verbosity(0), fit_verbosity(2)
         (0, 2)
     """

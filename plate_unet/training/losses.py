@@ -61,6 +61,7 @@ def dice_coefficient(
         A float32 tensor of shape (N,) with values in [0, 1].
 
     Example:
+        >>> from plate_unet.training.losses import dice_coefficient
         >>> m = np.ones((1, 4, 4, 1), "float32")
         >>> float(dice_coefficient(m, m)[0])
         1.0
@@ -84,6 +85,7 @@ def dice_loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         Float32 tensor (N,).
 
     Example:
+        >>> from plate_unet.training.losses import dice_loss
         >>> loss = dice_loss(np.ones((1, 2, 2, 1)), np.zeros((1, 2, 2, 1)))
         >>> round(float(loss[0]), 4)  # 1 - smooth / (4 + smooth), smooth = 1
         0.8
@@ -114,6 +116,7 @@ def bce_dice_loss(
         Float32 tensor (N,), >= 0.
 
     Example:
+        >>> from plate_unet.training.losses import bce_dice_loss
         >>> m = np.ones((1, 4, 4, 1), "float32")
         >>> float(bce_dice_loss(m, m)[0]) < 1e-3
         True
@@ -143,6 +146,7 @@ def focal_loss(
         Float32 tensor (N,), >= 0.
 
     Example:
+        >>> from plate_unet.training.losses import focal_loss
         >>> t = np.ones((1, 2, 2, 1), "float32")
         >>> float(focal_loss(t, 0.9 * t)[0]) < float(focal_loss(t, 0.6 * t)[0])
         True
@@ -165,6 +169,7 @@ def reference_loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         Float32 tensor (N,), in [-1, inf).
 
     Example:
+        >>> from plate_unet.training import reference_loss
         >>> m = np.ones((1, 4, 4, 1), "float32")
         >>> float(reference_loss(m, m)[0]) < 0
         True
@@ -177,6 +182,9 @@ class DiceLoss(keras.losses.Loss):
     """Keras loss object for :func:`dice_loss`.
 
     Example:
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.training import DiceLoss
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> model.compile(optimizer="adam", loss=DiceLoss())
         >>> model.loss.name
         'dice_loss'
@@ -203,6 +211,9 @@ class BCEDiceLoss(keras.losses.Loss):
         ValueError: If ``bce_weight`` is negative.
 
     Example:
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.training import BCEDiceLoss
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> model.compile(optimizer="adam", loss=BCEDiceLoss(bce_weight=0.5))
         >>> model.loss.name, model.loss.get_config()["bce_weight"]
         ('bce_dice_loss', 0.5)
@@ -242,6 +253,7 @@ def make_focal_loss(
         ValueError: If ``gamma`` or ``alpha`` is out of range.
 
     Example:
+        >>> from plate_unet.training import make_focal_loss
         >>> make_focal_loss(gamma=2.0).name
         'focal_loss'
     """
@@ -277,6 +289,7 @@ def get_loss(name: str) -> keras.losses.Loss:
         ValueError: If ``name`` is unknown.
 
     Example:
+        >>> from plate_unet.training import get_loss
         >>> get_loss("bce_dice").name
         'bce_dice_loss'
     """

@@ -29,7 +29,9 @@ def keep_freed_memory(mmap_threshold_mb: int = 32) -> bool:
         True if applied (Linux with glibc), False otherwise (no change).
 
     Example:
-        >>> isinstance(keep_freed_memory(), bool)  # True on Linux with glibc
+        >>> import platform
+        >>> from plate_unet.training.memory_tuning import keep_freed_memory
+        >>> keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
         True
     """
     if not sys.platform.startswith("linux"):

@@ -97,8 +97,11 @@ class IoUScore(_OverlapMetric):
         ValueError: If ``threshold`` is outside [0, 1].
 
     Example:
+        >>> from plate_unet.training import IoUScore
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = IoUScore(0.5)
-        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates, 0.05 elsewhere
+        >>> m.update_state(mask, probs)
         >>> float(m.result())
         1.0
         >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
@@ -128,6 +131,9 @@ class DiceScore(_OverlapMetric):
     predicted.
 
     Example:
+        >>> from plate_unet.training import DiceScore
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = DiceScore()
         >>> m.update_state(mask, probs)  # found exactly: Dice 1
         >>> m.update_state(mask, np.zeros_like(probs))  # the same plates, missed
@@ -162,8 +168,11 @@ class MeanIoUOverThresholds(_OverlapMetric):
         ValueError: If a threshold is outside [0, 1] or none is given.
 
     Example:
+        >>> from plate_unet.training import MeanIoUOverThresholds
+        >>> mask = np.zeros((6, 8), "float32"); mask[2:4, 1:7] = 1  # one plate
+        >>> probs = 0.9 * mask + 0.05  # 0.95 on the plate, 0.05 elsewhere
         >>> m = MeanIoUOverThresholds()
-        >>> m.update_state(mask, probs)  # probs: 0.95 on the plates
+        >>> m.update_state(mask, probs)
         >>> round(float(m.result()), 4)  # IoU 1 at nine thresholds, 0 at 0.95
         0.9
         >>> m.per_threshold()[0.9], m.per_threshold()[0.95]

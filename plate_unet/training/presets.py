@@ -75,6 +75,7 @@ class Preset:
         description: One line for humans.
 
     Example:
+        >>> from plate_unet.training import PRESETS
         >>> PRESETS["smoke"].unet.height
         64
     """
@@ -205,6 +206,7 @@ def get_preset(preset: str | Preset) -> Preset:
         ValueError: If the name is unknown (the message lists the valid ones).
 
     Example:
+        >>> from plate_unet.training import get_preset
         >>> get_preset("smoke").batch_size
         4
     """
@@ -231,6 +233,7 @@ def pick_preset(smoke: bool | None = None) -> tuple[str, str]:
         ``(name, reason)``, e.g. ``("teaching", "no GPU found: ...")``.
 
     Example:
+        >>> from plate_unet.training import pick_preset
         >>> pick_preset(smoke=True)[0]
         'smoke'
         >>> pick_preset(smoke=False)[0] in ("reference", "teaching")  # GPU: reference

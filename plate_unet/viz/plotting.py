@@ -85,6 +85,7 @@ def plot_transposed_conv(x: ArrayLike, kernel: ArrayLike, stride: int = 2) -> Fi
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_transposed_conv
         >>> fig = plot_transposed_conv(np.array([[1, 2], [3, 4]]), np.ones((3, 3)))
         >>> [ax.get_title() for ax in fig.axes][:3]
         ['input 2×2', 'kernel 3×3', 'x[0,0] · kernel']
@@ -143,6 +144,11 @@ def plot_image_row(
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz import plot_image_row
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> fig = plot_image_row({"mask": mask, "probability": probs})
         >>> [ax.get_title() for ax in fig.axes]
         ['mask', 'probability']
@@ -192,6 +198,10 @@ def plot_feature_maps(image: ArrayLike, maps: dict, cmap: str = "viridis") -> Fi
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz import plot_feature_maps
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> act = np.arange(16.0).reshape(4, 4)  # one channel of a 4×4 level
         >>> fig = plot_feature_maps(mask, {"enc3 ch 0": act})
         >>> [ax.get_title() for ax in fig.axes[:2]], len(fig.axes)  # + a colour bar
@@ -235,6 +245,7 @@ def plot_curves(
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_curves
         >>> p = np.linspace(0.01, 0.99, 50)
         >>> bce, dice = -np.log(p), 1 - 2 * p / (1 + p)
         >>> fig = plot_curves(p, {"BCE": bce, "Dice": dice}, "prediction on plates")
@@ -277,14 +288,18 @@ def plot_worst_cases(report: EvalReport, k: int = 4, cols: int = 4) -> Figure:
 
     Example:
         >>> import matplotlib.pyplot as plt
-        >>> from plate_unet.inference.evaluate import evaluate_model
-        >>> fig = plot_worst_cases(evaluate_model(pretrained, samples[:4]), k=2)
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import evaluate_model, load_model
+        >>> from plate_unet.viz import plot_worst_cases
+        >>> samples = load_annotations("data/sample")[:4]
+        >>> report = evaluate_model(load_model(), samples)  # the teaching checkpoint
+        >>> fig = plot_worst_cases(report, k=2)
         >>> len(fig.axes)
         2
         >>> print(fig.axes[0].get_title())  # the worst image first
         000...jpg
         pixel IoU ..., found .../..., predicted ...
-        >>> fig.savefig(tmp / "worst_cases.png")
+        >>> fig.canvas.draw()  # the figure renders
         >>> plt.close(fig)
     """
     from pathlib import Path
@@ -351,6 +366,7 @@ def show_scenes(
     Example:
         >>> import matplotlib.pyplot as plt
         >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.viz import show_scenes
         >>> images, plates = zip(*(generate_scene(s, 290, 180) for s in range(4)))
         >>> fig = show_scenes(images, plates)  # a row of scenes, a row of masks
         >>> [ax.get_title() for ax in fig.axes]
@@ -416,13 +432,14 @@ def plot_learning_curves(
 
     Example:
         >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz import plot_learning_curves
         >>> history = {"epoch": [0, 1, 2], "loss": [0.9, 0.6, 0.5],
         ...            "val_loss": [1.0, 0.7, 0.6], "iou": [0.1, 0.4, 0.5],
         ...            "val_iou": [0.2, 0.5, 0.45]}  # as read_log returns it
         >>> fig = plot_learning_curves(history)
         >>> [ax.get_title() for ax in fig.axes]
         ['loss', 'iou']
-        >>> fig.savefig(tmp / "curves.png")
+        >>> fig.canvas.draw()  # the figure renders
         >>> plt.close(fig)
     """
     import numpy as np

@@ -29,6 +29,7 @@ def parse_ccpd_name(name: str) -> np.ndarray:
         AnnotationError: If the name does not follow the CCPD pattern.
 
     Example:
+        >>> from plate_unet.data import parse_ccpd_name
         >>> parse_ccpd_name("1-2_3-0&0_9&9-9&9_0&9_0&0_9&0-0_0-1-2.jpg")[0].tolist()
         [0.0, 0.0]
     """
@@ -61,6 +62,10 @@ def read_ccpd(folder: str | Path, on_error: OnError = "raise") -> list[Sample]:
 
     Example:
         >>> import shutil
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import read_ccpd
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> folder = tmp / "ccpd"
         >>> folder.mkdir()
         >>> name = "0-0_0-66&414_96&429-96&429_66&429_66&414_96&414-0_0-0-0.jpg"

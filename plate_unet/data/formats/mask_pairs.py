@@ -36,6 +36,13 @@ def read_mask_pairs(
         AnnotationError: On a missing/unreadable mask or one of another size.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import cv2
+        >>> from plate_unet.data import generate_scene, rasterize, read_mask_pairs
+        >>> tmp = Path(tempfile.mkdtemp())
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> (tmp / "pairs" / "images").mkdir(parents=True)
         >>> (tmp / "pairs" / "masks").mkdir()
         >>> bgr = image[..., ::-1]  # OpenCV writes BGR

@@ -99,6 +99,7 @@ def read_reference_csv(
             ``on_error="raise"``; on an unreadable header in any case.
 
     Example:
+        >>> from plate_unet.data import read_reference_csv
         >>> samples = read_reference_csv("data/sample/labels.csv", on_error="skip")
         >>> len(samples), sum(len(s.plates) for s in samples)
         (32, 46)
@@ -198,6 +199,10 @@ def write_reference_csv(
         ValueError: If an image lies outside ``image_dir`` (nothing is written).
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import read_reference_csv, write_reference_csv
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> samples = read_reference_csv("data/sample/labels.csv")
         >>> out = write_reference_csv(samples, tmp / "out.csv", image_dir="data/sample")
         >>> out.name
@@ -205,9 +210,10 @@ def write_reference_csv(
         >>> out.read_text().splitlines()[:2]
         ['name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y',
          'images/00000.jpg,166,368.4,46.7,362,48.7,323.9,167.9,330.5']
-        >>> text = write_reference_csv(samples, tmp / "all.csv").read_text()
-        >>> text.splitlines()[1].split(",")[0]  # relative to the CSV's folder
-        'data/sample/images/00000.jpg'
+        >>> write_reference_csv(samples, tmp / "all.csv")  # default: the CSV's folder
+        Traceback (most recent call last):
+            ...
+        ValueError: image data/sample/images/00000.jpg is not inside ...
     """
     path = Path(path)
     root = Path(os.path.abspath(image_dir if image_dir is not None else path.parent))

@@ -47,6 +47,10 @@ def read_voc_file(
         AnnotationError: On malformed XML, a bad box, or a bad image.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import read_voc_file
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> xml = (
         ...     "<annotation><filename>00000.jpg</filename><object><name>plate"
         ...     "</name><bndbox><xmin>66</xmin><ymin>414</ymin><xmax>96</xmax>"
@@ -120,6 +124,10 @@ def read_voc(
         AnnotationError: On problems, naming the XML file.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import read_voc
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> (tmp / "VOC" / "Annotations").mkdir(parents=True)
         >>> for k, box in enumerate(["66 414 96 429", "44 356 61 362"]):
         ...     x0, y0, x1, y1 = box.split()

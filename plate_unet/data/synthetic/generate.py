@@ -173,6 +173,7 @@ def generate_scene(
         ValueError: If ``reference`` is negative or a size is below 32.
 
     Example:
+        >>> from plate_unet.data import generate_scene
         >>> image, plates = generate_scene(0, 290, 180)
         >>> image.shape, all(p.shape == (4, 2) for p in plates)
         ((290, 180, 3), True)
@@ -309,6 +310,10 @@ def generate_dataset(
         ValueError: If ``n``, ``reference``, ``size`` or ``workers`` is out of range.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import generate_dataset, load_annotations
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> csv_path = generate_dataset(tmp / "tiny", 4, size=(290, 180))
         >>> csv_path.name
         'labels.csv'
@@ -390,6 +395,11 @@ def is_current(
     of the generator; False for a missing, partial or older set.
 
     Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from plate_unet.data import generate_dataset
+        >>> from plate_unet.data.synthetic.generate import is_current
+        >>> tmp = Path(tempfile.mkdtemp())
         >>> folder = tmp / "set"
         >>> is_current(folder, 2, 0, (64, 40))
         False

@@ -70,6 +70,7 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
         ValueError: If ``font`` is unknown.
 
     Example:
+        >>> from plate_unet.data.synthetic.glyphs import glyph
         >>> glyph("A").shape[0] > 50
         True
     """
@@ -88,6 +89,7 @@ def text_line(text: str, font: str = "sans-bold") -> np.ndarray:
         A read-only 2-D uint8 array about 36 px tall, cropped to the ink.
 
     Example:
+        >>> from plate_unet.data.synthetic.glyphs import text_line
         >>> text_line("PARKING").shape[1] > text_line("P").shape[1]
         True
     """
@@ -108,6 +110,7 @@ def hanzi(index: int) -> np.ndarray:
         A read-only 96×96 uint8 mask (0 or 255, anti-aliased edges).
 
     Example:
+        >>> from plate_unet.data.synthetic.glyphs import hanzi
         >>> hanzi(3).shape
         (96, 96)
     """

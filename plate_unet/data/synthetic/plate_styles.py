@@ -379,6 +379,7 @@ def render_plate(
         ValueError: If ``style`` is not a key of :data:`STYLES`.
 
     Example:
+        >>> from plate_unet.data.synthetic.plate_styles import render_plate
         >>> rgb, alpha, name = render_plate(np.random.default_rng(0), 220, "cn_blue")
         >>> rgb.shape[1] == alpha.shape[1]
         True

@@ -37,6 +37,10 @@ def render_augmentation(
         ValueError: On an unknown augmentation or a strength outside [0, 1].
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz.widgets import render_augmentation
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> panel, m = render_augmentation(image, mask, "rotate", 0.5)
         >>> panel.shape[1] == 2 * image.shape[1] + 8
         True
@@ -61,6 +65,10 @@ class AugmentationPlayground(widgets.VBox):
         info: ``HTML`` line counting the plate pixels before and after.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz.widgets import AugmentationPlayground
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> app = AugmentationPlayground(image, mask)
         >>> app
         AugmentationPlayground(augmentation='rotate', strength=0.50, seed=0)
@@ -147,6 +155,10 @@ def augmentation_playground(
         ValueError: On an unknown augmentation name.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz.widgets import augmentation_playground
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
         >>> app = augmentation_playground(image, mask, "perspective", 0.6)
         >>> app  # a notebook cell shows the widget itself
         AugmentationPlayground(augmentation='perspective', strength=0.60, seed=0)

@@ -41,6 +41,8 @@ def feature_layers(
         ValueError: If no layer matches.
 
     Example:
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import feature_layers
         >>> feature_layers(build_unet(UNetConfig(64, 40, depth=3)))[:2]
         ['enc1_conv2', 'enc2_conv2']
     """
@@ -75,8 +77,13 @@ def feature_maps(
         ValueError: If a name is not a layer of the model.
 
     Example:
-        >>> from plate_unet.inference.image import prepare_input
-        >>> x, _ = prepare_input(model, image)  # model: 64×64, depth 3, 2 filters
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import prepare_input
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import feature_maps
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
+        >>> x, _ = prepare_input(model, image)
         >>> maps = feature_maps(model, x, ["enc1_conv2", "enc3_conv2"])
         >>> {name: a.shape for name, a in maps.items()}
         {'enc1_conv2': (64, 64, 2), 'enc3_conv2': (16, 16, 8)}
@@ -124,7 +131,12 @@ def render_feature_map(
         ValueError: On an unknown layer or a channel out of range.
 
     Example:
-        >>> from plate_unet.inference.image import prepare_input
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import prepare_input
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import feature_maps, render_feature_map
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> x, _ = prepare_input(model, image)
         >>> maps = feature_maps(model, x, ["enc3_conv2"])
         >>> panel, text = render_feature_map(x, maps, "enc3_conv2", 0)
@@ -175,6 +187,7 @@ def colour_bar(height: int, lo: float, hi: float) -> np.ndarray:
         uint8 RGB ``(height, BAR_WIDTH, 3)`` on white.
 
     Example:
+        >>> from plate_unet.viz.widgets import colour_bar
         >>> bar = colour_bar(64, 0.0, 2.5)
         >>> bar.shape, bar[0, 6].tolist(), bar[-1, 6].tolist()  # yellow top, purple
         ((64, 56, 3), [253, 231, 37], [68, 1, 84])
@@ -205,7 +218,12 @@ class FeatureMapExplorer(widgets.VBox):
         info: ``HTML`` line: size, channel and value range.
 
     Example:
-        >>> from plate_unet.inference.image import prepare_input
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.inference import prepare_input
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import FeatureMapExplorer
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> x, _ = prepare_input(model, image)
         >>> app = FeatureMapExplorer(model, x)
         >>> app

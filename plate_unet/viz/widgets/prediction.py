@@ -42,6 +42,7 @@ def pixel_iou(true_mask: np.ndarray, pred_mask: np.ndarray) -> float:
     """Plate IoU of two binary masks; 1.0 when both are empty.
 
     Example:
+        >>> from plate_unet.viz.widgets import pixel_iou
         >>> pixel_iou(np.ones((2, 2)), np.ones((2, 2)))
         1.0
     """
@@ -78,8 +79,13 @@ def render_prediction(
             or the error view without ``true_mask``.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz.widgets import render_prediction
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> rgb, iou = render_prediction(image, probs, view="error", true_mask=mask)
-        >>> rgb.shape, rgb.dtype, iou  # probs: 0.95 on the plates of mask
+        >>> rgb.shape, rgb.dtype, iou
         ((290, 180, 3), dtype('uint8'), 1.0)
         >>> int(render_prediction(image, probs, 0.96, view="mask")[0].max())  # none
         0
@@ -126,8 +132,13 @@ class PredictionExplorer(widgets.VBox):
         width: Display width of the picture in pixels.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.viz.widgets import PredictionExplorer
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> probs = np.where(mask == 1, 0.95, 0.05).astype("float32")
         >>> app = PredictionExplorer(image, probs, true_mask=mask)
-        >>> app.score.value  # probs: 0.95 on the plates of mask
+        >>> app.score.value
         '<b>IoU</b> 1.000'
         >>> app.threshold.value = 0.96  # the picture and the IoU update
         >>> app.score.value
@@ -185,6 +196,10 @@ def decode_upload(upload_value: Any) -> tuple[str, np.ndarray]:
         ValueError: If nothing was uploaded or the file is not a readable image.
 
     Example:
+        >>> import cv2
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.viz.widgets import decode_upload
+        >>> image, plates = generate_scene(1, 290, 180)
         >>> ok, png = cv2.imencode(".png", image[..., ::-1])  # a photo, as uploaded
         >>> upload = ({"name": "car.png", "content": memoryview(png.tobytes())},)
         >>> name, photo = decode_upload(upload)  # e.g. app.upload.value
@@ -223,6 +238,12 @@ def predict_at_image_size(
         without ``plates``.
 
     Example:
+        >>> from plate_unet.data import generate_scene, rasterize
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import predict_at_image_size
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> mask = rasterize(plates, 290, 180)  # 1 on the plate
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> prob, true_mask = predict_at_image_size(model, image, plates)
         >>> prob.shape, prob.dtype, true_mask.shape  # image: 290×180, model: 64×64
         ((290, 180), dtype('float32'), (290, 180))
@@ -259,6 +280,11 @@ class PredictionGallery(PredictionExplorer):
         ValueError: If ``images`` is empty.
 
     Example:
+        >>> from plate_unet.data import generate_scene
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> from plate_unet.viz.widgets import PredictionGallery
+        >>> image, plates = generate_scene(1, 290, 180)
+        >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
         >>> images = {"scene": (image, plates), "photo": (image, None)}
         >>> app = PredictionGallery(model, images)
         >>> app
