@@ -4,20 +4,24 @@ For each real set found under ``../shared/data`` (beside the checkout):
 
 * ``ccpd/``: 16 CCPD parking-lot photos, labels in the file names;
 * ``openalpr_eu/labels.csv``: 108 European car photos, reference-format CSV;
+* ``mixed_web/labels.csv``: 260 web photos from many countries (261 plates),
+  reference-format CSV;
 * ``seed_sample/train.csv``: the reference's own CSV (8 of its 11 rows name missing
   images: those are skipped with a logged line);
 
-the model (default: the committed teaching checkpoint) predicts every photo and
-is scored as ``plate-unet evaluate`` scores it: recall and precision of plates
-matched one-to-one by box IoU, at IoU > 0.5 and > 0.7 (CCPD's rule), pixel IoU
-of the masks at the photos' own size, regions predicted per image, and seconds
-per image (reading, predicting and post-processing, on this machine). A set
-whose folder is absent is skipped with the reason.
+the model (default: the committed teaching checkpoint) predicts every photo,
+once at its own size only (``single``) and once at two scales when the photo is
+large enough (``multi``, the default of ``predict_image``), and is scored as
+``plate-unet evaluate`` scores it: recall and precision of plates matched
+one-to-one by box IoU, at IoU > 0.5 and > 0.7 (CCPD's rule), pixel IoU of the
+masks at the photos' own size, regions predicted per image, and seconds per image
+(reading, predicting and post-processing, on this machine). A set whose folder
+is absent is skipped with the reason.
 
 These photos only measure: nothing trains on them and no threshold is chosen
 on them.
 
-Run: ``python benchmarks/bench_real.py [--model PATH]`` (about a minute).
+Run: ``python benchmarks/bench_real.py [--model PATH]`` (about 3 minutes).
 """
 
 from __future__ import annotations
@@ -37,15 +41,18 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [
     ("ccpd", "ccpd", "raise"),
     ("openalpr_eu", "openalpr_eu/labels.csv", "raise"),
+    ("mixed_web", "mixed_web/labels.csv", "raise"),
     ("seed_sample", "seed_sample/train.csv", "skip"),
 ]
 BARS = (0.5, 0.7)
 
 
-def score_set(model, samples) -> dict:
+def score_set(model, samples, multiscale: bool) -> dict:
     """One set's row: recall and precision at each bar, pixel IoU, speed."""
     started = time.perf_counter()
-    report = evaluate_model(model, samples, iou_threshold=min(BARS))
+    report = evaluate_model(
+        model, samples, iou_threshold=min(BARS), multiscale=multiscale
+    )
     seconds = time.perf_counter() - started
     totals = report.totals
     matches = [m for row in report.rows for m in row.matches]
@@ -76,7 +83,10 @@ def main() -> None:
             print(f"skipping {name}: {path} not found", flush=True)
             continue
         samples = load_annotations(path, on_error=on_error)
-        rows.append({"set": name, **score_set(model, samples)})
+        for multiscale in (False, True):
+            scales = "multi" if multiscale else "single"
+            row = score_set(model, samples, multiscale)
+            rows.append({"set": name, "scales": scales, **row})
     model_name = args.model or "the committed teaching checkpoint"
     title = f"Real photos, {model_name} — {machine_line(info)}"
     table = print_table(title, rows) if rows else "no real set found"

@@ -34,6 +34,7 @@ ORDER = [
     "memory",
     "slim",
     "resolution",
+    "multiscale",
     "real",
     "export",
 ]
@@ -46,6 +47,7 @@ TITLES = {
     "memory": "Training memory",
     "slim": "Slim variant",
     "resolution": "What the input size alone costs",
+    "multiscale": "Two scales against one",
     "real": "Real photos",
     "export": "Exported models (TFLite)",
 }

@@ -246,6 +246,12 @@ def _add_all_regions(p) -> None:
         action="store_true",
         help="keep every predicted region, not only those that look like a plate",
     )
+    p.add_argument(
+        "--single-scale",
+        action="store_true",
+        help="run the model at its own size only (default: also at twice its size "
+        "when the photo has the pixels for it, to find small plates)",
+    )
 
 
 def _check_image_folder(path) -> None:
@@ -453,6 +459,7 @@ def _run_evaluate(args) -> int:
         iou_threshold=args.iou,
         match_on=args.match_on,
         shape=None if args.all_regions else PLAUSIBLE,
+        multiscale=not args.single_scale,
     )
     print(report.table())
     if args.out:
@@ -504,6 +511,7 @@ def _run_predict(args) -> int:
         args.out,
         threshold=args.threshold,
         shape=None if args.all_regions else PLAUSIBLE,
+        multiscale=not args.single_scale,
     )
     print(
         f"found {summary.n_plates} plate(s) in {len(summary.written)} images; "

@@ -51,7 +51,7 @@ Load it with `plate_unet.inference.model_file.load_model()` (checks the architec
 `keras.saving.load_model(path, safe_mode=True)`.
 
 Held-out synthetic test set: {scenes} scenes never seen in training (seed
-{test_seed}). Pixel IoU **{pixel_iou:.3f}**, Dice {dice:.3f}; CCPD protocol
+{test_seed}). Pixel IoU **{pixel_iou:.3f}**, Dice {dice:.3f}; CCPD-style
 (a plate is found when its box IoU > 0.7): precision {precision:.3f}, recall
 {recall:.3f}; mean corner error {corner} px.
 

@@ -7,7 +7,7 @@
 2. train the picked preset (``teaching`` on a CPU, ``reference`` on a GPU, ``smoke``
    with ``PLATE_UNET_SMOKE=1``);
 3. evaluate the best checkpoint on the held-out scenes: pixel IoU and Dice, plates
-   found under the CCPD protocol (precision and recall), corner error; a report
+   found CCPD-style (precision and recall), corner error; a report
    (JSON and text table) and a figure of the worst cases;
 4. predict the held-out images (and a folder of photos given with ``images``,
    ``--images`` on the command line) and print where everything is, with the
@@ -128,7 +128,7 @@ class DemoResult:
             f"demo finished in {self.seconds:.0f} s with preset {self.preset} "
             f"({self.reason})",
             f"held-out synthetic IoU {t['pixel_iou']:.3f} (Dice {t['dice']:.3f}) on "
-            f"{t['images']} scenes; CCPD protocol: precision {t['precision']:.3f}, "
+            f"{t['images']} scenes; CCPD-style: precision {t['precision']:.3f}, "
             f"recall {t['recall']:.3f}"
             + (f"; corner error {corner:.1f} px" if corner is not None else ""),
         ]

@@ -1,4 +1,4 @@
-"""Evaluate a plate segmenter: pixels, plates, the CCPD protocol, corner errors.
+"""Evaluate a plate segmenter: pixels, plates, CCPD-style matching, corner errors.
 
 Two views of the same prediction:
 
@@ -7,7 +7,7 @@ Two views of the same prediction:
 * **plates**: the quadrilaterals from
   :func:`plate_unet.inference.postprocess.find_plates` are matched one-to-one
   to the annotated plates, greedily by IoU (the best
-  pair first). A plate is *found* under the CCPD protocol when its IoU is
+  pair first). A plate is *found*, CCPD-style, when its IoU is
   above 0.7; precision = found / predicted, recall = found / annotated. For
   matched pairs you also get the box IoU, the quadrilateral IoU and the mean
   distance between corresponding corners in pixels.
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 #: How a predicted plate is matched to a true one: by bounding box or by quadrilateral.
 MatchOn = Literal["box", "quad"]
 
-#: The CCPD protocol: a plate is found when its IoU with the truth exceeds this.
+#: CCPD-style matching: a plate is found when its IoU with the truth exceeds this.
 CCPD_IOU = 0.7
 
 
@@ -463,11 +463,12 @@ def evaluate_model(
     match_on: MatchOn = "box",
     min_area: float | None = None,
     shape: PlateShape | None = PLAUSIBLE,
+    multiscale: bool = True,
 ) -> EvalReport:
     """Predicts every sample's image and scores it against the annotation.
 
-    Images are letterboxed to the model's input as in
-    :func:`plate_unet.inference.image.predict_image`; masks and plates are
+    Images are predicted as by :func:`plate_unet.inference.image.predict_image`
+    (at two scales when large); masks and plates are
     compared at the ORIGINAL image size.
 
     Args:
@@ -480,6 +481,7 @@ def evaluate_model(
         min_area: Smallest predicted plate in model pixels (see ``find_plates``).
         shape: A :class:`~plate_unet.inference.postprocess.PlateShape` every
             predicted plate must pass (``None``: keep every region).
+        multiscale: Two scales for large images; ``False``: the model's size only.
 
     Returns:
         An :class:`EvalReport`; unreadable images are skipped with a warning.
@@ -522,7 +524,9 @@ def evaluate_model(
             report.skipped.append((sample.image_path.name, exc.reason))
             continue
         height, width = image.shape[:2]
-        plates, pred_mask = predict_image(model, image, threshold, min_area, shape)
+        plates, pred_mask = predict_image(
+            model, image, threshold, min_area, shape, multiscale
+        )
         true_mask = rasterize(sample.plates, height, width)
         report.rows.append(
             evaluate_image(

@@ -122,6 +122,7 @@ def predict_folder(
     min_area: float | None = None,
     crop_size: tuple[int, int] = (80, 240),
     shape: PlateShape | None = PLAUSIBLE,
+    multiscale: bool = True,
 ) -> PredictSummary:
     """Predicts every image of a folder and writes JSON, mask, overlay and crops.
 
@@ -133,6 +134,8 @@ def predict_folder(
         min_area: Smallest plate in model pixels (see :func:`find_plates`).
         crop_size: ``(height, width)`` of each rectified plate crop.
         shape: What a region must look like to be a plate (``None``: keep all).
+        multiscale: Two scales for large images (see
+            :func:`~plate_unet.inference.image.predict_image`); ``False``: one.
 
     Returns:
         A :class:`PredictSummary`; unreadable images are listed in ``skipped``
@@ -180,7 +183,9 @@ def predict_folder(
         except ImageReadError as exc:
             summary.skipped.append((path.name, exc.reason))
             continue
-        plates, mask = predict_image(model, image, threshold, min_area, shape)
+        plates, mask = predict_image(
+            model, image, threshold, min_area, shape, multiscale
+        )
         stem = path.stem
         record = {
             "image": path.name,

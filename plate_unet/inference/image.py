@@ -14,6 +14,7 @@ and a mask at the image's own size. Images are read with
 
 from __future__ import annotations
 
+import random
 import re
 import weakref
 from collections.abc import Callable
@@ -23,14 +24,21 @@ import numpy as np
 
 from plate_unet.data.images import preprocess
 from plate_unet.data.letterbox import Letterbox
-from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape, find_plates
+from plate_unet.inference.postprocess import PLAUSIBLE, Plate, PlateShape
 
 if TYPE_CHECKING:
     import keras
 
 
-def _model_depth(model) -> int:
-    """Encoder levels of a plate-unet model, from its ``enc{l}_conv1`` layers."""
+def model_depth(model: keras.Model) -> int:
+    """Encoder levels of a plate-unet model, from its ``enc{l}_conv1`` layers.
+
+    Example:
+        >>> from plate_unet.inference.image import model_depth
+        >>> from plate_unet.model import UNetConfig, build_unet
+        >>> model_depth(build_unet(UNetConfig(64, 64, base_filters=2, depth=3)))
+        3
+    """
     levels = [
         int(m.group(1))
         for layer in model.layers
@@ -77,7 +85,7 @@ def model_input_size(
         if orient and (h - w) * (height - width) < 0:  # orientations differ
             return int(w), int(h)
         return int(h), int(w)
-    multiple = 2 ** (_model_depth(model) - 1)
+    multiple = 2 ** (model_depth(model) - 1)
     h = h or -(-int(height) // multiple) * multiple
     w = w or -(-int(width) // multiple) * multiple
     return int(h), int(w)
@@ -154,7 +162,10 @@ def any_size_model(model: keras.Model) -> keras.Model:
     """The same network with the same weights, accepting any input size (cached).
 
     A fixed-size functional U-Net is rebuilt from its config with the input's
-    height and width left free, and given the model's weights.
+    height and width left free, and given the model's weights. Building it
+    leaves Python's random state as it was (Keras draws its layers' default
+    random seeds from it), so predicting does not change what a later
+    ``build_unet`` draws after ``keras.utils.set_random_seed``.
 
     Args:
         model: A functional Keras model.
@@ -183,7 +194,11 @@ def any_size_model(model: keras.Model) -> keras.Model:
             if layer["class_name"] == "InputLayer":
                 shape = layer["config"]["batch_shape"]
                 layer["config"]["batch_shape"] = [shape[0], None, None, *shape[3:]]
-        twin = keras.Model.from_config(config)
+        state = random.getstate()  # Keras seeds new layers from `random`
+        try:
+            twin = keras.Model.from_config(config)
+        finally:
+            random.setstate(state)
         twin.set_weights(model.get_weights())
         _ANY_SIZE_MODELS[model] = twin
     return twin
@@ -230,8 +245,9 @@ def predict_image(
     threshold: float = 0.5,
     min_area: float | None = None,
     shape: PlateShape | None = PLAUSIBLE,
+    multiscale: bool = True,
 ) -> tuple[list[Plate], np.ndarray]:
-    """Finds the plates in one image.
+    """Finds the plates in one image, at two scales when the image is large.
 
     Args:
         model: A plate-unet model.
@@ -241,6 +257,9 @@ def predict_image(
         shape: What a region must look like to be a plate (default
             :data:`~plate_unet.inference.postprocess.PLAUSIBLE`); ``None``
             keeps every region.
+        multiscale: Also run at twice the model's size when the image has the
+            pixels for it, and merge (:mod:`plate_unet.inference.multiscale`);
+            ``False`` runs the model's own size only.
 
     Returns:
         ``(plates, mask)``: plates in the image's own pixels, and the uint8
@@ -259,9 +278,13 @@ def predict_image(
         >>> sorted(found[0].to_dict())
         ['box', 'quad', 'score']
     """
-    prob, letterbox = predict_probability(model, image)
-    plates = find_plates(
-        prob, threshold, letterbox=letterbox, min_area=min_area, shape=shape
+    # multiscale builds on this module's passes, so it is imported here.
+    from plate_unet.inference.multiscale import (
+        DEFAULT_MULTISCALE,
+        SINGLE_SCALE,
+        predict_multiscale,
     )
-    mask = (letterbox.invert_mask(prob) > threshold).astype(np.uint8)
-    return plates, mask
+
+    config = DEFAULT_MULTISCALE if multiscale else SINGLE_SCALE
+    plates, prob = predict_multiscale(model, image, threshold, min_area, shape, config)
+    return plates, (prob > threshold).astype(np.uint8)

@@ -223,7 +223,10 @@ def decode_upload(upload_value: Any) -> tuple[str, np.ndarray]:
 
 
 def predict_at_image_size(
-    model: keras.Model, image: np.ndarray, plates: Sequence[ArrayLike] | None = None
+    model: keras.Model,
+    image: np.ndarray,
+    plates: Sequence[ArrayLike] | None = None,
+    multiscale: bool = True,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Runs the model on one photo; returns the probability map at the photo's size.
 
@@ -231,11 +234,13 @@ def predict_at_image_size(
         model: A plate-unet Keras model.
         image: uint8 RGB ``(H, W, 3)`` or grey ``(H, W)`` photo of any size.
         plates: The annotated ``(4, 2)`` corner arrays, or ``None`` when unknown.
+        multiscale: Merge a second pass at twice the model's size for a large
+            photo (:mod:`plate_unet.inference.multiscale`); ``False``: one pass.
 
     Returns:
         ``(prob, true_mask)``: float32 ``(H, W)`` probabilities (the letterboxed
-        prediction mapped back) and the uint8 ``(H, W)`` plate mask, or ``None``
-        without ``plates``.
+        predictions mapped back and merged) and the uint8 ``(H, W)`` plate mask,
+        or ``None`` without ``plates``.
 
     Example:
         >>> from plate_unet.data import generate_scene, rasterize
@@ -251,10 +256,14 @@ def predict_at_image_size(
         (True, None)
     """
     from plate_unet.data.masks import rasterize
-    from plate_unet.inference.image import predict_probability
+    from plate_unet.inference.multiscale import (
+        DEFAULT_MULTISCALE,
+        SINGLE_SCALE,
+        predict_multiscale,
+    )
 
-    prob, letterbox = predict_probability(model, image)
-    prob = letterbox.invert_mask(prob)
+    config = DEFAULT_MULTISCALE if multiscale else SINGLE_SCALE
+    _, prob = predict_multiscale(model, image, shape=None, config=config)
     height, width = np.shape(image)[:2]
     mask = None if plates is None else rasterize(list(plates), height, width)
     return prob, mask
