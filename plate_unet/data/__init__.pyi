@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .augment import AUGMENTATIONS as AUGMENTATIONS
 from .augment import AugmentConfig as AugmentConfig
 from .augment import apply_augmentation as apply_augmentation

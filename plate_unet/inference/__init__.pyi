@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .evaluate import EvalReport as EvalReport
 from .evaluate import evaluate_model as evaluate_model
 from .evaluate import match_plates as match_plates

@@ -372,6 +372,7 @@ class OnnxModel:
         True
     """
 
+    # Deliberate parallel: TFLiteModel above opens its file the same way.
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if not self.path.is_file():

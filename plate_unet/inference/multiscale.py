@@ -184,6 +184,8 @@ def _support(prob: np.ndarray, letterbox: Letterbox, box: Box) -> float:
     return float(window.max()) if window.size else 0.0
 
 
+# Deliberate parallel: predict_image (inference/image.py) takes the same arguments
+# and passes them here.
 def predict_multiscale(
     model: keras.Model,
     image: np.ndarray,

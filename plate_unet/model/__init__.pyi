@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .config import REFERENCE_CONFIG as REFERENCE_CONFIG
 from .config import UNetConfig as UNetConfig
 from .config import nearest_valid_sizes as nearest_valid_sizes

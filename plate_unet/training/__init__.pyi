@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .callbacks import AtomicBackupAndRestore as AtomicBackupAndRestore
 from .callbacks import AtomicModelCheckpoint as AtomicModelCheckpoint
 from .devices import choose_strategy as choose_strategy

@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .plotting import plot_curves as plot_curves
 from .plotting import plot_feature_maps as plot_feature_maps
 from .plotting import plot_image_row as plot_image_row

@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .ccpd import parse_ccpd_name as parse_ccpd_name
 from .ccpd import read_ccpd as read_ccpd
 from .mask_pairs import read_mask_pairs as read_mask_pairs

@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .generate import generate_dataset as generate_dataset
 from .generate import generate_scene as generate_scene
 from .generate import scene_seed as scene_seed

@@ -5,6 +5,9 @@ Each line names a public name and the module that defines it;
 first use, and type checkers and editors read it as it stands.
 """
 
+# Deliberate parallel: every face's stub has this shape, one
+# `from .module import name as name` line per name (lazy_loader's stub format).
+
 from .augmentation import AugmentationPlayground as AugmentationPlayground
 from .augmentation import augmentation_playground as augmentation_playground
 from .augmentation import render_augmentation as render_augmentation
