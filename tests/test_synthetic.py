@@ -16,7 +16,11 @@ from plate_unet.data.synthetic.generate import (
     generate_scene,
     scene_seed,
 )
-from plate_unet.data.synthetic.plate_styles import STYLE_WEIGHTS, STYLES, render_plate
+from plate_unet.data.synthetic.plate_styles import (
+    PLATE_STYLES,
+    register_plate_style,
+    render_plate,
+)
 
 H, W = 290, 180
 
@@ -85,7 +89,7 @@ def test_landscape_scenes_hold_plates_sized_by_the_shorter_side():
     assert 0.025 - 1e-3 <= min(sizes) and max(sizes) <= 0.8 + 1e-3
 
 
-@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize("style", sorted(PLATE_STYLES))
 def test_every_plate_style_draws_a_textured_plate(style):
     rgb, alpha, name = render_plate(np.random.default_rng(1), 200, style)
     assert name == style and rgb.shape[:2] == alpha.shape
@@ -95,8 +99,11 @@ def test_every_plate_style_draws_a_textured_plate(style):
 
 
 def test_style_weights_cover_every_style_and_sum_to_one():
-    assert set(STYLE_WEIGHTS) == set(STYLES)
-    assert sum(STYLE_WEIGHTS.values()) == pytest.approx(1.0)
+    assert all(s.weight > 0 and s.name == n for n, s in PLATE_STYLES.items())
+    assert sum(s.weight for s in PLATE_STYLES.values()) == pytest.approx(1.0)
+    for style in PLATE_STYLES.values():  # (height, width): every plate is wide
+        height, width = style.size_mm
+        assert 1.5 < width / height < 5, style.name
     assert sum(KINDS.values()) == pytest.approx(1.0)
 
 
@@ -214,3 +221,24 @@ def test_the_committed_sample_is_from_this_generator():
 
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     assert is_current(sample, 32, 0, (580, 360)), "re-make data/sample (Makefile)"
+
+
+def test_a_new_plate_style_is_one_registered_function():
+    def square(rng, s):  # a two-row square plate, drawn plainly
+        h, w = int(200 * s), int(200 * s)
+        rgb = np.full((h, w, 3), 230, np.float32)
+        rgb[h // 8 : h // 3, w // 8 : -w // 8] = 20  # the top row
+        rgb[h // 2 : -h // 8, w // 8 : -w // 8] = 20  # the bottom row
+        return rgb, np.full((h, w), 255, np.uint8)
+
+    register_plate_style("test_square", size_mm=(200, 200), rows=2, weight=0.01)(square)
+    try:
+        rgb, alpha, name = render_plate(np.random.default_rng(0), 100, "test_square")
+        assert name == "test_square" and rgb.shape[:2] == alpha.shape == (100, 100)
+        assert PLATE_STYLES["test_square"].rows == 2
+        with pytest.raises(ValueError, match="'test_square' is already registered"):
+            register_plate_style("test_square", (200, 200), 2, 0.01)
+    finally:
+        del PLATE_STYLES["test_square"]
+    with pytest.raises(ValueError, match="unknown plate style 'nope'; valid: .*'eu'"):
+        render_plate(np.random.default_rng(0), 100, "nope")

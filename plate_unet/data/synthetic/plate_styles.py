@@ -1,23 +1,99 @@
 """Flat (front-on) licence plates in several real styles, drawn as RGBA textures.
 
-Each style function draws one plate at ``s`` pixels per millimetre from its real
-dimensions: the Chinese blue plate of the CCPD photos (440×140 mm, white
-characters), the Chinese yellow and green (new-energy) plates, the EU plate with
-its blue band (white, or yellow as on Dutch and British rear plates), US plates
-in varied colours with a state name, the Brazilian Mercosul plate and the Indian
-white or yellow plate. The scene code warps the texture into the photo; its four
-corners are the plate's label.
+The styles live in one registry, :data:`PLATE_STYLES`: adding one is one
+decorated drawing function (:func:`register_plate_style`: name, size in
+millimetres, rows, weight). Each style function draws one plate at ``s``
+pixels per millimetre from its real dimensions: the Chinese blue plate of the
+CCPD photos (140×440 mm, H×W, white characters), the Chinese yellow and green
+(new-energy) plates, the EU plate with its blue band (white, or yellow as on
+Dutch and British rear plates), US plates in varied colours with a state name,
+the Brazilian Mercosul plate and the Indian white or yellow plate. The scene
+code warps the texture into the photo; its four corners are the plate's label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from plate_unet.data.synthetic.glyphs import N_HANZI, glyph, hanzi, text_line
+
+#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha)``.
+PlateDrawer = Callable[[np.random.Generator, float], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class PlateStyle:
+    """One entry of the plate-style registry, :data:`PLATE_STYLES`.
+
+    Attributes:
+        name: The key, e.g. ``"eu"``.
+        size_mm: The real plate's ``(height, width)`` in millimetres; the
+            drawing is scaled from it.
+        rows: Rows of characters.
+        weight: How often the generator draws it, relative to the others.
+        draw: ``(rng, pixels per mm) -> (rgb, alpha)``: float32 RGB in 0..255
+            and uint8 alpha (rounded corners), about ``size_mm × s`` pixels.
+    """
+
+    name: str
+    size_mm: tuple[int, int]
+    rows: int
+    weight: float
+    draw: PlateDrawer
+
+
+#: Every plate style the generator draws, by name, in the order registered.
+PLATE_STYLES: dict[str, PlateStyle] = {}
+
+
+def register_plate_style(
+    name: str, size_mm: tuple[int, int], rows: int, weight: float
+) -> Callable[[PlateDrawer], PlateDrawer]:
+    """Adds the decorated drawing function to :data:`PLATE_STYLES`.
+
+    Args:
+        name: A new style name.
+        size_mm: ``(height, width)`` of the real plate in millimetres.
+        rows: Rows of characters.
+        weight: Relative frequency (> 0) among all styles.
+
+    Returns:
+        A decorator that registers the function and returns it unchanged.
+
+    Raises:
+        ValueError: If ``name`` is taken or a number is out of range.
+
+    Example:
+        >>> from plate_unet.data.synthetic.plate_styles import (
+        ...     PLATE_STYLES, register_plate_style)
+        >>> PLATE_STYLES["eu"].size_mm, PLATE_STYLES["eu"].rows
+        ((110, 520), 1)
+        >>> register_plate_style("eu", (110, 520), 1, 0.1)
+        Traceback (most recent call last):
+        ...
+        ValueError: plate style 'eu' is already registered; choose another name
+    """
+    if name in PLATE_STYLES:
+        raise ValueError(
+            f"plate style {name!r} is already registered; choose another name"
+        )
+    if min(size_mm) <= 0 or rows < 1 or weight <= 0:
+        raise ValueError(
+            f"plate style {name!r}: size_mm={size_mm} (height, width), rows={rows} "
+            f"and weight={weight} must all be positive"
+        )
+
+    def add(draw: PlateDrawer) -> PlateDrawer:
+        height, width = size_mm
+        PLATE_STYLES[name] = PlateStyle(name, (height, width), rows, weight, draw)
+        return draw
+
+    return add
+
 
 CN_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -138,6 +214,7 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
     return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s)
 
 
+@register_plate_style("cn_blue", size_mm=(140, 440), rows=1, weight=0.30)
 def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese blue plate (CCPD): white characters and rim on blue."""
     bg = _jitter_colour(
@@ -147,6 +224,7 @@ def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]
     return _cn(rng, s, bg, fg, fg)
 
 
+@register_plate_style("cn_yellow", size_mm=(140, 440), rows=1, weight=0.05)
 def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese yellow plate (lorries, buses): black characters on yellow."""
     bg = _jitter_colour(rng, (235, 185, 25), 14)
@@ -155,12 +233,14 @@ def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarra
     )
 
 
+@register_plate_style("cn_green", size_mm=(140, 480), rows=1, weight=0.05)
 def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Chinese new-energy plate: 8 black characters on a white-to-green gradient."""
     black = _jitter_colour(rng, (15, 25, 20))
     return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
 
 
+@register_plate_style("eu", size_mm=(110, 520), rows=1, weight=0.22)
 def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """EU plate: black characters on white (or yellow), blue band with stars."""
     yellow = rng.random() < 0.2
@@ -213,6 +293,7 @@ def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     return img, _rounded_alpha(h, w, 5 * s)
 
 
+@register_plate_style("us", size_mm=(152, 305), rows=1, weight=0.14)
 def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """US plate: a state name, 6–7 characters in varied colours, light background."""
     bg = _jitter_colour(
@@ -262,6 +343,7 @@ def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     return img, _rounded_alpha(h, w, 9 * s)
 
 
+@register_plate_style("mercosul", size_mm=(130, 400), rows=1, weight=0.12)
 def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Mercosul plate: black characters on white (the Brazilian LLLDLDD pattern
     for every country), a blue top band with the country's name."""
@@ -285,6 +367,7 @@ def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray
     return img, _rounded_alpha(h, w, 6 * s)
 
 
+@register_plate_style("india", size_mm=(120, 500), rows=1, weight=0.12)
 def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
     (commercial), with a small blue "IND" strip at the left on newer plates."""
@@ -323,60 +406,23 @@ def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     return img, _rounded_alpha(h, w, 4 * s)
 
 
-#: The plate styles :func:`render_plate` draws.
-PlateStyle = Literal[
-    "cn_blue", "cn_yellow", "cn_green", "eu", "us", "mercosul", "india"
-]
-#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha)``.
-PlateDrawer = Callable[[np.random.Generator, float], tuple[np.ndarray, np.ndarray]]
-STYLES: dict[PlateStyle, PlateDrawer] = {
-    "cn_blue": cn_blue,
-    "cn_yellow": cn_yellow,
-    "cn_green": cn_green,
-    "eu": eu,
-    "us": us,
-    "mercosul": mercosul,
-    "india": india,
-}
-#: How often each style is drawn: the CCPD blue plate stays the most common (the
-#: reference's photos), but every region the course's users photograph gets a share.
-STYLE_WEIGHTS: dict[PlateStyle, float] = {
-    "cn_blue": 0.30,
-    "cn_yellow": 0.05,
-    "cn_green": 0.05,
-    "eu": 0.22,
-    "us": 0.14,
-    "mercosul": 0.12,
-    "india": 0.12,
-}
-SIZES_MM: dict[PlateStyle, tuple[int, int]] = {
-    "cn_blue": (440, 140),
-    "cn_yellow": (440, 140),
-    "cn_green": (480, 140),
-    "eu": (520, 110),
-    "us": (305, 152),
-    "mercosul": (400, 130),
-    "india": (500, 120),
-}
-
-
 def render_plate(
-    rng: np.random.Generator, width_px: float, style: PlateStyle | None = None
+    rng: np.random.Generator, width_px: float, style: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Draws one plate texture of about ``width_px`` pixels wide.
 
     Args:
         rng: The random generator (all choices are drawn from it).
         width_px: Wanted texture width in pixels (clamped to 48..600).
-        style: A key of :data:`STYLES`, or None to draw one by
-            :data:`STYLE_WEIGHTS` (the CCPD blue plate most often).
+        style: A key of :data:`PLATE_STYLES`, or None to draw one by the
+            styles' weights (the CCPD blue plate most often).
 
     Returns:
         ``(rgb, alpha, style)``: float32 (h, w, 3) RGB in 0..255, uint8 (h, w)
         alpha (rounded corners) and the style name.
 
     Raises:
-        ValueError: If ``style`` is not a key of :data:`STYLES`.
+        ValueError: If ``style`` is not a key of :data:`PLATE_STYLES`.
 
     Example:
         >>> from plate_unet.data.synthetic.plate_styles import render_plate
@@ -385,13 +431,16 @@ def render_plate(
         True
     """
     if style is None:
-        names = list(STYLE_WEIGHTS)
-        p = np.array([STYLE_WEIGHTS[k] for k in names])
+        names = list(PLATE_STYLES)
+        p = np.array([PLATE_STYLES[k].weight for k in names])
         style = names[int(rng.choice(len(names), p=p / p.sum()))]
-    if style not in STYLES:
-        raise ValueError(f"unknown plate style {style!r}; valid: {sorted(STYLES)}")
-    s = float(np.clip(width_px, 48, 600)) / SIZES_MM[style][0]
-    rgb, alpha = STYLES[style](rng, s)
+    if style not in PLATE_STYLES:
+        raise ValueError(
+            f"unknown plate style {style!r}; valid: {sorted(PLATE_STYLES)}"
+        )
+    entry = PLATE_STYLES[style]
+    s = float(np.clip(width_px, 48, 600)) / entry.size_mm[1]
+    rgb, alpha = entry.draw(rng, s)
     if rng.random() < 0.7:  # embossed metal: a soft highlight across the plate
         t = np.linspace(rng.uniform(-1, 1), rng.uniform(-1, 1), rgb.shape[0])
         rgb *= (1 + 0.12 * t.astype(np.float32))[:, None, None]
