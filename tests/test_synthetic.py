@@ -242,3 +242,29 @@ def test_a_new_plate_style_is_one_registered_function():
         del PLATE_STYLES["test_square"]
     with pytest.raises(ValueError, match="unknown plate style 'nope'; valid: .*'eu'"):
         render_plate(np.random.default_rng(0), 100, "nope")
+
+
+def test_a_new_distractor_is_one_registered_function():
+    from plate_unet.data.synthetic.distractors import (
+        DISTRACTORS,
+        pick_distractor,
+        register_distractor,
+    )
+
+    counts = {name: 0 for name in DISTRACTORS}
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        counts[pick_distractor(rng).name] += 1
+    assert counts["sign"] / 2000 == pytest.approx(0.6, abs=0.04)  # by weight
+
+    drawn = []
+    register_distractor("test_mark", 1.0)(lambda img, rng, *box: drawn.append(box))
+    try:
+        picks = {pick_distractor(np.random.default_rng(i)).name for i in range(40)}
+        assert "test_mark" in picks  # half of all picks now
+        image, _ = generate_scene(3, 290, 180)  # scenes still draw
+        with pytest.raises(ValueError, match="'test_mark' is already registered"):
+            register_distractor("test_mark", 1.0)
+    finally:
+        del DISTRACTORS["test_mark"]
+    assert image.shape == (290, 180, 3)

@@ -30,12 +30,12 @@ from plate_unet._files import atomic_write_text
 from plate_unet.data.formats.reference_csv import write_reference_csv
 from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.camera import photograph
+from plate_unet.data.synthetic.distractors import pick_distractor
 from plate_unet.data.synthetic.plate_styles import render_plate
 from plate_unet.data.synthetic.scene import (
     Painter,
     background,
     draw_car,
-    draw_text_box,
     draw_watermark,
     paste_texture,
 )
@@ -242,8 +242,9 @@ def _car_with_plate(rng, img, gain, where, has_plate: bool, boxes: list):
 
 
 def _distractors(rng, img, boxes: list) -> None:
-    """A watermark, signs, stickers, round badges and bright rectangles away from
-    the plates."""
+    """A watermark, then up to four entries of the distractor registry
+    (:data:`~plate_unet.data.synthetic.distractors.DISTRACTORS`), away from the
+    plates."""
     h, w = img.shape[:2]
     if rng.random() < 0.15:
         draw_watermark(img, rng)
@@ -252,18 +253,7 @@ def _distractors(rng, img, boxes: list) -> None:
         x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
         if any(_boxes_overlap((x, y, x + bw, y + bh), b, 6) for b in boxes):
             continue
-        r = rng.random()
-        if r < 0.6:
-            draw_text_box(img, rng, x, y, bw, bh, rng.normal(0, 4))
-        elif r < 0.8:
-            c = (int(x + bw / 2), int(y + bh / 2))
-            colour = tuple(float(v) for v in rng.uniform(0, 255, 3))
-            cv2.circle(img, c, int(bh / 2), colour, -1, cv2.LINE_AA)
-        else:
-            v = rng.uniform(200, 255)
-            cv2.rectangle(
-                img, (int(x), int(y)), (int(x + bw), int(y + bh)), (v, v, v * 0.95), -1
-            )
+        pick_distractor(rng).draw(img, rng, x, y, bw, bh)
 
 
 def _write_one(job: tuple) -> tuple[int, list]:
