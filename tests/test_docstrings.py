@@ -9,6 +9,10 @@ there. Examples that need an optional package (ONNX) are skipped, with the
 reason, where it is not installed. No example trains a model, and none may leave
 global state changed (dtype policy, open figures). No example may check only
 something that holds whatever the code does (``isinstance(x, bool)`` → True).
+
+Deliberate parallel: because each example runs as pasted, examples repeat their
+few set-up lines (imports, a tiny U-Net, a scene, a temporary folder); the
+``duplicates`` tool lists those pairs, and they stay.
 """
 
 from __future__ import annotations

@@ -179,6 +179,14 @@ def _canvas(w_mm, h_mm, s, rgb) -> np.ndarray:
     return img
 
 
+def _white_or_yellow(rng, w_mm, h_mm, s, p_yellow, yellow, white) -> np.ndarray:
+    """A plate's canvas: yellow with probability ``p_yellow``, else white."""
+    is_yellow = rng.random() < p_yellow
+    return _canvas(
+        w_mm, h_mm, s, _jitter_colour(rng, yellow if is_yellow else white, 8)
+    )
+
+
 def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
     img = _canvas(w_mm, 140, s, bg)
     if n == 8:  # green new-energy plate: white at the top fading to green
@@ -243,13 +251,7 @@ def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray
 @register_plate_style("eu", size_mm=(110, 520), rows=1, weight=0.22)
 def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """EU plate: black characters on white (or yellow), blue band with stars."""
-    yellow = rng.random() < 0.2
-    img = _canvas(
-        520,
-        110,
-        s,
-        _jitter_colour(rng, (248, 206, 20) if yellow else (242, 242, 238), 8),
-    )
+    img = _white_or_yellow(rng, 520, 110, s, 0.2, (248, 206, 20), (242, 242, 238))
     h, w = img.shape[:2]
     _rim(img, 1.5 * s)
     band = _jitter_colour(rng, (0, 50, 160), 10)
@@ -371,13 +373,7 @@ def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray
 def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
     (commercial), with a small blue "IND" strip at the left on newer plates."""
-    yellow = rng.random() < 0.3
-    img = _canvas(
-        500,
-        120,
-        s,
-        _jitter_colour(rng, (245, 200, 30) if yellow else (242, 242, 236), 8),
-    )
+    img = _white_or_yellow(rng, 500, 120, s, 0.3, (245, 200, 30), (242, 242, 236))
     h, w = img.shape[:2]
     _rim(img, 2 * s)
     x0 = 20.0
