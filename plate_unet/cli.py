@@ -190,7 +190,34 @@ def _add_model(p, required: bool) -> None:
 
 
 def _add_out(p, required: bool, what: str, metavar: str = "DIR") -> None:
-    p.add_argument("--out", required=required, metavar=metavar, help=what)
+    convert = _out_folder if metavar == "DIR" else _out_path
+    p.add_argument("--out", type=convert, required=required, metavar=metavar, help=what)
+
+
+def _out_path(text: str) -> Path:
+    """An output path that can be created: its nearest existing parent is a
+    writable folder."""
+    path = Path(text)
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise argparse.ArgumentTypeError(
+            f"{text} cannot be created: {parent} is not a writable folder"
+        )
+    return path
+
+
+def _out_folder(text: str) -> Path:
+    """An output folder: an existing folder, or a path that can be created."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text} exists and is not a folder: expected an output folder"
+        )
+    if path.is_dir() and not os.access(path, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{text} is not a writable folder")
+    return _out_path(text)
 
 
 def _add_preset(p, default: str) -> None:
@@ -259,7 +286,20 @@ def _add_all_regions(p) -> None:
 def _check_image_folder(path) -> None:
     from plate_unet.data.images import list_images
 
-    list_images(path)  # raises a PlateUnetError naming the folder
+    try:
+        list_images(path)
+    except PlateUnetError as exc:
+        raise UsageError(f"argument --images: {exc}") from exc
+
+
+def _read_annotations(flag: str, path, on_error: str = "raise") -> list:
+    """Reads annotations before TensorFlow loads; an error names the flag."""
+    from plate_unet.data.readers import load_annotations
+
+    try:
+        return load_annotations(path, on_error=on_error)  # type: ignore[arg-type]
+    except PlateUnetError as exc:
+        raise UsageError(f"argument {flag}: {exc}") from exc
 
 
 def _load_model(path):
@@ -366,6 +406,10 @@ def _add_train(sub) -> None:
 def _check_train(args) -> None:
     if args.val is not None and args.data is None:
         raise UsageError("--val needs --data (the synthetic set makes its own)")
+    args.samples = None if args.data is None else _read_annotations("--data", args.data)
+    args.val_samples = (
+        None if args.val is None else _read_annotations("--val", args.val)
+    )
 
 
 def _run_train(args) -> int:
@@ -391,11 +435,9 @@ def _run_train(args) -> int:
         print(f"no --data: generating synthetic scenes into {data_dir}/")
         result = train_synthetic(name, out, data_dir=data_dir, **kwargs)
     else:
-        from plate_unet.data.readers import load_annotations
-
-        samples = load_annotations(args.data)
-        if args.val:
-            train_set, val_set = samples, load_annotations(args.val)
+        samples = args.samples
+        if args.val_samples is not None:
+            train_set, val_set = samples, args.val_samples
         else:
             train_set, val_set = split_samples(samples, 0.1, seed=args.seed)
         result = train(name, train_set, val_set, out, **kwargs)
@@ -445,18 +487,18 @@ def _check_evaluate(args) -> None:
         from plate_unet.inference.model_file import check_model_file
 
         check_model_file(None)
+    if getattr(args, "data", None) is not None:
+        args.samples = _read_annotations("--data", args.data, on_error="skip")
 
 
 def _run_evaluate(args) -> int:
-    from plate_unet.data.readers import load_annotations
     from plate_unet.inference.evaluate import evaluate_model
     from plate_unet.inference.postprocess import PLAUSIBLE
 
     model = _load_model(args.model)
-    samples = load_annotations(args.data, on_error="skip")
     report = evaluate_model(
         model,
-        samples,
+        args.samples,
         args.threshold,
         iou_threshold=args.iou,
         match_on=args.match_on,

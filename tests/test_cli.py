@@ -283,3 +283,31 @@ def test_a_many_line_project_error_is_one_line_that_keeps_the_detail(
     line = _one_line(capsys, ["generate", "--n", "1", "--out", str(tmp_path / "g")])
     assert "9 problem(s) in labels.csv: labels.csv line 0: corner outside" in line
     assert "line 2: corner outside ... and 6 more line(s) (-v shows them all)" in line
+
+
+def test_a_bad_out_or_data_answers_before_tensorflow(tmp_path):
+    """--out that cannot be a folder, and annotations that cannot be read, are
+    one line naming the flag, before TensorFlow loads."""
+    a_file = tmp_path / "taken.csv"
+    a_file.write_text("x")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code = (
+        "import sys\n"
+        "from plate_unet import cli\n"
+        "status = cli.main(sys.argv[1:])\n"
+        "assert 'tensorflow' not in sys.modules\n"
+        "sys.exit(status)\n"
+    )
+    for argv, named in [
+        (["predict", "--images", IMG, "--out", str(a_file)], "is not a folder"),
+        (["generate", "--n", "2", "--out", str(a_file)], "is not a folder"),
+        (["evaluate", "--data", str(empty)], "argument --data:"),
+        (["train", "--data", str(empty)], "argument --data:"),
+    ]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *argv], capture_output=True, text=True
+        )
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1, (argv, done.stderr)
+        assert named in lines[0] and done.stdout == "", (argv, lines, done.stdout)

@@ -268,3 +268,28 @@ def test_a_new_distractor_is_one_registered_function():
     finally:
         del DISTRACTORS["test_mark"]
     assert image.shape == (290, 180, 3)
+
+
+def test_a_style_registered_here_is_drawn_by_every_worker(tmp_path):
+    """Worker processes started after TensorFlow know only the package's entries,
+    so generation with a registered style stays in one process: the files are
+    the same whatever the number of workers."""
+    import tensorflow  # noqa: F401  (workers would be spawned, not forked)
+
+    def grey(rng, s):
+        h, w = int(110 * s), int(520 * s)
+        rgb = np.full((h, w, 3), 128, np.float32)
+        rgb[h // 4 : -h // 4, w // 8 : -w // 8] = 10
+        return rgb, np.full((h, w), 255, np.uint8)
+
+    register_plate_style("test_grey", size_mm=(110, 520), rows=1, weight=1e6)(grey)
+    try:
+        one = generate_dataset(tmp_path / "one", 4, seed=5, size=(290, 180),
+                               progress=False, workers=1)  # fmt: skip
+        two = generate_dataset(tmp_path / "two", 4, seed=5, size=(290, 180),
+                               progress=False, workers=2)  # fmt: skip
+    finally:
+        del PLATE_STYLES["test_grey"]
+    assert one.read_text() == two.read_text()
+    for a in sorted((one.parent / "images").iterdir()):
+        assert a.read_bytes() == (two.parent / "images" / a.name).read_bytes()

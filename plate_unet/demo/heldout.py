@@ -14,7 +14,7 @@ from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.generate import generate_dataset, is_current
 from plate_unet.training.presets import Preset
 
-#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``reference``
+#: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``seed``
 #: and validation ``seed + 1_000_003`` (see
 #: :func:`plate_unet.training.fit.train_synthetic`).
 TEST_SEED_OFFSET = 2_000_003

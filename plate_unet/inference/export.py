@@ -57,6 +57,13 @@ FORMATS: dict[ExportFormat, str] = {
 def _fixed_input_shape(model, input_size) -> tuple[int, int, int]:
     """(H, W, C) the TFLite graph is traced with."""
     _, height, width, channels = model.input_shape
+    if input_size is not None and height is not None and width is not None:
+        if tuple(int(v) for v in input_size) != (height, width):
+            raise UsageError(
+                f"model {model.name!r} takes {height}×{width} (H×W) images only; "
+                "input_size (--size) is for a model that accepts any size: leave "
+                "it out."
+            )
     if input_size is not None:
         height, width = (int(v) for v in input_size)
     if height is None or width is None:

@@ -153,6 +153,9 @@ def load_model(path: str | os.PathLike[str] | None = None) -> keras.Model:
         ...
         plate_unet.errors.ModelFileError: model file .../missing.keras not found: ...
     """
+    from plate_unet.quiet_tensorflow import import_tensorflow
+
+    import_tensorflow()  # no CUDA probe lines on a machine without a GPU
     import keras
 
     path = check_model_file(path)

@@ -17,6 +17,7 @@ the reference's format, in parallel and reproducibly.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing as mp
 import os
 import sys
@@ -30,8 +31,8 @@ from plate_unet._files import atomic_write_text
 from plate_unet.data.formats.reference_csv import write_reference_csv
 from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.camera import photograph
-from plate_unet.data.synthetic.distractors import pick_distractor
-from plate_unet.data.synthetic.plate_styles import render_plate
+from plate_unet.data.synthetic.distractors import DISTRACTORS, pick_distractor
+from plate_unet.data.synthetic.plate_styles import PLATE_STYLES, render_plate
 from plate_unet.data.synthetic.scene import (
     Painter,
     background,
@@ -39,6 +40,8 @@ from plate_unet.data.synthetic.scene import (
     draw_watermark,
     paste_texture,
 )
+
+log = logging.getLogger(__name__)
 
 #: Scene kinds and how often each is drawn: one close car (the CCPD view), one
 #: or two cars at mid range, a few far cars, a street camera's row of small
@@ -56,7 +59,7 @@ STAMP = "generator.json"
 
 
 def scene_seed(seed: int, index: int) -> int:
-    """Returns the seed of scene ``index`` of a set made with ``reference``."""
+    """Returns the seed of scene ``index`` of a set made with ``seed``."""
     return int(np.random.SeedSequence((int(seed), int(index))).generate_state(1)[0])
 
 
@@ -170,7 +173,7 @@ def generate_scene(
         BL, in image pixels. The list may be empty (no plate).
 
     Raises:
-        ValueError: If ``reference`` is negative or a size is below 32.
+        ValueError: If ``seed`` is negative or a size is below 32.
 
     Example:
         >>> from plate_unet.data import generate_scene
@@ -256,6 +259,13 @@ def _distractors(rng, img, boxes: list) -> None:
         pick_distractor(rng).draw(img, rng, x, y, bw, bh)
 
 
+def _entries_outside_package() -> list[str]:
+    """Plate styles and distractors registered by code outside the package."""
+    modules = {name: s.draw.__module__ for name, s in PLATE_STYLES.items()}
+    modules |= {name: d.draw.__module__ for name, d in DISTRACTORS.items()}
+    return [n for n, m in modules.items() if not m.startswith("plate_unet.")]
+
+
 def _write_one(job: tuple) -> tuple[int, list]:
     out_dir, index, seed, h, w, digits = job
     cv2.setNumThreads(1)
@@ -297,7 +307,7 @@ def generate_dataset(
         The path of ``labels.csv``.
 
     Raises:
-        ValueError: If ``n``, ``reference``, ``size`` or ``workers`` is out of range.
+        ValueError: If ``n``, ``seed``, ``size`` or ``workers`` is out of range.
 
     Example:
         >>> import tempfile
@@ -343,6 +353,17 @@ def generate_dataset(
                 flush=True,
             )
 
+    # fork is fast but unsafe once TensorFlow's threads exist: then spawn, whose
+    # fresh workers know only the package's own registry entries.
+    safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
+    added = _entries_outside_package()
+    if workers > 1 and not safe_fork and added:
+        log.info(
+            "generating in one process: worker processes started after TensorFlow "
+            "would not know the registered %s",
+            ", ".join(added),
+        )
+        workers = 1
     if workers == 1:
         for job in jobs:
             i, plates = _write_one(job)
@@ -350,8 +371,6 @@ def generate_dataset(
             if progress and (len(results) % 10 == 0 or len(results) == n):
                 report(len(results))
     else:
-        # fork is fast but unsafe once TensorFlow's threads exist: then spawn.
-        safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
         ctx = mp.get_context("fork" if safe_fork else "spawn")
         with ctx.Pool(int(workers)) as pool:
             for i, plates in pool.imap_unordered(_write_one, jobs, chunksize=8):

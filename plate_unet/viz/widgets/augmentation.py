@@ -149,7 +149,7 @@ def augmentation_playground(
 
     Returns:
         The widget (display it as a cell's last line); its controls are the
-        attributes ``augmentation``, ``strength`` and ``reference``.
+        attributes ``augmentation``, ``strength`` and ``seed``.
 
     Raises:
         ValueError: On an unknown augmentation name.
