@@ -98,3 +98,27 @@ def test_taught_rectify_equals_the_package(taught, quad, size):
 def test_taught_rectify_defaults_to_240_by_80(taught):
     image = np.zeros((120, 200), np.uint8)
     assert taught["rectify"](image, np.float32(QUADS[0])).shape == (80, 240)
+
+
+def test_taught_merge_of_two_passes_equals_the_package(taught):
+    from plate_unet.data import generate_scene
+    from plate_unet.inference import load_model, model_input_size
+    from plate_unet.inference.multiscale import predict_multiscale, zoomed_pass
+    from plate_unet.inference.postprocess import (
+        MIN_AREA_FRACTION,
+        PLAUSIBLE,
+        find_plates,
+    )
+
+    model = load_model()
+    for seed in (3, 19, 26):  # street rows: small plates in a 960×1280 photo
+        street, _ = generate_scene(seed, 960, 1280)
+        base_h, base_w = model_input_size(model, 960, 1280)
+        floor = max(8.0, MIN_AREA_FRACTION * base_h * base_w)
+        passes = {}
+        for zoom in (1, 2):
+            prob, lb = zoomed_pass(model, street, zoom)
+            passes[zoom] = (prob, lb, find_plates(prob, 0.5, lb, floor, PLAUSIBLE))
+        kept = taught["merge"](passes[1], passes[2])
+        plates, _ = predict_multiscale(model, street)
+        assert sorted(p.box for p in kept) == sorted(p.box for p in plates), seed

@@ -158,18 +158,21 @@ def plot_image_row(
 
     if not images:
         raise ValueError("images is empty: pass {title: array} with one entry or more.")
-    fig, axes = _row(len(images), 2.8)
-    for ax, (title, img) in zip(axes, images.items(), strict=True):
-        ax.imshow(_plane(np.asarray(img)), cmap=cmap, vmin=0, vmax=vmax)
+    planes = {title: _plane(np.asarray(img)) for title, img in images.items()}
+    widest = max(p.shape[1] / max(p.shape[0], 1) for p in planes.values())
+    fig, axes = _row(len(images), 2.8, panel_width=max(2.6, 2.5 * widest))
+    for ax, (title, img) in zip(axes, planes.items(), strict=True):
+        ax.imshow(img, cmap=cmap, vmin=0, vmax=vmax)
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
     fig.tight_layout()
     return fig
 
 
-def _row(n: int, height: float):
+def _row(n: int, height: float, panel_width: float = 2.6):
     """A figure of ``n`` panels side by side, at most :data:`ROW_WIDTH` wide."""
-    fig, axes = _figure(1, n, figsize=(min(2.6 * n, ROW_WIDTH), height), squeeze=False)
+    width = min(panel_width * n, ROW_WIDTH)
+    fig, axes = _figure(1, n, figsize=(width, height), squeeze=False)
     return fig, axes[0]
 
 
