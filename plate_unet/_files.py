@@ -1,8 +1,9 @@
 """Files that are never half-written: write beside the target, then rename.
 
 A power cut or ``kill -9`` in the middle of a write leaves a truncated file
-(a ``.keras`` zip, a ``.tflite`` buffer, a CSV) that no longer loads. Every
-writer of the package therefore goes through :func:`atomic_save`: it writes to
+(a ``.keras`` zip, a ``.tflite`` buffer, a CSV) that no longer loads. Models,
+checkpoints, exports, the training state and log, and the labels CSV therefore go
+through :func:`atomic_save`: it writes to
 a temporary name in a hidden ``.partial-XXXX`` folder beside the target (same
 disk) and renames the finished file or folder over the target with
 :func:`os.replace`, which the operating system performs atomically. On disk

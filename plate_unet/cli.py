@@ -1,11 +1,11 @@
 """The ``plate-unet`` command line: generate, train, evaluate, predict, export, demo.
 
-Each sub-command has an ``_add_<name>`` function that declares its flags, a
-``_check_<name>`` function that checks what argparse cannot (paths, flags that go
-together) and a ``_run_<name>`` function that does the work by calling the
-package. argparse converts and checks every value (``type=`` and ``choices``), and
-every path is checked before TensorFlow or a model loads, so a mistake is
-answered at once. Sizes are written height × width (``1160x720``: H×W).
+Each sub-command has an ``_add_<name>`` function that declares its flags, where
+needed a ``_check_<name>`` function that checks what argparse cannot (paths,
+flags that go together) and a ``_run_<name>`` function that does the work by
+calling the package. argparse converts and checks every value (``type=`` and
+``choices``), and every path is checked before TensorFlow or a model loads, so a
+mistake is answered at once. Sizes are written height × width (``1160x720``: H×W).
 
 The package's own errors (:class:`~plate_unet.errors.PlateUnetError`) and
 argparse's are printed as one line and exit with status 2; ``-v`` adds the
@@ -133,7 +133,6 @@ def _existing(what: str):
             raise argparse.ArgumentTypeError(f"{text} not found: expected {what}")
         return path
 
-    convert.__name__ = what
     return convert
 
 
@@ -269,7 +268,7 @@ def _add_threshold(p) -> None:
     )
 
 
-def _add_all_regions(p) -> None:
+def _add_plate_options(p) -> None:
     p.add_argument(
         "--all-regions",
         action="store_true",
@@ -463,7 +462,7 @@ def _add_evaluate(sub) -> None:
     _add_model(p, False)
     _add_data(p, True)
     _add_out(p, False, "folder for report.json and worst_cases.png (created)")
-    _add_all_regions(p)
+    _add_plate_options(p)
     _add_threshold(p)
     p.add_argument(
         "--iou",
@@ -534,7 +533,7 @@ def _add_predict(sub) -> None:
     _add_model(p, False)
     _add_images(p, True)
     _add_out(p, True, "output folder (created)")
-    _add_all_regions(p)
+    _add_plate_options(p)
     _add_threshold(p)
     p.set_defaults(func=_run_predict, check=_check_predict)
 

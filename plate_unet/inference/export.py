@@ -235,7 +235,6 @@ def export_model(
 
         model = load_model(model)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if format == "keras":
         if out.suffix != ".keras":
             raise UsageError(f"--out {out} must end in .keras for format 'keras'.")

@@ -139,7 +139,6 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
             >>> from pathlib import Path
             >>> from plate_unet.model import UNetConfig, build_unet
             >>> from plate_unet.training import AtomicBackupAndRestore
-            >>> from plate_unet.training.callbacks import atomic_write_text
             >>> model = build_unet(UNetConfig(64, 64, base_filters=2, depth=3))
             >>> folder = Path(tempfile.mkdtemp())  # an empty folder
             >>> AtomicBackupAndRestore.read_state(folder) is None  # nothing saved
