@@ -270,6 +270,65 @@ def test_a_new_distractor_is_one_registered_function():
     assert image.shape == (290, 180, 3)
 
 
+def test_a_new_distractor_repaints_only_the_distractors():
+    """Each stage draws from its own random stream: with a new distractor the
+    plates, vehicles and background of every scene stay where they were."""
+    from plate_unet.data.synthetic.distractors import DISTRACTORS, register_distractor
+
+    boxes = []
+
+    def blot(img, rng, x, y, bw, bh):  # takes numbers from its stream, as all do
+        boxes[-1].append((int(x), int(y), int(x + bw), int(y + bh)))
+        img[int(y) : int(y + bh), int(x) : int(x + bw)] = rng.integers(0, 255)
+
+    before = [generate_scene(i, 290, 180) for i in range(12)]
+    register_distractor("test_blot", 50.0)(blot)
+    try:
+        after = []
+        for i in range(12):
+            boxes.append([])
+            after.append(generate_scene(i, 290, 180))
+    finally:
+        del DISTRACTORS["test_blot"]
+    changed = 0
+    for (im0, p0), (im1, p1), drawn in zip(before, after, boxes, strict=True):
+        assert len(p0) == len(p1)
+        for a, b in zip(p0, p1, strict=True):
+            np.testing.assert_array_equal(a, b)
+        far = np.ones(im0.shape[:2], bool)  # away from any distractor (blur, JPEG)
+        for x0, y0, x1, y1 in drawn:
+            far[max(y0 - 32, 0) : y1 + 32, max(x0 - 32, 0) : x1 + 32] = False
+        assert (im0[far] == im1[far]).mean() > 0.9  # the same camera, the same light
+        changed += int((im0 != im1).any())
+    assert changed >= 6  # the distractors did change
+
+
+def test_a_new_plate_style_keeps_the_vehicles_in_place():
+    """A new style changes which plate a vehicle carries, not where it stands or
+    how it is tilted: those come from the vehicle stream."""
+
+    def plain(rng, s):
+        h, w = int(110 * s), int(520 * s)
+        return np.full((h, w, 3), 200, np.float32), np.full((h, w), 255, np.uint8)
+
+    def tilts(plates):  # centre -> direction of the line joining the side midpoints
+        out = {}
+        for q in plates:
+            d = (q[1] + q[2]) / 2 - (q[0] + q[3]) / 2
+            out[tuple(np.round(q.mean(0) / 4))] = np.degrees(np.arctan2(d[1], d[0]))
+        return out
+
+    before = [tilts(generate_scene(i, 290, 180)[1]) for i in range(20)]
+    register_plate_style("test_plain", size_mm=(110, 520), rows=1, weight=0.5)(plain)
+    try:
+        after = [tilts(generate_scene(i, 290, 180)[1]) for i in range(20)]
+    finally:
+        del PLATE_STYLES["test_plain"]
+    pairs = zip(before, after, strict=True)
+    same = [abs(b[k] - a[k]) < 0.5 for a, b in pairs for k in a.keys() & b]
+    assert len(same) >= 20 and np.mean(same) > 0.9
+
+
 def test_a_style_registered_here_is_drawn_by_every_worker(tmp_path):
     """Worker processes started after TensorFlow know only the package's entries,
     so generation with a registered style stays in one process: the files are

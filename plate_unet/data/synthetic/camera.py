@@ -13,7 +13,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from plate_unet.data.synthetic.scene import smooth_noise
+from plate_unet.data.synthetic.paint import smooth_noise
 
 
 @lru_cache(maxsize=1)

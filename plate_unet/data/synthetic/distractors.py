@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from plate_unet.data.synthetic.scene import draw_text_box
+from plate_unet.data.synthetic.text import draw_text_box
 
 #: ``(img, rng, x, y, box_w, box_h)``: draws into ``img`` in place.
 DistractorDrawer = Callable[

@@ -30,16 +30,13 @@ import numpy as np
 from plate_unet._files import atomic_write_text
 from plate_unet.data.formats.reference_csv import write_reference_csv
 from plate_unet.data.records import Sample
+from plate_unet.data.synthetic.background import background
 from plate_unet.data.synthetic.camera import photograph
 from plate_unet.data.synthetic.distractors import DISTRACTORS, pick_distractor
+from plate_unet.data.synthetic.paint import Painter, paste_texture
 from plate_unet.data.synthetic.plate_styles import PLATE_STYLES, render_plate
-from plate_unet.data.synthetic.scene import (
-    Painter,
-    background,
-    draw_car,
-    draw_watermark,
-    paste_texture,
-)
+from plate_unet.data.synthetic.text import draw_watermark
+from plate_unet.data.synthetic.vehicles import EXTENTS, draw_vehicle, pick_vehicle
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +44,15 @@ log = logging.getLogger(__name__)
 #: or two cars at mid range, a few far cars, a street camera's row of small
 #: plates, and no plate at all.
 KINDS = {"close": 0.52, "mid": 0.17, "far": 0.1, "street": 0.12, "none": 0.09}
-_CAR_EXTENT = np.array([(-2.5, -7.0), (2.5, -7.0), (2.5, 1.9), (-2.5, 1.9)])
+#: The stages of a scene, in drawing order; each draws from its own child random
+#: stream (:func:`scene_streams`), so a new plate style or distractor changes
+#: only the plates or distractors, not the backgrounds, vehicles or camera.
+STAGES = ("background", "vehicles", "plates", "distractors", "camera")
 
 
 #: Bumped whenever a seed's scene changes, so that sets painted by an older
 #: generator are painted again (:func:`is_current`) instead of trained on.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 #: Written last by :func:`generate_dataset`: what the set is and which generator
 #: painted it.
 STAMP = "generator.json"
@@ -61,6 +61,25 @@ STAMP = "generator.json"
 def scene_seed(seed: int, index: int) -> int:
     """Returns the seed of scene ``index`` of a set made with ``seed``."""
     return int(np.random.SeedSequence((int(seed), int(index))).generate_state(1)[0])
+
+
+def scene_streams(seed: int) -> dict[str, np.random.Generator]:
+    """Returns one independent random generator per stage of :data:`STAGES`,
+    spawned from ``seed``.
+
+    Example:
+        >>> from plate_unet.data.synthetic.generate import scene_streams
+        >>> streams = scene_streams(7)
+        >>> list(streams)
+        ['background', 'vehicles', 'plates', 'distractors', 'camera']
+        >>> bool(streams["plates"].random() == scene_streams(7)["plates"].random())
+        True
+    """
+    children = np.random.SeedSequence(int(seed)).spawn(len(STAGES))
+    return {
+        name: np.random.default_rng(child)
+        for name, child in zip(STAGES, children, strict=True)
+    }
 
 
 def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
@@ -188,41 +207,47 @@ def generate_scene(
         raise ValueError(
             f"scene size must be at least 32 pixels high and wide, got {h}×{w} (H×W)"
         )
-    rng = np.random.default_rng(int(seed))
-    img = background(rng, h, w)
+    r = scene_streams(int(seed))
+    img = background(r["background"], h, w)
     gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
-    kind = str(rng.choice(list(KINDS), p=list(KINDS.values())))
+    vehicles = r["vehicles"]
+    kind = str(vehicles.choice(list(KINDS), p=list(KINDS.values())))
     plates: list[np.ndarray] = []
     boxes: list[tuple] = []
-    for cx, cy, pw, has_plate in _car_layout(rng, kind, w, h):
-        quad = _car_with_plate(rng, img, gain, (cx, cy, pw), has_plate, boxes)
+    for cx, cy, pw, has_plate in _car_layout(vehicles, kind, w, h):
+        quad = _vehicle_with_plate(r, img, gain, (cx, cy, pw), has_plate, boxes)
         if quad is not None:
             plates.append(quad)
             boxes.append(_bbox(quad))
-    _distractors(rng, img, boxes)
-    return photograph(img, gain, rng), plates
+    _distractors(r["distractors"], img, boxes)
+    return photograph(img, gain, r["camera"]), plates
 
 
-def _car_with_plate(rng, img, gain, where, has_plate: bool, boxes: list):
-    """Draws one car at ``where`` = (cx, cy, plate width) and, maybe, its plate.
+def _vehicle_with_plate(r: dict, img, gain, where, has_plate: bool, boxes: list):
+    """Draws one vehicle at ``where`` = (cx, cy, plate width) and, maybe, its plate,
+    the plate from the ``plates`` stream of ``r`` and the rest from ``vehicles``.
 
     Returns:
-        The plate's float32 (4, 2) corners, or ``None`` when the car was left
+        The plate's float32 (4, 2) corners, or ``None`` when the vehicle was left
         out (it would hide a plate already drawn), has no plate, or its plate
         would leave the image.
     """
     h, w = img.shape[:2]
+    rng = r["vehicles"]
     cx, cy, pw = where
     pw = float(np.clip(pw, 0.025 * min(w, h), 0.8 * min(w, h)))
-    rgb, alpha, _ = render_plate(rng, pw * 1.25)
+    rgb, alpha, _ = render_plate(r["plates"], pw * 1.25)
     aspect = alpha.shape[0] / alpha.shape[1]
     hom = plane_homography(rng, cx, cy, pw, aspect)
+    vehicle = pick_vehicle(rng, aspect)
+    u0, v0, u1, v1 = EXTENTS[vehicle]
+    corners = np.array([(u0, v0), (u1, v0), (u1, v1), (u0, v1)], np.float64)
     extent = _bbox(
-        cv2.perspectiveTransform(_CAR_EXTENT.reshape(-1, 1, 2), hom).reshape(-1, 2)
+        cv2.perspectiveTransform(corners.reshape(-1, 1, 2), hom).reshape(-1, 2)
     )
     if any(_boxes_overlap(extent, b, 4) for b in boxes):
-        return None  # this car would hide a plate already drawn
-    draw_car(Painter(img, gain, hom), rng, aspect, rear=rng.random() < 0.4)
+        return None  # this vehicle would hide a plate already drawn
+    draw_vehicle(Painter(img, gain, hom), rng, vehicle, aspect, rear=rng.random() < 0.4)
     tex = np.array(
         [
             [1 / alpha.shape[1], 0, -0.5],
