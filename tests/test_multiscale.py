@@ -103,3 +103,11 @@ def test_predicting_leaves_the_random_state_alone(pretrained):
     state = random.getstate()
     predict_image(model, image)
     assert random.getstate() == state
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (2, 3), (3, 1000, 3)])
+def test_tiny_and_thin_images_get_a_mask_of_their_size(pretrained, shape):
+    image = np.full(shape, 200, np.uint8)
+    plates, mask = predict_image(pretrained, image)
+    assert mask.shape == shape[:2] and mask.dtype == np.uint8
+    assert all(p.quad.shape == (4, 2) for p in plates)
