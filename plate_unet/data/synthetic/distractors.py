@@ -537,30 +537,21 @@ def poster(
     x0, y0, x1, y1 = int(x), int(y), int(x + bw), int(y + bh)
     c0, c1 = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
     _gradient_fill(img, rng, x0, y0, x1, y1, c0, c1)
+    pic = img[max(y0, 0) : y1, max(x0, 0) : x1]  # the picture stays on the poster
     for _ in range(int(rng.integers(1, 4))):  # the picture: blobs and blocks
-        px, py = x + bw * rng.uniform(0.1, 0.9), y + bh * rng.uniform(0.2, 0.8)
+        px = bw * rng.uniform(0.1, 0.9) + x - max(x0, 0)
+        py = bh * rng.uniform(0.2, 0.8) + y - max(y0, 0)
         r = min(bw, bh) * rng.uniform(0.1, 0.3)
         col = _colour(rng.uniform(0, 255, 3))
         if rng.random() < 0.5:
+            axes = (int(r), int(r * rng.uniform(0.5, 1.5)))
+            angle = rng.uniform(0, 180)
             cv2.ellipse(
-                img,
-                (int(px), int(py)),
-                (int(r), int(r * rng.uniform(0.5, 1.5))),
-                rng.uniform(0, 180),
-                0,
-                360,
-                col,
-                -1,
-                cv2.LINE_AA,
+                pic, (int(px), int(py)), axes, angle, 0, 360, col, -1, cv2.LINE_AA
             )
         else:
-            cv2.rectangle(
-                img,
-                (int(px - r), int(py - r * 0.6)),
-                (int(px + r), int(py + r * 0.6)),
-                col,
-                -1,
-            )
+            p0, p1 = (int(px - r), int(py - r * 0.6)), (int(px + r), int(py + r * 0.6))
+            cv2.rectangle(pic, p0, p1, col, -1)
     band = rng.random() < 0.6
     hy = y + bh * (rng.uniform(0.04, 0.12) if rng.random() < 0.6 else 0.55)
     hh = bh * rng.uniform(0.14, 0.25)
