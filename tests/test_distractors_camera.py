@@ -121,3 +121,15 @@ def test_photograph_makes_some_grey_and_some_dark_photos_but_mostly_ordinary():
         grey += float(np.abs(r - g).mean() + np.abs(g - b).mean()) < 2
         dark += float(out.mean()) < 55
     assert 1 <= grey <= 12 and 2 <= dark <= 20, (grey, dark)
+
+
+def test_distractors_are_picked_by_their_weights():
+    from plate_unet.data.synthetic.distractors import pick_distractor
+
+    total = sum(d.weight for d in DISTRACTORS.values())
+    counts = dict.fromkeys(DISTRACTORS, 0)
+    rng = np.random.default_rng(0)
+    for _ in range(4000):
+        counts[pick_distractor(rng).name] += 1
+    for name, entry in DISTRACTORS.items():
+        assert counts[name] / 4000 == pytest.approx(entry.weight / total, abs=0.03)

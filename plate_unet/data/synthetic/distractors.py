@@ -220,6 +220,13 @@ def _write(
     return float(tw)
 
 
+def _fit_aspect(y: float, bw: float, bh: float, most: float) -> tuple[float, float]:
+    """Lowers the box's height to at most ``most`` times its width (a long sign
+    stays long in a portrait image), centred in the box: the new ``(y, bh)``."""
+    fitted = min(bh, bw * most)
+    return y + (bh - fitted) / 2, fitted
+
+
 def _digits(rng: np.random.Generator, n: int) -> str:
     return "".join(str(d) for d in rng.integers(0, 10, n))
 
@@ -353,6 +360,7 @@ def van_panel(
     """A van's painted side or rear panel: a company name and a phone number in
     big characters, sometimes a web address, a logo, a stripe, a window or a
     wheel arch."""
+    y, bh = _fit_aspect(y, bw, bh, 0.7)
     body = pick_colour(rng) if rng.random() < 0.7 else rng.uniform(0, 255, 3)
     x0, y0, x1, y1 = int(x), int(y), int(x + bw), int(y + bh)
     shade = rng.uniform(0.8, 1.15)
@@ -453,6 +461,7 @@ def shop_sign(
 ) -> None:
     """A long shop-front sign: one or two lines of words (sometimes a number),
     framed or not, light or dark, sometimes lit from inside."""
+    y, bh = _fit_aspect(y, bw, bh, 0.3)
     dark = rng.random() < 0.45
     bg = rng.uniform(10, 70, 3) if dark else rng.uniform(150, 250, 3)
     if rng.random() < 0.3:  # a strong brand colour
@@ -534,6 +543,7 @@ def poster(
 ) -> None:
     """A poster or billboard: a picture-like gradient, coloured blocks, a
     headline and lines of small text."""
+    y, bh = _fit_aspect(y, bw, bh, 1.5)
     x0, y0, x1, y1 = int(x), int(y), int(x + bw), int(y + bh)
     c0, c1 = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
     _gradient_fill(img, rng, x0, y0, x1, y1, c0, c1)
