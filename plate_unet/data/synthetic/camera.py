@@ -193,7 +193,7 @@ def _defocus(rng: np.random.Generator, out: np.ndarray, scale: float) -> np.ndar
     return cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _jpeg(out: np.ndarray, quality: int) -> np.ndarray:
+def _jpeg(out: np.ndarray, quality: float) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
 
