@@ -133,3 +133,14 @@ def test_distractors_are_picked_by_their_weights():
         counts[pick_distractor(rng).name] += 1
     for name, entry in DISTRACTORS.items():
         assert counts[name] / 4000 == pytest.approx(entry.weight / total, abs=0.03)
+
+
+@pytest.mark.parametrize("name", PACKAGE_ENTRIES)
+def test_every_distractor_survives_tiny_boxes_in_tiny_images(name):
+    for seed in range(60):  # scenes may be as small as 32×32 pixels
+        rng = np.random.default_rng(seed)
+        img = np.full((32, 40, 3), 128, np.uint8)
+        bw, bh = 40 * rng.uniform(0.005, 1), 32 * rng.uniform(0.005, 1)
+        x, y = rng.uniform(0, 40 - bw), rng.uniform(0, 32 - bh)
+        DISTRACTORS[name].draw(img, rng, x, y, bw, bh)
+        assert img.shape == (32, 40, 3)

@@ -525,7 +525,7 @@ def shop_sign(
             "sans",
             "c",
         )
-    if lit:  # the light spills around the sign
+    if lit and x1 > x0 and y1 > y0:  # the light spills around the sign
         cx0, cy0 = max(x0 - int(bh), 0), max(y0 - int(bh), 0)
         cx1 = min(x1 + int(bh), img.shape[1])
         cy1 = min(y1 + int(bh), img.shape[0])
