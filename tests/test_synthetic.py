@@ -255,7 +255,9 @@ def test_a_new_distractor_is_one_registered_function():
     rng = np.random.default_rng(0)
     for _ in range(2000):
         counts[pick_distractor(rng).name] += 1
-    assert counts["sign"] / 2000 == pytest.approx(0.6, abs=0.04)  # by weight
+    total = sum(d.weight for d in DISTRACTORS.values())
+    share = DISTRACTORS["sign"].weight / total
+    assert counts["sign"] / 2000 == pytest.approx(share, abs=0.04)  # by weight
 
     drawn = []
     register_distractor("test_mark", 1.0)(lambda img, rng, *box: drawn.append(box))

@@ -32,7 +32,11 @@ from plate_unet.data.formats.reference_csv import write_reference_csv
 from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.background import background
 from plate_unet.data.synthetic.camera import photograph
-from plate_unet.data.synthetic.distractors import DISTRACTORS, pick_distractor
+from plate_unet.data.synthetic.distractors import (
+    DISTRACTORS,
+    distractor_box,
+    pick_distractor,
+)
 from plate_unet.data.synthetic.paint import Painter, paste_texture
 from plate_unet.data.synthetic.plate_styles import PLATE_STYLES, render_plate
 from plate_unet.data.synthetic.text import draw_watermark
@@ -277,11 +281,11 @@ def _distractors(rng, img, boxes: list) -> None:
     if rng.random() < 0.15:
         draw_watermark(img, rng)
     for _ in range(int(rng.integers(0, 5))):
-        bw, bh = w * rng.uniform(0.05, 0.3), h * rng.uniform(0.02, 0.08)
-        x, y = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
+        entry = pick_distractor(rng)
+        x, y, bw, bh = distractor_box(entry, rng, h, w)
         if any(_boxes_overlap((x, y, x + bw, y + bh), b, 6) for b in boxes):
             continue
-        pick_distractor(rng).draw(img, rng, x, y, bw, bh)
+        entry.draw(img, rng, x, y, bw, bh)
 
 
 def _entries_outside_package() -> list[str]:

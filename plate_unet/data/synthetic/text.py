@@ -99,3 +99,42 @@ def draw_text_box(
         roi = img[y0 : y0 + a.shape[0], x0 : x0 + a.shape[1]]
         a = a[: roi.shape[0], : roi.shape[1]]
         roi[:] = (roi * (1 - a) + fg * a).astype(np.uint8)
+
+
+#: Firms' names painted on vans and lorries.
+FIRMS = (
+    "CITY PLUMBING", "EXPRESS", "SMITH & SONS", "FAST COURIER", "GREEN CLEAN",
+    "ELEKTRO MAYER", "BAKERY", "LOGISTICS", "ROOFING", "TRANSPORTE", "FLOWERS",
+    "CATERING", "HEATING & GAS", "MOVERS", "24/7 LOCKSMITH", "PIZZA", "GLASS",
+    "POWER TOOLS", "PETERSEN", "DELIVERY", "RENTAL", "BUILDERS LTD", "GmbH",
+)  # fmt: skip
+
+
+def _digits(rng: np.random.Generator, n: int) -> str:
+    return "".join(str(d) for d in rng.integers(0, 10, n))
+
+
+def phone_number(rng: np.random.Generator) -> str:
+    """A phone number in one of several national layouts, with spaces or dashes.
+
+    Example:
+        >>> from plate_unet.data.synthetic.text import phone_number
+        >>> sum(c.isdigit() for c in phone_number(np.random.default_rng(0))) >= 7
+        True
+    """
+    d = lambda n: _digits(rng, n)  # noqa: E731
+    forms = [
+        lambda: f"0800 {d(3)} {d(3)}",
+        lambda: f"+44 20 {d(4)} {d(4)}",
+        lambda: f"0{d(2)}-{d(3)} {d(4)}",
+        lambda: f"0{d(4)} {d(6)}",
+        lambda: f"({d(3)}) {d(3)}-{d(4)}",
+        lambda: f"0{d(2)} {d(7)}",
+        lambda: f"+49 {d(2)} {d(6)}",
+        lambda: f"0{d(1)} {d(2)} {d(2)} {d(2)} {d(2)}",
+        lambda: f"1{d(2)} {d(4)} {d(4)}",
+        lambda: f"{d(3)}-{d(4)}",
+        lambda: f"+31 {d(2)} {d(3)} {d(4)}",
+        lambda: f"{d(4)} {d(3)} {d(3)}",
+    ]
+    return forms[int(rng.integers(len(forms)))]()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plate_unet.data.synthetic.paint import Painter, rounded_rect
-from plate_unet.data.synthetic.text import WORDS
+from plate_unet.data.synthetic.text import FIRMS, WORDS, phone_number
 
 CAR_COLOURS = (  # (weight, RGB): white and silver dominate Chinese car parks
     (0.32, (228, 230, 232)),
@@ -74,38 +74,6 @@ class _Car:
 #: Vehicle kinds :func:`draw_vehicle` draws, and how often, for plates wider
 #: than tall (h/w below 0.55); squarer plates go on a motorbike half the time.
 VEHICLES = {"car": 0.72, "van": 0.16, "lorry": 0.12}
-COMPANY_WORDS = (
-    "EXPRESS",
-    "LOGISTICS",
-    "PLUMBING",
-    "ELECTRIC",
-    "BAKERY",
-    "TRANSPORT",
-    "CATERING",
-    "MOVERS",
-    "CLEANING",
-    "FRESH FOODS",
-    "ROOFING",
-    "PARCEL",
-)
-
-
-def phone_number(rng: np.random.Generator) -> str:
-    """A telephone number as vans and shops paint them, in one of a few formats."""
-    d = "".join(str(v) for v in rng.integers(0, 10, 12))
-    return str(
-        rng.choice(
-            [
-                f"0800 {d[:3]} {d[3:6]}",
-                f"+44 20 {d[:4]} {d[4:8]}",
-                f"050-{d[:3]} {d[3:7]}",
-                f"({d[:3]}) {d[3:6]}-{d[6:10]}",
-                f"{d[:4]} {d[4:7]} {d[7:10]}",
-                f"TEL {d[:3]} {d[3:5]} {d[5:7]}",
-                f"+971 {d[:2]} {d[2:5]} {d[5:9]}",
-            ]
-        )
-    )
 
 
 #: The plane box ``(u0, v0, u1, v1)`` each kind of vehicle may cover, in plate
@@ -406,7 +374,7 @@ def _painted_words(p: Painter, rng: np.random.Generator, box, ink) -> None:
     if rng.random() < 0.3:
         p.text(number, u0, v0 + (v1 - v0) * 0.3, u1, v1, ink, "sans-bold")
         return
-    name = str(rng.choice(COMPANY_WORDS))
+    name = str(rng.choice(FIRMS))
     mid = v0 + (v1 - v0) * rng.uniform(0.45, 0.6)
     p.text(
         name, u0, v0, u1, mid - 0.03, ink, str(rng.choice(["sans-bold", "serif-bold"]))
