@@ -1,15 +1,40 @@
-"""Flat (front-on) licence plates in several real styles, drawn as RGBA textures.
+"""Flat (front-on) licence plates as the world writes them, drawn as RGBA textures.
 
 The styles live in one registry, :data:`PLATE_STYLES`: adding one is one
 decorated drawing function (:func:`register_plate_style`: name, size in
 millimetres, rows, weight). Each style function draws one plate at ``s``
-pixels per millimetre from its real dimensions: the Chinese blue plate of the
-CCPD photos (140×440 mm, H×W, white characters), the Chinese yellow and green
-(new-energy) plates, the EU plate with its blue band (white, or yellow as on
-Dutch and British rear plates), US plates in varied colours with a state name,
-the Brazilian Mercosul plate and the Indian white or yellow plate. The scene
-code warps the texture into the photo; its four corners are the plate's label.
-"""
+pixels per millimetre from its real dimensions, edge to edge (the frame is
+part of the plate); the scene code warps the texture into the photo and its
+four corners are the plate's label. The styles (share of all plates):
+
+- ``cn_blue`` (16 %): the Chinese blue plate of the CCPD photos (140×440 mm,
+  H×W, white characters); ``cn_yellow`` and ``cn_green`` (new-energy), 2.5 %
+  each;
+- ``eu`` (11 %): the EU plate with its blue band, white or yellow (Dutch and
+  British rear plates);
+- ``us`` (8 %): US plates in varied colours with a state name, plain or
+  printed with a gradient, a landscape (sky, sun, hills or mountains) or an
+  emblem behind the dark characters;
+- ``mercosul`` and ``india`` (6 % each): the Brazilian Mercosul plate, the
+  Indian white or yellow plate;
+- ``square`` (8 %): square-ish two-row plates (motorcycles; cars in much of
+  Asia and Africa), Latin, hanzi-like or Arabic-Indic characters on white,
+  yellow, black or a colour;
+- ``jp`` (5 %): the Japanese plate, white, yellow (kei) or green, a small
+  region line over a kana-like glyph and four large digits;
+- ``uk_rear`` (5 %): the British yellow rear plate, sometimes with a blue or
+  green band;
+- ``black`` (3 %) and ``black_2row`` (2 %): white or silver characters on
+  black (Malaysia, Indonesia, older plates);
+- ``gulf`` (5 %): Arabic-Indic digits and Arabic letters over Latin ones, with
+  a coloured side band;
+- ``random`` (20 %): domain-randomised plates (colours 90+ grey levels apart,
+  every font, rims, aspect 1:1 to 5:1, 1 to 3 rows, textures, character sets,
+  small extras; :func:`random_layout`), so that a model learns "characters in
+  a framed rectangle" rather than a list of styles.
+
+Characters a font lacks are drawn in sans-bold; hanzi and kana come from the
+stroke patterns of :mod:`~plate_unet.data.synthetic.glyphs`."""
 
 from __future__ import annotations
 
@@ -856,7 +881,8 @@ def random_layout(rng: np.random.Generator) -> RandomLayout:
         charset = CHARSETS[str(rng.choice(list(CHARSETS), p=[0.5, 0.2, 0.1, 0.1, 0.1]))]
         # at most as many characters as fit at a readable width
         fit = aspect * n_rows / max(height, 0.35) * 1.6
-        n = int(rng.integers(2, max(int(min(fit, 9)), 2) + 1))
+        most = max(int(min(fit, 9)), 2)  # and at least half as many: no bare plate
+        n = int(rng.integers(min(max(2, int(fit / 2)), most), most + 1))
         chars = _pick(rng, charset, n)
         if n >= 5 and rng.random() < 0.4:
             k = int(rng.integers(2, n - 1))
