@@ -634,18 +634,16 @@ def jp(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     black (kei cars) or green with white (commercial); a small top line (region
     glyphs and a class number) over a kana-like glyph and four large digits."""
     kind = int(rng.choice(3, p=[0.6, 0.25, 0.15]))
-    bg, fg = [
+    bg, ink = [
         ((240, 242, 238), (20, 80, 45)),
         ((245, 205, 35), (15, 15, 15)),
         ((25, 110, 60), (245, 245, 245)),
     ][kind]
     img = _canvas(330, 165, s, _jitter_colour(rng, bg, 7))
     h, w = img.shape[:2]
-    fg = _jitter_colour(rng, fg, 8)
-    _rim(img, 1.2 * s)
-    img_fg = fg.tolist()
-    cv2.rectangle(
-        img, (1, 1), (w - 2, h - 2), img_fg, max(int(1.2 * s), 1), cv2.LINE_AA
+    fg = _jitter_colour(rng, ink, 8)
+    cv2.rectangle(  # a thin rim in the characters' colour
+        img, (1, 1), (w - 2, h - 2), fg.tolist(), max(int(1.2 * s), 1), cv2.LINE_AA
     )
     top = _pick(rng, CJK, 2) + " " + _pick(rng, DIGITS, int(rng.integers(2, 4)))
     _fit_cells(img, top, 70 * s, 10 * s, 190 * s, 42 * s, fg, aspect=0.8, gap=0.12)
@@ -797,7 +795,7 @@ def gulf(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     x0 = 60 if left else 8
     digits = rng.integers(0, 10, int(rng.integers(3, 5)))
     letters = rng.choice(len(LETTERS), 3)
-    ar_d = "".join(ARABIC_DIGITS[d] for d in digits[::-1])
+    ar_d = "".join(ARABIC_DIGITS[d] for d in digits)
     ar_l = "".join(ARABIC_LETTERS[k % len(ARABIC_LETTERS)] for k in letters)
     la_d = "".join(DIGITS[d] for d in digits)
     la_l = "".join(LETTERS[k] for k in letters)
@@ -917,8 +915,8 @@ def random_layout(rng: np.random.Generator) -> RandomLayout:
             )
         ),
         extras=extras,
-        bg=tuple(float(v) for v in bg),
-        fg=tuple(float(v) for v in fg),
+        bg=(float(bg[0]), float(bg[1]), float(bg[2])),
+        fg=(float(fg[0]), float(fg[1]), float(fg[2])),
     )
 
 
@@ -963,7 +961,7 @@ def draw_random(rng, s: float, layout: RandomLayout) -> tuple[np.ndarray, np.nda
     img = _canvas(w_mm, h_mm, s, layout.bg)
     h, w = img.shape[:2]
     _texture(rng, img, layout.texture)
-    fg = np.float32(layout.fg)
+    fg = np.asarray(layout.fg, np.float32)
     margin = max(layout.rim_mm * 2, 4.0) + 0.04 * h_mm
     x0, x1 = margin, w_mm - margin
     y0, y1 = margin, h_mm - margin
