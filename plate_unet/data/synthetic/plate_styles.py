@@ -265,11 +265,17 @@ def _contrasting(rng, bg, min_diff: float = 90) -> np.ndarray:
 
 
 def _gradient(h, w, c0, c1, angle: float) -> np.ndarray:
-    """A linear gradient from ``c0`` to ``c1`` along ``angle`` (radians, 0 = down)."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    t = yy * np.cos(angle) + xx * np.sin(angle) * h / max(w, 1)
+    """A linear gradient from ``c0`` to ``c1`` along ``angle`` (radians, 0 = down).
+
+    Drawn on a small grid and resized (linear interpolation keeps it exact).
+    """
+    ys = np.linspace(0, h - 1, min(h, 16), dtype=np.float32)[:, None]
+    xs = np.linspace(0, w - 1, min(w, 32), dtype=np.float32)[None, :]
+    t = ys * np.float32(np.cos(angle)) + xs * np.float32(np.sin(angle) * h / max(w, 1))
     t = (t - t.min()) / max(float(np.ptp(t)), 1e-6)
-    return (1 - t)[..., None] * np.float32(c0) + t[..., None] * np.float32(c1)
+    c0 = np.asarray(c0, np.float32)
+    small = c0 + t[..., None] * (np.asarray(c1, np.float32) - c0)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _pastel(rng, lightness: float = 0.6) -> np.ndarray:
