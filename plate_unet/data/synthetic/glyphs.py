@@ -3,7 +3,10 @@
 Glyphs are rendered once per process with FreeType (``matplotlib.ft2font``) and
 cached, so drawing a plate costs a few small resizes. Chinese province characters
 are not in DejaVu; :func:`hanzi` draws stroke patterns that look like them at the
-few pixels a plate character has in a photo.
+few pixels a plate character has in a photo, and :func:`kana` simpler ones for the
+Japanese syllable at the left of a Japanese plate. A character that a font lacks
+(Arabic-Indic digits in the serif fonts, say) is drawn in sans-bold, never as an
+empty box: see :func:`has_char`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ FONTS = {
     "mono-bold": "DejaVuSansMono-Bold.ttf",
     "serif-bold": "DejaVuSerif-Bold.ttf",
     "sans-oblique": "DejaVuSans-BoldOblique.ttf",
+    "mono": "DejaVuSansMono.ttf",
+    "serif": "DejaVuSerif.ttf",
+    "sans-light-oblique": "DejaVuSans-Oblique.ttf",
 }
 _GLYPH_PT = 96  # points at 72 dpi: capitals come out ~70 px tall
 N_HANZI = 32
@@ -34,6 +40,23 @@ def _font(name: str) -> ft2font.FT2Font:
     return ft2font.FT2Font(
         os.path.join(matplotlib.get_data_path(), "fonts", "ttf", FONTS[name])
     )
+
+
+@cache
+def _charmap(name: str) -> frozenset[int]:
+    return frozenset(_font(name).get_charmap())
+
+
+def has_char(char: str, font: str = "sans-bold") -> bool:
+    """Whether ``font`` has a glyph for every character of ``char``.
+
+    Example:
+        >>> from plate_unet.data.synthetic.glyphs import has_char
+        >>> has_char("\u0663"), has_char("\u0663", "serif-bold")  # Arabic-Indic 3
+        (True, False)
+    """
+    charmap = _charmap(font)
+    return all(ord(c) in charmap for c in char)
 
 
 def _render(text: str, font: str, points: int) -> np.ndarray:
@@ -65,6 +88,7 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
 
     Returns:
         A read-only 2-D uint8 array, about 70 px tall for capitals and digits.
+        A character the font lacks is drawn in sans-bold.
 
     Raises:
         ValueError: If ``font`` is unknown.
@@ -74,6 +98,8 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
         >>> glyph("A").shape[0] > 50
         True
     """
+    if not has_char(char, font):
+        font = "sans-bold"
     return _crop_to_ink(_render(char, font, _GLYPH_PT))
 
 
@@ -86,13 +112,16 @@ def text_line(text: str, font: str = "sans-bold") -> np.ndarray:
         font: A key of :data:`FONTS`.
 
     Returns:
-        A read-only 2-D uint8 array about 36 px tall, cropped to the ink.
+        A read-only 2-D uint8 array about 36 px tall, cropped to the ink (the
+        whole line in sans-bold when the font lacks one of its characters).
 
     Example:
         >>> from plate_unet.data.synthetic.glyphs import text_line
         >>> text_line("PARKING").shape[1] > text_line("P").shape[1]
         True
     """
+    if not has_char(text, font):
+        font = "sans-bold"
     return _crop_to_ink(_render(text, font, 48))
 
 
@@ -143,5 +172,42 @@ def hanzi(index: int) -> np.ndarray:
             cv2.rectangle(img, (x0 + 6, y0), (x1 - 6, y0 + 28), 255, t - 2, cv2.LINE_AA)
         if rng.random() < 0.6:  # a diagonal sweep
             cv2.line(img, (x1 - 6, 40), (x0 + 2, size - 6), 255, t, cv2.LINE_AA)
+    img.setflags(write=False)
+    return img
+
+
+N_KANA = 16
+
+
+@lru_cache(maxsize=N_KANA)
+def kana(index: int) -> np.ndarray:
+    """Returns a 96×96 mask that looks like a kana syllable (two or three strokes).
+
+    Args:
+        index: Which of :data:`N_KANA` patterns (taken modulo ``N_KANA``).
+
+    Returns:
+        A read-only 96×96 uint8 mask, the same for the same index.
+
+    Example:
+        >>> from plate_unet.data.synthetic.glyphs import kana
+        >>> kana(5).shape, bool(kana(5).any())
+        ((96, 96), True)
+    """
+    rng = np.random.default_rng(2000 + index % N_KANA)
+    img = np.zeros((96, 96), np.uint8)
+    y = int(rng.uniform(18, 40))
+    cv2.line(img, (14, y), (82, y - int(rng.uniform(0, 8))), 255, 9, cv2.LINE_AA)
+    x = int(rng.uniform(30, 66))
+    if rng.random() < 0.5:  # a down stroke that sweeps left
+        pts = np.array([[x, 8], [x, 50], [x - 14, 78], [14, 90]], np.int32)
+    else:  # a down stroke that hooks right
+        pts = np.array([[x - 10, 10], [x - 16, 60], [x + 4, 86], [84, 80]], np.int32)
+    cv2.polylines(img, [pts], False, 255, 9, cv2.LINE_AA)
+    if rng.random() < 0.7:  # a loop or a dot-like tick
+        centre = (int(rng.uniform(40, 66)), int(rng.uniform(52, 70)))
+        axes = (int(rng.uniform(12, 24)), int(rng.uniform(10, 18)))
+        start = int(rng.uniform(0, 180))
+        cv2.ellipse(img, centre, axes, 0, start, start + 250, 255, 8, cv2.LINE_AA)
     img.setflags(write=False)
     return img
