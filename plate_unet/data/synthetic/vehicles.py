@@ -73,7 +73,7 @@ class _Car:
 
 #: Vehicle kinds :func:`draw_vehicle` draws, and how often, for plates wider
 #: than tall (h/w below 0.55); squarer plates go on a motorbike half the time.
-VEHICLES = {"car": 0.72, "van": 0.16, "lorry": 0.12}
+VEHICLES = {"car": 0.8, "van": 0.12, "lorry": 0.08}
 
 
 #: The plane box ``(u0, v0, u1, v1)`` each kind of vehicle may cover, in plate
