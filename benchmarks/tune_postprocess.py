@@ -35,7 +35,11 @@ from plate_unet.training import PRESETS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 VAL_SEED = 1_000_003  # train_synthetic validates the seed-0 run on this seed
-REAL = [("ccpd", "ccpd"), ("openalpr_eu", "openalpr_eu/labels.csv")]
+REAL = [
+    ("ccpd", "ccpd"),
+    ("openalpr_eu", "openalpr_eu/labels.csv"),
+    ("mixed_web", "mixed_web/labels.csv"),
+]
 
 
 def real_rows(model, shape: PlateShape | None, label: str) -> list[dict]:

@@ -318,7 +318,7 @@ def bright_box(
     )
 
 
-@register_distractor("van_panel", 0.2, size=((0.3, 0.7), (0.1, 0.28)))
+@register_distractor("van_panel", 0.12, size=((0.3, 0.7), (0.1, 0.28)))
 def van_panel(
     img: np.ndarray, rng: np.random.Generator, x: float, y: float, bw: float, bh: float
 ) -> None:

@@ -56,7 +56,7 @@ STAGES = ("background", "vehicles", "plates", "distractors", "camera")
 
 #: Bumped whenever a seed's scene changes, so that sets painted by an older
 #: generator are painted again (:func:`is_current`) instead of trained on.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 #: Written last by :func:`generate_dataset`: what the set is and which generator
 #: painted it.
 STAMP = "generator.json"

@@ -10,14 +10,14 @@ four corners are the plate's label. The styles (share of all plates):
 - ``cn_blue`` (16 %): the Chinese blue plate of the CCPD photos (140×440 mm,
   H×W, white characters); ``cn_yellow`` and ``cn_green`` (new-energy), 2.5 %
   each;
-- ``eu`` (11 %): the EU plate with its blue band, white or yellow (Dutch and
+- ``eu`` (17 %): the EU plate with its blue band, white or yellow (Dutch and
   British rear plates);
 - ``us`` (8 %): US plates in varied colours with a state name, plain or
   printed with a gradient, a landscape (sky, sun, hills or mountains) or an
   emblem behind the dark characters;
 - ``mercosul`` and ``india`` (6 % each): the Brazilian Mercosul plate, the
   Indian white or yellow plate;
-- ``square`` (8 %): square-ish two-row plates (motorcycles; cars in much of
+- ``square`` (7 %): square-ish two-row plates (motorcycles; cars in much of
   Asia and Africa), Latin, hanzi-like or Arabic-Indic characters on white,
   yellow, black or a colour;
 - ``jp`` (5 %): the Japanese plate, white, yellow (kei) or green, a small
@@ -26,9 +26,9 @@ four corners are the plate's label. The styles (share of all plates):
   green band;
 - ``black`` (3 %) and ``black_2row`` (2 %): white or silver characters on
   black (Malaysia, Indonesia, older plates);
-- ``gulf`` (5 %): Arabic-Indic digits and Arabic letters over Latin ones, with
+- ``gulf`` (4 %): Arabic-Indic digits and Arabic letters over Latin ones, with
   a coloured side band;
-- ``random`` (20 %): domain-randomised plates (colours 90+ grey levels apart,
+- ``random`` (16 %): domain-randomised plates (colours 90+ grey levels apart,
   every font, rims, aspect 1:1 to 5:1, 1 to 3 rows, textures, character sets,
   small extras; :func:`random_layout`), so that a model learns "characters in
   a framed rectangle" rather than a list of styles.
@@ -432,7 +432,7 @@ def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray
     return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
 
 
-@register_plate_style("eu", size_mm=(110, 520), rows=1, weight=0.11)
+@register_plate_style("eu", size_mm=(110, 520), rows=1, weight=0.17)
 def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """EU plate: black characters on white (or yellow), blue band with stars."""
     img = _white_or_yellow(rng, 520, 110, s, 0.2, (248, 206, 20), (242, 242, 238))
@@ -594,7 +594,7 @@ def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     return img, _rounded_alpha(h, w, 4 * s)
 
 
-@register_plate_style("square", size_mm=(150, 240), rows=2, weight=0.08)
+@register_plate_style("square", size_mm=(150, 240), rows=2, weight=0.07)
 def square(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Square-ish two-row plate (motorcycles; cars in much of Asia and Africa):
     a small top row (region letters, hanzi-like glyphs or Arabic-Indic digits)
@@ -757,7 +757,7 @@ def black_2row(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarr
     return _black(rng, s, 340, 170, True)
 
 
-@register_plate_style("gulf", size_mm=(150, 320), rows=2, weight=0.05)
+@register_plate_style("gulf", size_mm=(150, 320), rows=2, weight=0.04)
 def gulf(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Gulf-style plate (Saudi pattern): Arabic-Indic digits and Arabic letters over
     Latin digits and letters, a divider, and a coloured side band with an emblem."""
@@ -952,7 +952,7 @@ def _texture(rng, img: np.ndarray, kind: str, amount: float = 14) -> None:
     np.clip(img, 0, 255, out=img)
 
 
-@register_plate_style("random", size_mm=(100, _RANDOM_W_MM), rows=3, weight=0.20)
+@register_plate_style("random", size_mm=(100, _RANDOM_W_MM), rows=3, weight=0.16)
 def random_plate(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     """Domain-randomised plate: characters in a framed rectangle of any colour,
     font, rim, aspect (1:1 to 5:1), 1 to 3 rows and texture (``rows`` is the

@@ -404,7 +404,8 @@ def draw_van(p: Painter, rng: np.random.Generator, aspect: float) -> None:
                 ),
                 np.full(3, rng.uniform(15, 70)),
             )
-    ink = 255 - col if rng.random() < 0.5 else pick_colour(rng) * 0.6
+    # firms paint in colour far more often than in plain black on white
+    ink = rng.uniform(0, 255, 3) if rng.random() < 0.7 else 255 - col
     v1 = -ha - rng.uniform(0.5, 1.0)
     v0 = v1 - rng.uniform(1.0, 2.2)
     if v0 > top + 1.7:
