@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 
 from plate_unet.errors import PlateUnetError, UsageError
-from plate_unet.training.presets import PRESETS
+from plate_unet.training.presets import PRESETS, PRETRAINED
 
 #: Sub-commands that never load TensorFlow.
 _WITHOUT_TENSORFLOW = {"generate"}
@@ -661,9 +661,9 @@ def _add_demo(sub) -> None:
     p.add_argument(
         "--pretrained",
         action="store_true",
-        help="train the teaching model on 3200 scenes for 4 epochs and write the "
-        "pretrained checkpoint with metrics.json, training_log.csv and README.md "
-        "into --out",
+        help=f"train the teaching model on {PRETRAINED.n_train} scenes for "
+        f"{PRETRAINED.epochs} epochs and write the pretrained checkpoint with "
+        "metrics.json, training_log.csv and README.md into --out",
     )
     _add_quiet(p)
     p.set_defaults(func=_run_demo, check=_check_demo)

@@ -14,7 +14,7 @@
    headline numbers.
 
 :func:`make_pretrained` (``plate-unet demo --pretrained``) trains the teaching
-model for longer (``PRETRAINED``: 3,200 scenes, 4 epochs) with a fixed seed and
+model for longer (``PRETRAINED``: 8,000 scenes, 4 epochs) with a fixed seed and
 writes ``teaching.keras`` with ``metrics.json``, ``training_log.csv`` and a
 ``README.md`` beside it, into ``runs/pretrained``; ``make pretrained`` writes them
 into the checkout's ``plate_unet/inference/pretrained``, the committed checkpoint.
