@@ -8,12 +8,16 @@ first use, and type checkers and editors read it as it stands.
 # Deliberate parallel: every face's stub has this shape, one
 # `from .module import name as name` line per name (lazy_loader's stub format).
 
+from .generate import ScenePlate as ScenePlate
 from .generate import generate_dataset as generate_dataset
 from .generate import generate_scene as generate_scene
+from .generate import scene_plates as scene_plates
 from .generate import scene_seed as scene_seed
 
 __all__ = [
+    "ScenePlate",
     "generate_dataset",
     "generate_scene",
+    "scene_plates",
     "scene_seed",
 ]
