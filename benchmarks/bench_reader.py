@@ -26,8 +26,8 @@ from plate_unet.data.synthetic.crops import generate_crops, plate_crops
 from plate_unet.data.synthetic.generate import scene_seed
 
 CONFIGS = {
-    "default (16-32-64, LSTM 48)": {},
-    "conv-only (16-32-64, 1-D conv)": {"lstm_units": 0},
+    "default (16-32-64, 1-D conv)": {},
+    "LSTM (16-32-64, LSTM 48)": {"lstm_units": 48},
     "wider (32-64-96, LSTM 64)": {
         "filters": (32, 64, 96),
         "lstm_units": 64,

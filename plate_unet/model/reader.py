@@ -2,8 +2,8 @@
 
 :func:`build_reader` stacks a few Conv-BN-ReLU blocks that halve the crop's
 height (and, in the first block, its width), folds what is left of the height
-into one column per timestep, reads the columns left to right with a
-bidirectional LSTM (or 1-D convolutions), and gives, per timestep, the
+into the features of one column per timestep, reads the columns with 1-D
+convolutions (or a bidirectional LSTM), and gives, per timestep, the
 probabilities of the classes of :data:`~plate_unet.data.alphabet.ALPHABET`
 plus CTC's blank. The blank is class 0, the index ``keras.losses.CTC`` and
 ``keras.ops.ctc_decode`` take by default (``mask_index=0``); class ``k >= 1`` is
@@ -38,8 +38,9 @@ class ReaderConfig:
             timesteps.
         alphabet_size: Characters read (classes without the blank).
         filters: Filters of each Conv-BN-ReLU block.
-        lstm_units: Units of each direction of the bidirectional LSTM; 0 reads
-            the columns with two 1-D convolutions instead (faster).
+        lstm_units: Units of each direction of a bidirectional LSTM that reads
+            the columns; 0 (the default) reads them with two 1-D convolutions
+            instead, three times faster on a CPU and quicker to train.
         hidden: Width of the per-timestep features before the LSTM.
 
     Example:
@@ -53,7 +54,7 @@ class ReaderConfig:
     width: int = 128
     alphabet_size: int = len(ALPHABET)
     filters: tuple[int, ...] = (16, 32, 64)
-    lstm_units: int = 48
+    lstm_units: int = 0
     hidden: int = 96
 
     def __post_init__(self) -> None:
@@ -88,8 +89,10 @@ def build_reader(config: ReaderConfig | None = None) -> keras.Model:
     probabilities, the blank at index 0.
 
     Layers: ``scale``; ``conv{i}``, ``bn{i}``, ``relu{i}``, ``pool{i}`` per block
-    (the first pools 2×2, the others 2×1: height only); ``collapse`` (a
-    convolution over the remaining height), ``columns``, ``features``; then
+    (the first pools 2×2, the others 2×1: height only; kernels after the first
+    are 3×5, so that a timestep sees a whole character); ``width_first``,
+    ``columns`` (the remaining height folded into the features of each
+    column), ``collapse`` (a convolution over 3 columns), ``features``; then
     ``lstm`` (bidirectional) or ``conv1d0``, ``conv1d1``; ``logits``; ``probs``.
 
     Example:
@@ -102,18 +105,20 @@ def build_reader(config: ReaderConfig | None = None) -> keras.Model:
     inputs = keras.Input((c.height, c.width, 1), name="crop")
     x = keras.layers.Rescaling(1 / 255, name="scale")(inputs)
     for i, filters in enumerate(c.filters):
+        kernel = (3, 3) if i == 0 else (3, 5)  # wider: a timestep sees a character
         x = keras.layers.Conv2D(
-            filters, 3, padding="same", use_bias=False, name=f"conv{i}"
+            filters, kernel, padding="same", use_bias=False, name=f"conv{i}"
         )(x)
         x = keras.layers.BatchNormalization(name=f"bn{i}")(x)
         x = keras.layers.ReLU(name=f"relu{i}")(x)
         pool = (2, 2) if i == 0 else (2, 1)
         x = keras.layers.MaxPooling2D(pool, name=f"pool{i}")(x)
     left = c.height // 2 ** len(c.filters)
-    x = keras.layers.Conv2D(
-        c.filters[-1], (left, 1), activation="relu", name="collapse"
+    x = keras.layers.Permute((2, 1, 3), name="width_first")(x)
+    x = keras.layers.Reshape((c.timesteps, left * c.filters[-1]), name="columns")(x)
+    x = keras.layers.Conv1D(
+        c.filters[-1], 3, padding="same", activation="relu", name="collapse"
     )(x)
-    x = keras.layers.Reshape((c.timesteps, c.filters[-1]), name="columns")(x)
     x = keras.layers.Dense(c.hidden, activation="relu", name="features")(x)
     if c.lstm_units > 0:
         x = keras.layers.Bidirectional(
