@@ -37,6 +37,11 @@ def test_build_reader_gives_probabilities_per_timestep_with_named_layers():
     assert "conv1d1" in {layer.name for layer in convs.layers}
     with pytest.raises(ValueError, match="multiple of 4"):
         ReaderConfig(height=30, filters=(8, 16))
+    fewer = ReaderConfig(filters=(8, 16), width_pools=2)
+    assert fewer.timesteps == 32
+    assert build_reader(fewer).output_shape[1] == 32
+    with pytest.raises(ValueError, match="width_pools=3"):
+        ReaderConfig(filters=(8, 16), width_pools=3)
 
 
 def test_the_reader_has_timesteps_for_the_longest_generated_text():

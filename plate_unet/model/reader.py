@@ -34,14 +34,17 @@ class ReaderConfig:
 
     Attributes:
         height: Crop height in pixels, a multiple of ``2 ** len(filters)``.
-        width: Crop width in pixels, even; the reader has ``width // 2``
-            timesteps.
+        width: Crop width in pixels, a multiple of ``2 ** width_pools``; the
+            reader has ``width // 2 ** width_pools`` timesteps.
         alphabet_size: Characters read (classes without the blank).
         filters: Filters of each Conv-BN-ReLU block.
         lstm_units: Units of each direction of a bidirectional LSTM that reads
             the columns; 0 (the default) reads them with two 1-D convolutions
             instead, three times faster on a CPU and quicker to train.
         hidden: Width of the per-timestep features before the LSTM.
+        width_pools: Blocks that halve the width too (the first ones): 1 gives
+            a timestep per 2 pixels of width, 2 per 4 pixels (fewer timesteps,
+            faster, but room for texts of about half the length).
 
     Example:
         >>> from plate_unet.model.reader import ReaderConfig
@@ -56,13 +59,20 @@ class ReaderConfig:
     filters: tuple[int, ...] = (16, 32, 64)
     lstm_units: int = 0
     hidden: int = 96
+    width_pools: int = 1
 
     def __post_init__(self) -> None:
-        step = 2 ** len(self.filters)
-        if self.height < step or self.height % step or self.width < 4 or self.width % 2:
+        step, across = 2 ** len(self.filters), 2**self.width_pools
+        if not 0 <= self.width_pools <= len(self.filters):
+            raise ValueError(
+                f"width_pools={self.width_pools}: use 0 to {len(self.filters)} "
+                "(the number of blocks)"
+            )
+        if self.height < step or self.height % step or self.width % across:
             raise ValueError(
                 f"reader size {self.height}×{self.width} (H×W) is invalid: the "
-                f"height must be a multiple of {step} (2 ** blocks), the width even"
+                f"height must be a multiple of {step} (2 ** blocks), the width "
+                f"of {across} (2 ** width_pools)"
             )
         if not self.filters or min(self.filters) < 1 or self.alphabet_size < 1:
             raise ValueError(
@@ -72,8 +82,8 @@ class ReaderConfig:
 
     @property
     def timesteps(self) -> int:
-        """Columns the reader gives probabilities for: ``width // 2``."""
-        return self.width // 2
+        """Columns the reader gives probabilities for: ``width // 2 ** width_pools``."""
+        return self.width // 2**self.width_pools
 
     @property
     def n_classes(self) -> int:
@@ -89,7 +99,8 @@ def build_reader(config: ReaderConfig | None = None) -> keras.Model:
     probabilities, the blank at index 0.
 
     Layers: ``scale``; ``conv{i}``, ``bn{i}``, ``relu{i}``, ``pool{i}`` per block
-    (the first pools 2×2, the others 2×1: height only; kernels after the first
+    (the first ``width_pools`` pool 2×2, the others 2×1: height only; kernels
+    after the first
     are 3×5, so that a timestep sees a whole character); ``width_first``,
     ``columns`` (the remaining height folded into the features of each
     column), ``collapse`` (a convolution over 3 columns), ``features``; then
@@ -111,7 +122,7 @@ def build_reader(config: ReaderConfig | None = None) -> keras.Model:
         )(x)
         x = keras.layers.BatchNormalization(name=f"bn{i}")(x)
         x = keras.layers.ReLU(name=f"relu{i}")(x)
-        pool = (2, 2) if i == 0 else (2, 1)
+        pool = (2, 2) if i < c.width_pools else (2, 1)
         x = keras.layers.MaxPooling2D(pool, name=f"pool{i}")(x)
     left = c.height // 2 ** len(c.filters)
     x = keras.layers.Permute((2, 1, 3), name="width_first")(x)
