@@ -17,7 +17,7 @@ PACKAGE = ROOT / "plate_unet"
 #: What each part of the package may import, along the pipeline.
 ALLOWED = {
     "data": {"data"},
-    "model": {"model"},
+    "model": {"data", "model"},  # the reader reads with the data's alphabet
     "training": {"data", "model", "training"},
     "inference": {"data", "model", "inference"},
     "viz": {"data", "model", "training", "inference", "viz"},

@@ -24,7 +24,7 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
 def test_every_style_renders_a_readable_plate_at_every_size(style, width):
     h_mm, w_mm = PLATE_STYLES[style].size_mm
     for seed in range(4):
-        rgb, alpha, name = render_plate(np.random.default_rng(seed), width, style)
+        rgb, alpha, name, _ = render_plate(np.random.default_rng(seed), width, style)
         assert name == style and rgb.dtype == np.float32 and alpha.dtype == np.uint8
         assert rgb.shape == (*alpha.shape, 3) and abs(rgb.shape[1] - width) <= 2
         assert (alpha == 255).mean() > 0.9  # opaque but for the rounded corners
@@ -55,7 +55,8 @@ def test_the_random_style_covers_shapes_rows_and_fonts():
     for lay in layouts:  # characters and plate 90+ grey levels apart
         grey = _grey(np.float32([[lay.bg, lay.fg]]))[0]
         assert abs(grey[0] - grey[1]) > 60
-    rgb, alpha = draw_random(np.random.default_rng(0), 1.0, layouts[0])
+    rgb, alpha, text = draw_random(np.random.default_rng(0), 1.0, layouts[0])
+    assert text == "\n".join(chars for _, chars in layouts[0].rows)
     assert rgb.shape[1] / rgb.shape[0] == pytest.approx(layouts[0].aspect, rel=0.02)
 
 

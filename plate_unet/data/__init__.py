@@ -18,11 +18,14 @@ The modules, in the order data flows through them:
   aspect ratio kept, and plates in model pixels (:func:`letterbox_plates`).
 * :mod:`~plate_unet.data.masks` - plates to masks (:func:`rasterize`);
   :mod:`~plate_unet.data.quads` - masks back to plates (:func:`mask_to_quads`),
-  the one quadrilateral fitter.
+  the one quadrilateral fitter, and :func:`rectify`, a plate warped flat.
 * :mod:`~plate_unet.data.augment` - paired augmentation of image and mask.
 * :mod:`~plate_unet.data.pipeline` - the tf.data pipeline (:func:`make_dataset`).
 * :mod:`~plate_unet.data.synthetic` - synthetic plate scenes, the offline
-  default data (:func:`generate_dataset`).
+  default data (:func:`generate_dataset`), each plate with its text, and
+  plate crops for a reader.
+* :mod:`~plate_unet.data.alphabet` - the characters a plate reader reads
+  (:data:`ALPHABET`) and texts as CTC labels (:func:`encode_text`).
 
 Only ``augment`` and ``pipeline`` import TensorFlow, and only when one of their
 names is used: ``from plate_unet.data import load_annotations`` stays light, and

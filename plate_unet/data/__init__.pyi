@@ -8,6 +8,11 @@ first use, and type checkers and editors read it as it stands.
 # Deliberate parallel: every face's stub has this shape, one
 # `from .module import name as name` line per name (lazy_loader's stub format).
 
+from .alphabet import ALPHABET as ALPHABET
+from .alphabet import decode_labels as decode_labels
+from .alphabet import encode_text as encode_text
+from .alphabet import normalize_text as normalize_text
+from .alphabet import unknown_characters as unknown_characters
 from .augment import AUGMENTATIONS as AUGMENTATIONS
 from .augment import AugmentConfig as AugmentConfig
 from .augment import apply_augmentation as apply_augmentation
@@ -40,6 +45,7 @@ from .pipeline import make_dataset as make_dataset
 from .quads import fit_quad as fit_quad
 from .quads import mask_components as mask_components
 from .quads import mask_to_quads as mask_to_quads
+from .quads import rectify as rectify
 from .readers import detect_format as detect_format
 from .readers import load_annotations as load_annotations
 from .records import CORNER_ORDER as CORNER_ORDER
@@ -48,6 +54,7 @@ from .records import as_plate as as_plate
 from .records import order_corners as order_corners
 from .synthetic import generate_dataset as generate_dataset
 from .synthetic import generate_scene as generate_scene
+from .synthetic import scene_plates as scene_plates
 from .synthetic import scene_seed as scene_seed
 from .validate import image_size as image_size
 
@@ -88,7 +95,14 @@ __all__ = [
     "fit_quad",
     "mask_components",
     "mask_to_quads",
+    "rectify",
     "generate_dataset",
     "generate_scene",
+    "scene_plates",
     "scene_seed",
+    "ALPHABET",
+    "decode_labels",
+    "encode_text",
+    "normalize_text",
+    "unknown_characters",
 ]

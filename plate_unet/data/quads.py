@@ -14,7 +14,9 @@ components, one per plate (:func:`mask_components`). For each one,
 4. keeps the guess whose filled quad (:func:`plate_unet.data.masks.rasterize`)
    matches the component best, so mask → quad → mask gives the mask back.
 
-:func:`mask_to_quads` runs both steps on a whole mask.
+:func:`mask_to_quads` runs both steps on a whole mask, and :func:`rectify`
+warps the plate inside four corners to a flat rectangle (prediction's crops and
+the synthetic crops of :mod:`~plate_unet.data.synthetic.crops`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike
 
 from plate_unet.data.masks import rasterize
 from plate_unet.data.records import order_corners
@@ -388,3 +391,46 @@ def _offset_quad(quad: np.ndarray, distance: float) -> np.ndarray:
     lines = [(n, float(n @ q[i]) + distance) for i, n in enumerate(normals)]
     out = _corners_of(lines)
     return quad.astype(np.float32) if out is None else out
+
+
+def rectify(
+    image: np.ndarray, quad: ArrayLike, size: tuple[int, int] = (80, 240)
+) -> np.ndarray:
+    """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)`` image the quad's pixels refer to.
+        quad: Corners TL, TR, BR, BL in ``image``'s pixels, shape ``(4, 2)``.
+        size: Output ``(height, width)``; 80×240 keeps a 3:1 plate's aspect.
+
+    Returns:
+        The crop, ``(height, width)`` or ``(height, width, C)``, same dtype.
+
+    Raises:
+        ValueError: If ``quad`` or ``size`` is invalid.
+
+    Example:
+        >>> from plate_unet.data import rectify
+        >>> crop = rectify(np.zeros((100, 200, 3), "uint8"), [[10, 10], [90, 10],
+        ...                [90, 40], [10, 40]])
+        >>> crop.shape
+        (80, 240, 3)
+    """
+    q = np.asarray(quad, dtype=np.float32)
+    if q.shape != (4, 2) or not np.all(np.isfinite(q)):
+        raise ValueError(
+            f"quad has shape {q.shape}: use 4 finite (x, y) corners, shape (4, 2)."
+        )
+    height, width = (int(v) for v in size)
+    if width < 2 or height < 2:
+        raise ValueError(f"size={size!r} is invalid: use (height, width), each >= 2.")
+    corners = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+    dst = np.array(corners, np.float32)
+    matrix = cv2.getPerspectiveTransform(q, dst)
+    return cv2.warpPerspective(
+        np.ascontiguousarray(image),
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )

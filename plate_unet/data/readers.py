@@ -36,6 +36,9 @@ from plate_unet.data.validate import OnError, Problems
 from plate_unet.errors import AnnotationError, DataPathError, PlateUnetError
 
 log = logging.getLogger(__name__)
+#: The plates' texts beside a folder's annotation CSV (``name,text``, one row per
+#: row of the annotations): not an annotation CSV itself.
+TEXTS_CSV = "texts.csv"
 
 
 # --- format detection ---------------------------------------------------------------
@@ -88,7 +91,7 @@ def detect_format(path: str | Path) -> str:
         return "masks"
     if list(path.glob("*.xml")) or (path / "Annotations").is_dir():
         return "voc"
-    csvs = sorted(path.glob("*.csv"))
+    csvs = _annotation_csvs(path)
     if len(csvs) == 1:
         return "csv"
     if len(csvs) > 1:
@@ -117,6 +120,11 @@ def detect_format(path: str | Path) -> str:
     raise AnnotationError(
         f"unknown annotation format in {path} ({found}); expected {supported}"
     )
+
+
+def _annotation_csvs(folder: Path) -> list[Path]:
+    """The CSV files of ``folder`` but the plates' texts (:data:`TEXTS_CSV`)."""
+    return sorted(p for p in folder.glob("*.csv") if p.name != TEXTS_CSV)
 
 
 def load_annotations(
@@ -149,7 +157,7 @@ def load_annotations(
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "csv":
-        csv_path = path if path.is_file() else next(path.glob("*.csv"))
+        csv_path = path if path.is_file() else _annotation_csvs(path)[0]
         samples = read_reference_csv(csv_path, image_dir, on_error)
     elif fmt == "voc" and path.is_file():
         problems = Problems(path, on_error)

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from plate_unet.data.quads import fit_quad, mask_components
+from plate_unet.data.quads import rectify as _rectify
 
 if TYPE_CHECKING:
     from plate_unet.data.letterbox import Letterbox
@@ -245,18 +246,8 @@ def quad_iou(a: ArrayLike, b: ArrayLike) -> float:
 def rectify(
     image: np.ndarray, quad: ArrayLike, size: tuple[int, int] = (80, 240)
 ) -> np.ndarray:
-    """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle.
-
-    Args:
-        image: ``(H, W)`` or ``(H, W, C)`` image the quad's pixels refer to.
-        quad: Corners TL, TR, BR, BL in ``image``'s pixels, shape ``(4, 2)``.
-        size: Output ``(height, width)``; 80×240 keeps a 3:1 plate's aspect.
-
-    Returns:
-        The crop, ``(height, width)`` or ``(height, width, C)``, same dtype.
-
-    Raises:
-        ValueError: If ``quad`` or ``size`` is invalid.
+    """Warps the plate inside ``quad`` to a flat ``height × width`` rectangle:
+    :func:`plate_unet.data.quads.rectify`, which the synthetic crops use too.
 
     Example:
         >>> from plate_unet.inference import rectify
@@ -265,20 +256,7 @@ def rectify(
         >>> crop.shape
         (80, 240, 3)
     """
-    q = _as_quad(quad, "quad")
-    height, width = (int(v) for v in size)
-    if width < 2 or height < 2:
-        raise ValueError(f"size={size!r} is invalid: use (height, width), each >= 2.")
-    corners = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
-    dst = np.array(corners, np.float32)
-    matrix = cv2.getPerspectiveTransform(q, dst)
-    return cv2.warpPerspective(
-        np.ascontiguousarray(image),
-        matrix,
-        (width, height),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    return _rectify(image, quad, size)
 
 
 def _squeeze_map(prob) -> np.ndarray:

@@ -8,9 +8,12 @@
   and :func:`compare_model` to check a model against it row by row;
 * :mod:`~plate_unet.model.flops`, :mod:`~plate_unet.model.memory`,
   :mod:`~plate_unet.model.receptive_field` - FLOPs, activation memory and
-  receptive field.
+  receptive field;
+* :mod:`~plate_unet.model.reader` - the plate reader, a small CRNN read with
+  CTC (:func:`build_reader`, :func:`decode`).
 
-This subpackage imports nothing else of plate_unet but :mod:`plate_unet.errors`.
+This subpackage imports nothing else of plate_unet but :mod:`plate_unet.errors`
+and, for the reader's alphabet, :mod:`plate_unet.data.alphabet`.
 """
 
 import lazy_loader as _lazy

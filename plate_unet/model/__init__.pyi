@@ -15,6 +15,10 @@ from .flops import config_flops as config_flops
 from .flops import flops_by_layer as flops_by_layer
 from .flops import forward_flops as forward_flops
 from .memory import activation_memory as activation_memory
+from .reader import ReaderConfig as ReaderConfig
+from .reader import build_reader as build_reader
+from .reader import decode as decode
+from .reader import encode_texts as encode_texts
 from .receptive_field import receptive_fields as receptive_fields
 from .reference import REFERENCE_TOTAL_PARAMS as REFERENCE_TOTAL_PARAMS
 from .reference import compare_model as compare_model
@@ -40,4 +44,8 @@ __all__ = [
     "forward_flops",
     "activation_memory",
     "receptive_fields",
+    "ReaderConfig",
+    "build_reader",
+    "decode",
+    "encode_texts",
 ]

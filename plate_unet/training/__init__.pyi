@@ -30,6 +30,8 @@ from .presets import PRESETS as PRESETS
 from .presets import Preset as Preset
 from .presets import get_preset as get_preset
 from .presets import pick_preset as pick_preset
+from .reader import fit_reader as fit_reader
+from .reader import reader_dataset as reader_dataset
 
 __all__ = [
     "BCEDiceLoss",
@@ -54,4 +56,6 @@ __all__ = [
     "split_samples",
     "train",
     "train_synthetic",
+    "fit_reader",
+    "reader_dataset",
 ]

@@ -3,6 +3,9 @@
 * :mod:`~plate_unet.data.synthetic.generate` - a scene from a random seed
   (:func:`generate_scene`) and a folder of them with a reference-format CSV
   (:func:`generate_dataset`);
+* :mod:`~plate_unet.data.synthetic.crops` - plates cut from scenes as a detector
+  would, grey, with their texts: a plate reader's training data
+  (:func:`generate_crops`);
 * :mod:`~plate_unet.data.synthetic.background` - ground, walls, foliage, road paint;
 * :mod:`~plate_unet.data.synthetic.vehicles` - cars, vans, lorries and motorbikes
   around their plates;

@@ -16,12 +16,15 @@ the reference's format, in parallel and reproducibly.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import multiprocessing as mp
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -29,6 +32,7 @@ import numpy as np
 
 from plate_unet._files import atomic_write_text
 from plate_unet.data.formats.reference_csv import write_reference_csv
+from plate_unet.data.readers import TEXTS_CSV
 from plate_unet.data.records import Sample
 from plate_unet.data.synthetic.background import background
 from plate_unet.data.synthetic.camera import photograph
@@ -60,6 +64,8 @@ GENERATOR_VERSION = 4
 #: Written last by :func:`generate_dataset`: what the set is and which generator
 #: painted it.
 STAMP = "generator.json"
+#: Written by :func:`generate_dataset` beside ``labels.csv``: the plates' texts.
+TEXTS = TEXTS_CSV
 
 
 def scene_seed(seed: int, index: int) -> int:
@@ -204,6 +210,54 @@ def generate_scene(
         >>> image.shape, all(p.shape == (4, 2) for p in plates)
         ((290, 180, 3), True)
     """
+    image, plates = scene_plates(seed, height, width)
+    return image, [p.quad for p in plates]
+
+
+@dataclass(frozen=True)
+class ScenePlate:
+    """One plate of a scene drawn by :func:`scene_plates`.
+
+    Attributes:
+        quad: float32 (4, 2) corners (x, y), TL, TR, BR, BL, in image pixels.
+        text: The registration as drawn (see
+            :func:`~plate_unet.data.synthetic.plate_styles.render_plate`): rows
+            top to bottom joined by ``"\\n"``, separators kept; ``""`` when the
+            style does not tell it.
+        style: The plate style's name.
+    """
+
+    quad: np.ndarray
+    text: str
+    style: str
+
+
+def scene_plates(
+    seed: int, height: int = 1160, width: int = 720
+) -> tuple[np.ndarray, list[ScenePlate]]:
+    """Draws the scene of :func:`generate_scene` and tells each plate's text.
+
+    The image and the corners are exactly those of ``generate_scene(seed,
+    height, width)``.
+
+    Args:
+        seed: Any non-negative integer; the same seed gives the same scene.
+        height: Image height in pixels (>= 32).
+        width: Image width in pixels (>= 32).
+
+    Returns:
+        ``(image, plates)``: the uint8 RGB image and one :class:`ScenePlate`
+        per plate, in the order of ``generate_scene``'s corners.
+
+    Raises:
+        ValueError: If ``seed`` is negative or a size is below 32.
+
+    Example:
+        >>> from plate_unet.data.synthetic.generate import scene_plates
+        >>> image, plates = scene_plates(1, 290, 180)
+        >>> [(p.style, p.text) for p in plates]
+        [('square', '一丄D\\nM7-NL')]
+    """
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
     w, h = int(width), int(height)
@@ -216,23 +270,26 @@ def generate_scene(
     gain = np.ones((max(h // 8, 4), max(w // 8, 4)), np.float32)
     vehicles = r["vehicles"]
     kind = str(vehicles.choice(list(KINDS), p=list(KINDS.values())))
-    plates: list[np.ndarray] = []
+    plates: list[ScenePlate] = []
     boxes: list[tuple] = []
     for cx, cy, pw, has_plate in _car_layout(vehicles, kind, w, h):
-        quad = _vehicle_with_plate(r, img, gain, (cx, cy, pw), has_plate, boxes)
-        if quad is not None:
-            plates.append(quad)
-            boxes.append(_bbox(quad))
+        plate = _vehicle_with_plate(r, img, gain, (cx, cy, pw), has_plate, boxes)
+        if plate is not None:
+            plates.append(plate)
+            boxes.append(_bbox(plate.quad))
     _distractors(r["distractors"], img, boxes)
     return photograph(img, gain, r["camera"]), plates
 
 
-def _vehicle_with_plate(r: dict, img, gain, where, has_plate: bool, boxes: list):
+def _vehicle_with_plate(
+    r: dict, img, gain, where, has_plate: bool, boxes: list
+) -> ScenePlate | None:
     """Draws one vehicle at ``where`` = (cx, cy, plate width) and, maybe, its plate,
     the plate from the ``plates`` stream of ``r`` and the rest from ``vehicles``.
 
     Returns:
-        The plate's float32 (4, 2) corners, or ``None`` when the vehicle was left
+        The plate (its float32 (4, 2) corners, text and style), or ``None`` when
+        the vehicle was left
         out (it would hide a plate already drawn), has no plate, or its plate
         would leave the image.
     """
@@ -240,7 +297,7 @@ def _vehicle_with_plate(r: dict, img, gain, where, has_plate: bool, boxes: list)
     rng = r["vehicles"]
     cx, cy, pw = where
     pw = float(np.clip(pw, 0.025 * min(w, h), 0.8 * min(w, h)))
-    rgb, alpha, _ = render_plate(r["plates"], pw * 1.25)
+    rgb, alpha, style, text = render_plate(r["plates"], pw * 1.25)
     aspect = alpha.shape[0] / alpha.shape[1]
     hom = plane_homography(rng, cx, cy, pw, aspect)
     vehicle = pick_vehicle(rng, aspect)
@@ -270,7 +327,7 @@ def _vehicle_with_plate(r: dict, img, gain, where, has_plate: bool, boxes: list)
     if not (has_plate and inside):
         return None
     paste_texture(img, rgb, alpha, hom @ tex)
-    return quad.astype(np.float32)
+    return ScenePlate(quad.astype(np.float32), text, style)
 
 
 def _distractors(rng, img, boxes: list) -> None:
@@ -295,15 +352,17 @@ def _entries_outside_package() -> list[str]:
     return [n for n, m in modules.items() if not m.startswith("plate_unet.")]
 
 
-def _write_one(job: tuple) -> tuple[int, list]:
+def _write_one(job: tuple) -> tuple[int, list, list[str]]:
     out_dir, index, seed, h, w, digits = job
     cv2.setNumThreads(1)
-    image, plates = generate_scene(scene_seed(seed, index), h, w)
+    image, found = scene_plates(scene_seed(seed, index), h, w)
+    plates = [p.quad for p in found]
     ok, buf = cv2.imencode(
         ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
     )
     (Path(out_dir) / "images" / f"{index:0{digits}d}.jpg").write_bytes(buf.tobytes())
-    return index, [np.asarray(q, np.float64).round(1).tolist() for q in plates]
+    quads = [np.asarray(q, np.float64).round(1).tolist() for q in plates]
+    return index, quads, [p.text for p in found]
 
 
 def generate_dataset(
@@ -313,6 +372,7 @@ def generate_dataset(
     size: tuple[int, int] = (1160, 720),
     progress: bool = True,
     workers: int | None = None,
+    texts: bool = True,
 ) -> Path:
     """Writes ``n`` synthetic scenes as JPEGs and a reference-format ``labels.csv``.
 
@@ -323,6 +383,10 @@ def generate_dataset(
     ``labels.csv`` has the header ``name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y``,
     one row per plate (names like ``images/00000.jpg``, relative to the CSV), and
     one row with 8 empty fields for an image without a plate.
+    ``texts.csv`` (with ``texts``) has the header ``name,text`` and one row per
+    row of ``labels.csv``, in the same order: each plate's registration (rows
+    joined by a newline, so the field is quoted; see :func:`scene_plates`), and
+    an empty text on an image's row without a plate.
 
     Args:
         out_dir: Folder to write (created if missing; existing files are replaced).
@@ -331,6 +395,7 @@ def generate_dataset(
         size: ``(height, width)`` of every image, each >= 32.
         progress: Print a progress line to stderr.
         workers: Processes to use; None uses every core (one process for small sets).
+        texts: Also write ``texts.csv``, the plates' texts.
 
     Returns:
         The path of ``labels.csv``.
@@ -369,6 +434,7 @@ def generate_dataset(
     digits = max(5, len(str(n - 1)))
     jobs = [(str(out), i, seed, h, w, digits) for i in range(n)]
     results: dict[int, list] = {}
+    plate_texts: dict[int, list[str]] = {}
     t0 = time.perf_counter()
 
     def report(done: int) -> None:
@@ -395,15 +461,15 @@ def generate_dataset(
         workers = 1
     if workers == 1:
         for job in jobs:
-            i, plates = _write_one(job)
-            results[i] = plates
+            i, plates, words = _write_one(job)
+            results[i], plate_texts[i] = plates, words
             if progress and (len(results) % 10 == 0 or len(results) == n):
                 report(len(results))
     else:
         ctx = mp.get_context("fork" if safe_fork else "spawn")
         with ctx.Pool(int(workers)) as pool:
-            for i, plates in pool.imap_unordered(_write_one, jobs, chunksize=8):
-                results[i] = plates
+            for i, plates, words in pool.imap_unordered(_write_one, jobs, chunksize=8):
+                results[i], plate_texts[i] = plates, words
                 if progress and (len(results) % 10 == 0 or len(results) == n):
                     report(len(results))
     samples = [
@@ -411,6 +477,14 @@ def generate_dataset(
         for i in range(n)
     ]
     path = write_reference_csv(samples, out / "labels.csv", decimals=1)
+    if texts:
+        rows = io.StringIO()
+        writer = csv.writer(rows, lineterminator="\n")
+        writer.writerow(["name", "text"])
+        for i in range(n):
+            for text in plate_texts[i] or [""]:
+                writer.writerow([f"images/{i:0{digits}d}.jpg", text])
+        atomic_write_text(out / TEXTS, rows.getvalue())
     atomic_write_text(out / STAMP, json.dumps(_stamp(n, seed, (h, w))) + "\n")
     return path
 

@@ -34,12 +34,16 @@ four corners are the plate's label. The styles (share of all plates):
   a framed rectangle" rather than a list of styles.
 
 Characters a font lacks are drawn in sans-bold; hanzi and kana come from the
-stroke patterns of :mod:`~plate_unet.data.synthetic.glyphs`."""
+stroke patterns of :mod:`~plate_unet.data.synthetic.glyphs`.
+
+Every style tells the text it drew (the registration, rows joined by
+``"\\n"``): :func:`render_plate` returns it beside the texture."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -55,8 +59,15 @@ from plate_unet.data.synthetic.glyphs import (
     text_line,
 )
 
-#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha)``.
-PlateDrawer = Callable[[np.random.Generator, float], tuple[np.ndarray, np.ndarray]]
+#: What the package's styles return: ``(rgb, alpha, text)``; ``text`` is the
+#: registration the plate shows (see :func:`render_plate`).
+PlateDrawing = tuple[np.ndarray, np.ndarray, str]
+#: A style's drawing: ``(rng, pixels per mm) -> (rgb, alpha, text)``, or
+#: ``(rgb, alpha)`` for a style that does not tell its text.
+PlateDrawer = Callable[
+    [np.random.Generator, float],
+    tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, str],
+]
 
 
 @dataclass(frozen=True)
@@ -69,8 +80,10 @@ class PlateStyle:
             drawing is scaled from it.
         rows: Rows of characters.
         weight: How often the generator draws it, relative to the others.
-        draw: ``(rng, pixels per mm) -> (rgb, alpha)``: float32 RGB in 0..255
-            and uint8 alpha (rounded corners), about ``size_mm × s`` pixels.
+        draw: ``(rng, pixels per mm) -> (rgb, alpha, text)``: float32 RGB in
+            0..255 and uint8 alpha (rounded corners), about ``size_mm × s``
+            pixels, and the characters drawn (see :func:`render_plate`); a
+            drawer may return only ``(rgb, alpha)``, its text then unknown.
     """
 
     name: str
@@ -371,7 +384,7 @@ def _white_or_yellow(rng, w_mm, h_mm, s, p_yellow, yellow, white) -> np.ndarray:
     )
 
 
-def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
+def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0) -> PlateDrawing:
     img = _canvas(w_mm, 140, s, bg)
     if n == 8:  # green new-energy plate: white at the top fading to green
         t = np.linspace(0, 1, img.shape[0], dtype=np.float32)[:, None, None] ** 1.5
@@ -403,11 +416,11 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0):
             -1,
             cv2.LINE_AA,
         )
-    return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s)
+    return img, _rounded_alpha(img.shape[0], img.shape[1], 4 * s), chars
 
 
 @register_plate_style("cn_blue", size_mm=(140, 440), rows=1, weight=0.16)
-def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def cn_blue(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Chinese blue plate (CCPD): white characters and rim on blue."""
     bg = _jitter_colour(
         rng, (rng.uniform(10, 40), rng.uniform(50, 95), rng.uniform(170, 235)), 8
@@ -417,7 +430,7 @@ def cn_blue(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]
 
 
 @register_plate_style("cn_yellow", size_mm=(140, 440), rows=1, weight=0.025)
-def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def cn_yellow(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Chinese yellow plate (lorries, buses): black characters on yellow."""
     bg = _jitter_colour(rng, (235, 185, 25), 14)
     return _cn(
@@ -426,14 +439,14 @@ def cn_yellow(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarra
 
 
 @register_plate_style("cn_green", size_mm=(140, 480), rows=1, weight=0.025)
-def cn_green(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def cn_green(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Chinese new-energy plate: 8 black characters on a white-to-green gradient."""
     black = _jitter_colour(rng, (15, 25, 20))
     return _cn(rng, s, np.zeros(3, np.float32), black, black, n=8, w_mm=480.0)
 
 
 @register_plate_style("eu", size_mm=(110, 520), rows=1, weight=0.17)
-def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def eu(rng: np.random.Generator, s: float) -> PlateDrawing:
     """EU plate: black characters on white (or yellow), blue band with stars."""
     img = _white_or_yellow(rng, 520, 110, s, 0.2, (248, 206, 20), (242, 242, 238))
     h, w = img.shape[:2]
@@ -476,11 +489,11 @@ def eu(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     _cells(
         img, chars, 52 * s, 20 * s, cw * 0.82 * s, 72 * s, cw * 0.18 * s, (15, 15, 15)
     )
-    return img, _rounded_alpha(h, w, 5 * s)
+    return img, _rounded_alpha(h, w, 5 * s), chars
 
 
 @register_plate_style("us", size_mm=(152, 305), rows=1, weight=0.08)
-def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def us(rng: np.random.Generator, s: float) -> PlateDrawing:
     """US plate: a state name, 6–7 dark characters in varied colours on a light
     background, plain or printed with a gradient, a landscape or an emblem."""
     bg = _jitter_colour(
@@ -534,11 +547,11 @@ def us(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
         max(int(1.2 * s), 1),
         cv2.LINE_AA,
     )
-    return img, _rounded_alpha(h, w, 9 * s)
+    return img, _rounded_alpha(h, w, 9 * s), chars
 
 
 @register_plate_style("mercosul", size_mm=(130, 400), rows=1, weight=0.06)
-def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def mercosul(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Mercosul plate: black characters on white (the Brazilian LLLDLDD pattern
     for every country), a blue top band with the country's name."""
     img = _canvas(400, 130, s, _jitter_colour(rng, (244, 244, 240), 6))
@@ -558,11 +571,11 @@ def mercosul(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray
     cw = 44
     x0 = (400 - 7 * cw - 6 * 8) / 2
     _cells(img, chars, x0 * s, 42 * s, cw * s, 75 * s, 8 * s, (15, 15, 15), "mono-bold")
-    return img, _rounded_alpha(h, w, 6 * s)
+    return img, _rounded_alpha(h, w, 6 * s), chars
 
 
 @register_plate_style("india", size_mm=(120, 500), rows=1, weight=0.06)
-def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def india(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Indian plate: "MH 12 AB 1234" in black on white (private) or yellow
     (commercial), with a small blue "IND" strip at the left on newer plates."""
     img = _white_or_yellow(rng, 500, 120, s, 0.3, (245, 200, 30), (242, 242, 236))
@@ -591,11 +604,11 @@ def india(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     _cells(
         img, chars, x0 * s, 22 * s, cw * 0.84 * s, 76 * s, cw * 0.16 * s, (15, 15, 15)
     )
-    return img, _rounded_alpha(h, w, 4 * s)
+    return img, _rounded_alpha(h, w, 4 * s), chars
 
 
 @register_plate_style("square", size_mm=(150, 240), rows=2, weight=0.07)
-def square(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def square(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Square-ish two-row plate (motorcycles; cars in much of Asia and Africa):
     a small top row (region letters, hanzi-like glyphs or Arabic-Indic digits)
     over a large bottom row, on white, yellow, black or a colour."""
@@ -631,11 +644,11 @@ def square(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     _fit_cells(img, top, 20 * s, 10 * s, 200 * s, (split - 15) * s, fg, aspect=0.7)
     low = (h_mm - split - 16) * s
     _fit_cells(img, bottom, 16 * s, (split + 3) * s, 208 * s, low, fg, gap=0.25)
-    return img, _rounded_alpha(h, w, 8 * s)
+    return img, _rounded_alpha(h, w, 8 * s), top + "\n" + bottom
 
 
 @register_plate_style("jp", size_mm=(165, 330), rows=2, weight=0.05)
-def jp(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def jp(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Japanese plate: white with dark green characters (private), yellow with
     black (kei cars) or green with white (commercial); a small top line (region
     glyphs and a class number) over a kana-like glyph and four large digits."""
@@ -654,17 +667,18 @@ def jp(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
     top = _pick(rng, CJK, 2) + " " + _pick(rng, DIGITS, int(rng.integers(2, 4)))
     _fit_cells(img, top, 70 * s, 10 * s, 190 * s, 42 * s, fg, aspect=0.8, gap=0.12)
     _rivets(rng, img, s, (45, 285), 25, 5.5)
-    _cells(img, _pick(rng, KANA, 1), 14 * s, 90 * s, 36 * s, 40 * s, 0, fg)
+    syllable = _pick(rng, KANA, 1)
+    _cells(img, syllable, 14 * s, 90 * s, 36 * s, 40 * s, 0, fg)
     digits = _pick(rng, DIGITS, 4)
     if rng.random() < 0.3:  # short numbers are padded with dots: "·· 12"
         digits = "··" + digits[2:]
     line = digits[:2] + ("-" if digits[0] != "·" else " ") + digits[2:]
     _fit_cells(img, line, 58 * s, 62 * s, 262 * s, 92 * s, fg, aspect=0.62, gap=0.1)
-    return img, _rounded_alpha(h, w, 6 * s)
+    return img, _rounded_alpha(h, w, 6 * s), f"{top}\n{syllable}{line}"
 
 
 @register_plate_style("uk_rear", size_mm=(111, 520), rows=1, weight=0.05)
-def uk_rear(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def uk_rear(rng: np.random.Generator, s: float) -> PlateDrawing:
     """UK rear plate: "AB12 CDE" in black on yellow, sometimes a blue (UK) or
     green (zero-emission) band at the left; no rim or a thin one."""
     img = _canvas(520, 111, s, _jitter_colour(rng, (250, 205, 20), 10))
@@ -694,10 +708,10 @@ def uk_rear(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]
         0.63,
         0.14,
     )
-    return img, _rounded_alpha(h, w, 4 * s)
+    return img, _rounded_alpha(h, w, 4 * s), chars
 
 
-def _black(rng, s, w_mm, h_mm, two_rows: bool):
+def _black(rng, s, w_mm, h_mm, two_rows: bool) -> PlateDrawing:
     img = _canvas(w_mm, h_mm, s, _jitter_colour(rng, (16, 16, 18), 5))
     h, w = img.shape[:2]
     fg = _jitter_colour(
@@ -720,6 +734,7 @@ def _black(rng, s, w_mm, h_mm, two_rows: bool):
             if rng.random() < 0.7
             else _pick(rng, DIGITS, 2) + "." + _pick(rng, DIGITS, 2)
         )
+        text = top + "\n" + bottom
         _fit_cells(img, top, 12 * s, 12 * s, (w_mm - 24) * s, 0.46 * h_mm * s, fg, font)
         _fit_cells(
             img,
@@ -742,23 +757,24 @@ def _black(rng, s, w_mm, h_mm, two_rows: bool):
         _fit_cells(
             img, chars, 15 * s, 18 * s, (w_mm - 30) * s, (h_mm - 36) * s, fg, font
         )
-    return img, _rounded_alpha(h, w, 5 * s)
+        text = chars
+    return img, _rounded_alpha(h, w, 5 * s), text
 
 
 @register_plate_style("black", size_mm=(110, 440), rows=1, weight=0.03)
-def black(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def black(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Black plate (Malaysia, Indonesia, older plates): white or silver characters."""
     return _black(rng, s, 440, 110, False)
 
 
 @register_plate_style("black_2row", size_mm=(170, 340), rows=2, weight=0.02)
-def black_2row(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def black_2row(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Two-row black plate: white or silver letters and digits over a short line."""
     return _black(rng, s, 340, 170, True)
 
 
 @register_plate_style("gulf", size_mm=(150, 320), rows=2, weight=0.04)
-def gulf(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def gulf(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Gulf-style plate (Saudi pattern): Arabic-Indic digits and Arabic letters over
     Latin digits and letters, a divider, and a coloured side band with an emblem."""
     img = _canvas(320, 150, s, _jitter_colour(rng, (244, 244, 240), 6))
@@ -823,7 +839,7 @@ def gulf(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
         xa = (x0 + 4 + 128 * i) * s
         _fit_cells(img, a, xa, 10 * s, 120 * s, 58 * s, ink, aspect=0.7)
         _fit_cells(img, b, xa, 82 * s, 120 * s, 58 * s, ink, aspect=0.6)
-    return img, _rounded_alpha(h, w, 5 * s)
+    return img, _rounded_alpha(h, w, 5 * s), f"{ar_d} {ar_l}\n{la_d} {la_l}"
 
 
 @dataclass(frozen=True)
@@ -953,14 +969,16 @@ def _texture(rng, img: np.ndarray, kind: str, amount: float = 14) -> None:
 
 
 @register_plate_style("random", size_mm=(100, _RANDOM_W_MM), rows=3, weight=0.16)
-def random_plate(rng: np.random.Generator, s: float) -> tuple[np.ndarray, np.ndarray]:
+def random_plate(rng: np.random.Generator, s: float) -> PlateDrawing:
     """Domain-randomised plate: characters in a framed rectangle of any colour,
     font, rim, aspect (1:1 to 5:1), 1 to 3 rows and texture (``rows`` is the
     most it draws); see :func:`random_layout`."""
     return draw_random(rng, s, random_layout(rng))
 
 
-def draw_random(rng, s: float, layout: RandomLayout) -> tuple[np.ndarray, np.ndarray]:
+def draw_random(
+    rng: np.random.Generator, s: float, layout: RandomLayout
+) -> PlateDrawing:
     """Draws ``layout`` at ``s`` pixels per mm; the plate is 300 mm wide."""
     w_mm = float(_RANDOM_W_MM)
     h_mm = w_mm / layout.aspect
@@ -1060,13 +1078,41 @@ def draw_random(rng, s: float, layout: RandomLayout) -> tuple[np.ndarray, np.nda
     if "bolts" in layout.extras:
         by = (margin * 0.6) if len(layout.rows) > 1 or rng.random() < 0.5 else h_mm / 2
         _rivets(rng, img, s, (0.15 * w_mm, 0.85 * w_mm), by, min(4.0, 0.04 * h_mm))
-    return img, _rounded_alpha(h, w, rng.uniform(2, 12) * s)
+    text = "\n".join(chars for _, chars in layout.rows)
+    return img, _rounded_alpha(h, w, rng.uniform(2, 12) * s), text
+
+
+class RenderedPlate(NamedTuple):
+    """One plate texture drawn by :func:`render_plate`.
+
+    Attributes:
+        rgb: float32 (h, w, 3) RGB in 0..255.
+        alpha: uint8 (h, w) alpha (rounded corners).
+        style: The style's name, a key of :data:`PLATE_STYLES`.
+        text: The characters of the registration as drawn, left to right, rows
+            top to bottom joined by ``"\\n"``, separators (space, ``-``, ``.``,
+            ``·``) kept; ``""`` when the style does not tell its text.
+    """
+
+    rgb: np.ndarray
+    alpha: np.ndarray
+    style: str
+    text: str
 
 
 def render_plate(
     rng: np.random.Generator, width_px: float, style: str | None = None
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """Draws one plate texture of about ``width_px`` pixels wide.
+) -> RenderedPlate:
+    """Draws one plate texture of about ``width_px`` pixels wide, and its text.
+
+    The text holds the characters of the registration, the ones a reader
+    should read: not a country code, state name, caption or slogan. Characters
+    are written in the order they are drawn, left to right (Arabic too), rows
+    top to bottom joined by ``"\\n"``. Hanzi-like and kana-like stroke
+    patterns are written as the code points that select them:
+    ``U+4E00 + i`` for :func:`~plate_unet.data.synthetic.glyphs.hanzi` ``(i)``
+    and ``U+3042 + i`` for :func:`~plate_unet.data.synthetic.glyphs.kana`
+    ``((2 + i) % 16)`` (:data:`CJK`, :data:`KANA`).
 
     Args:
         rng: The random generator (all choices are drawn from it).
@@ -1075,17 +1121,19 @@ def render_plate(
             styles' weights (the CCPD blue plate most often).
 
     Returns:
-        ``(rgb, alpha, style)``: float32 (h, w, 3) RGB in 0..255, uint8 (h, w)
-        alpha (rounded corners) and the style name.
+        A :class:`RenderedPlate` ``(rgb, alpha, style, text)``.
 
     Raises:
-        ValueError: If ``style`` is not a key of :data:`PLATE_STYLES`.
+        ValueError: If ``style`` is not a key of :data:`PLATE_STYLES`, or its
+            drawer returns something other than 2 or 3 values.
 
     Example:
         >>> from plate_unet.data.synthetic.plate_styles import render_plate
-        >>> rgb, alpha, name = render_plate(np.random.default_rng(0), 220, "cn_blue")
-        >>> rgb.shape[1] == alpha.shape[1]
-        True
+        >>> rgb, alpha, name, text = render_plate(np.random.default_rng(0), 220, "eu")
+        >>> rgb.shape[1] == alpha.shape[1], name
+        (True, 'eu')
+        >>> text
+        'RNN 928'
     """
     if style is None:
         names = list(PLATE_STYLES)
@@ -1097,8 +1145,17 @@ def render_plate(
         )
     entry = PLATE_STYLES[style]
     s = float(np.clip(width_px, 48, 600)) / entry.size_mm[1]
-    rgb, alpha = entry.draw(rng, s)
+    drawn = entry.draw(rng, s)
+    if len(drawn) == 3:
+        rgb, alpha, text = drawn
+    elif len(drawn) == 2:
+        (rgb, alpha), text = drawn, ""
+    else:
+        raise ValueError(
+            f"plate style {style!r} returned {len(drawn)} values; "
+            "valid: (rgb, alpha) or (rgb, alpha, text)"
+        )
     if rng.random() < 0.7:  # embossed metal: a soft highlight across the plate
         t = np.linspace(rng.uniform(-1, 1), rng.uniform(-1, 1), rgb.shape[0])
         rgb *= (1 + 0.12 * t.astype(np.float32))[:, None, None]
-    return np.clip(rgb, 0, 255), alpha, style
+    return RenderedPlate(np.clip(rgb, 0, 255), alpha, style, str(text))

@@ -1,0 +1,79 @@
+"""Synthetic plate crops: reproducible, of the asked size, with readable texts."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from plate_unet.data.alphabet import encode_text
+from plate_unet.data.quads import rectify
+from plate_unet.data.synthetic.crops import (
+    generate_crop,
+    generate_crops,
+    jitter_quad,
+    load_crops,
+    plate_crops,
+)
+from plate_unet.data.synthetic.generate import scene_plates, scene_seed
+
+
+def test_a_crop_is_the_same_for_the_same_seed_and_grey_of_the_asked_size():
+    a, text_a = generate_crop(11)
+    b, text_b = generate_crop(11)
+    assert a.dtype == np.uint8 and a.shape == (32, 128)
+    assert np.array_equal(a, b) and text_a == text_b
+    c, _ = generate_crop(12)
+    assert not np.array_equal(a, c)
+    tall, text = generate_crop(11, 48, 96)
+    assert tall.shape == (48, 96) and text == text_a
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        generate_crop(-1)
+
+
+def test_crops_have_texts_in_the_alphabet_and_two_rows_a_newline():
+    texts = [t for s in range(24) for _, t in plate_crops(s)]
+    assert len(texts) >= 16
+    assert all(len(encode_text(t)) >= 1 for t in texts)
+    assert any("\n" in t for t in texts) and any("\n" not in t for t in texts)
+
+
+def test_crops_are_cut_at_the_plates_jittered_corners():
+    seed = 1
+    image, plates = scene_plates(seed, 580, 360)
+    ((crop, text),) = plate_crops(seed)
+    assert text == plates[0].text
+    grey = image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    exact = rectify(grey, plates[0].quad, (32, 128))
+    diff = np.abs(crop.astype(np.float32) - exact).mean()
+    assert 0.5 < diff < 40  # near the true crop, but not on it
+
+
+def test_jitter_moves_corners_by_a_few_pixels_and_scales_a_little():
+    quad = np.float32([[100, 100], [300, 100], [300, 160], [100, 160]])
+    rng = np.random.default_rng(0)
+    moved = np.stack([jitter_quad(rng, quad) for _ in range(400)])
+    offsets = np.abs(moved - quad)
+    assert offsets.max() < 0.12 * 200 / 2 + 2 * 0.06 * 60 + 1e-3
+    assert 0.5 < offsets.mean() < 10
+    widths = moved[:, 1, 0] - moved[:, 0, 0]
+    assert widths.min() < 195 and widths.max() > 205  # too small and too large
+
+
+def test_generate_crops_writes_pngs_and_texts_the_same_with_more_workers(tmp_path):
+    path = generate_crops(tmp_path / "one", 6, seed=2, progress=False)
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["name", "text"] and len(rows) == 7
+    crops, texts = load_crops(path)
+    assert crops.shape == (6, 32, 128) and texts == [r[1] for r in rows[1:]]
+    expected = [t for s in range(8) for _, t in plate_crops(scene_seed(2, s))][:6]
+    assert texts == expected
+    again = generate_crops(tmp_path / "two", 6, seed=2, workers=2, progress=False)
+    assert again.read_bytes() == path.read_bytes()
+    assert np.array_equal(load_crops(again)[0], crops)
+
+
+def test_load_crops_names_the_row_of_a_missing_image(tmp_path):
+    (tmp_path / "labels.csv").write_text("name,text\nnope.png,AB1\n")
+    with pytest.raises(ValueError, match="row 2: image nope.png"):
+        load_crops(tmp_path / "labels.csv")

@@ -1,0 +1,128 @@
+"""Every synthetic plate tells the text it drew, and drawing it changed no pixel."""
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from plate_unet.data.synthetic import plate_styles
+from plate_unet.data.synthetic.generate import (
+    GENERATOR_VERSION,
+    generate_dataset,
+    generate_scene,
+    scene_plates,
+    scene_seed,
+)
+from plate_unet.data.synthetic.plate_styles import PLATE_STYLES, render_plate
+
+# sha256 (first 16 hex digits) of the image and corners of generate_scene(seed,
+# 290, 180) for seeds 0..23 and (580, 360) for 100..102, and of render_plate's
+# texture for each style, as generator version 4 draws them. Plates telling their
+# texts moved no pixel. When a change repaints scenes on purpose, bump
+# GENERATOR_VERSION (so sets painted before are painted again) and these hashes.
+GENERATED_BY = 4
+SCENES = {
+    0: "2cce522db268bfd2", 1: "60d0df471e41d281", 2: "93588e00937a23fd",
+    3: "311d4409ba81134a", 4: "ea0a48e95793885a", 5: "93a11ea2b09c82ea",
+    6: "5764de5b0cb657b0", 7: "49cb98fd23e2a3f9", 8: "56420d81562d5efd",
+    9: "6915c45e10430d0f", 10: "d249f3fb3aa84c87", 11: "d1cbf78e03f17e7c",
+    12: "9d8d34cceeea6360", 13: "01e45ccaf64c3b7b", 14: "d40bc7de32da28a8",
+    15: "d13ebb03ee13c2d4", 16: "9abdd12674b0bda9", 17: "609e688f3e71fcba",
+    18: "bdc1571953bfb46c", 19: "0bfdce7857f43cd3", 20: "cdb950a36476fac6",
+    21: "f8f41c571eda80b7", 22: "f78b856a2ab20b4f", 23: "172e3c38301fb7b3",
+    100: "71d53052b12d9379", 101: "9f95425ed13c453e", 102: "48dd9c6870a29c17",
+}  # fmt: skip
+STYLES = {
+    "cn_blue": "ef9acda4b2b2ba78", "cn_yellow": "0b2efb87eb727f76",
+    "cn_green": "8036fc19e143406c", "eu": "3df6a0d6ae90ec6d",
+    "us": "9c9d33cd3f9c7b4b", "mercosul": "4db5ca0df779369f",
+    "india": "5baa617f0d0788d9", "square": "e096b68c0c9f19b4",
+    "jp": "add7e2e298d8e1e0", "uk_rear": "5923b826e62135d0",
+    "black": "4f90553819ae5af4", "black_2row": "8490eb63548e364f",
+    "gulf": "a532b4a9a2ccbd8d", "random": "5ff1c8a1106de19a",
+}  # fmt: skip
+
+
+def _hash(*arrays) -> str:
+    return hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16]
+
+
+def test_scenes_are_byte_identical_to_those_of_this_generator_version():
+    assert GENERATOR_VERSION == GENERATED_BY, "update the hashes with the version"
+    for seed, expected in SCENES.items():
+        size = (290, 180) if seed < 100 else (580, 360)
+        image, plates = generate_scene(seed, *size)
+        assert _hash(image, *plates) == expected, seed
+
+
+def test_plate_textures_are_byte_identical_to_those_drawn_before():
+    assert set(STYLES) <= set(PLATE_STYLES)
+    for name, expected in STYLES.items():
+        rgb, alpha, _, _ = render_plate(np.random.default_rng(5), 160, name)
+        assert _hash(rgb, alpha) == expected, name
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_the_text_holds_exactly_the_characters_drawn_in_cells(style, monkeypatch):
+    drawn: list[str] = []
+    char_mask = plate_styles._char_mask
+
+    def record(c: str, font: str) -> np.ndarray:
+        drawn.append(c)
+        return char_mask(c, font)
+
+    monkeypatch.setattr(plate_styles, "_char_mask", record)
+    rows = PLATE_STYLES[style].rows
+    for seed in range(6):
+        drawn.clear()
+        text = render_plate(np.random.default_rng(seed), 160, style).text
+        assert text and text == text.strip(), (seed, text)
+        assert 1 <= len(text.split("\n")) <= rows, (seed, text)
+        # the gulf plate draws column by column, so compare as multisets
+        assert sorted(drawn) == sorted(text.replace(" ", "").replace("\n", ""))
+        if style in ("eu", "cn_blue", "mercosul", "uk_rear", "us"):
+            assert drawn == list(text.replace(" ", "")), (seed, text)
+
+
+def test_scene_plates_tells_texts_and_styles_of_the_scene_plates():
+    n_text = 0
+    for seed in range(12):
+        image, plates = scene_plates(seed, 290, 180)
+        same_image, quads = generate_scene(seed, 290, 180)
+        assert np.array_equal(image, same_image)
+        assert len(plates) == len(quads)
+        for p, q in zip(plates, quads, strict=True):
+            assert np.array_equal(p.quad, q) and p.style in PLATE_STYLES
+            n_text += bool(p.text)
+    assert n_text >= 5
+
+
+def test_generate_dataset_writes_texts_in_the_order_of_labels(tmp_path):
+    csv_path = generate_dataset(tmp_path / "set", 5, seed=3, size=(96, 64))
+    with open(csv_path, newline="") as f:
+        labels = list(csv.reader(f))
+    with open(tmp_path / "set" / "texts.csv", newline="", encoding="utf-8") as f:
+        texts = list(csv.reader(f))
+    assert texts[0] == ["name", "text"] and len(texts) == len(labels)
+    for label, row in zip(labels[1:], texts[1:], strict=True):
+        assert row[0] == label[0]
+        assert bool(row[1]) == bool(label[1])  # a text for a plate, "" for none
+    expected = [
+        p.text for i in range(5) for p in scene_plates(scene_seed(3, i), 96, 64)[1]
+    ]
+    assert [r[1] for r in texts[1:] if r[1]] == expected
+
+
+def test_the_committed_sample_has_the_texts_of_its_plates():
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    with open(sample / "texts.csv", newline="", encoding="utf-8") as f:
+        texts = list(csv.reader(f))
+    with open(sample / "labels.csv", newline="") as f:
+        labels = list(csv.reader(f))
+    assert [r[0] for r in texts[1:]] == [r[0] for r in labels[1:]]
+    image, plates = scene_plates(scene_seed(0, 0), 580, 360)
+    assert [r[1] for r in texts[1:] if r[0] == "images/00000.jpg"] == [
+        p.text for p in plates
+    ]
