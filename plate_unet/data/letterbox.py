@@ -194,7 +194,7 @@ def letterbox_plates(sample: Sample, height: int, width: int) -> list[np.ndarray
         >>> quads = letterbox_plates(samples[0], 1152, 704)  # scale 704 / 360
         >>> quads[0].dtype, quads[0].astype(float).round(1).tolist()
         (dtype('float32'),
-         [[95.7, 642.8], [328.8, 655.7], [325.1, 729.8], [91.8, 717.2]])
+         [[372.2, 615.4], [501.1, 612.3], [505.2, 736.2], [376.1, 741.1]])
     """
     if not sample.width or not sample.height:
         raise ValueError(f"{sample.image_path}: image size unknown; use a reader")

@@ -122,10 +122,10 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
         >>> from plate_unet.data import check_masks, load_annotations
         >>> samples = load_annotations("data/sample")
         >>> check_masks(samples, 1152, 704)  # every plate fills pixels: no error
-        >>> check_masks(samples[:2], 8, 5)
+        >>> check_masks(samples[:3], 8, 5)
         Traceback (most recent call last):
         ...
-        plate_unet.errors.AnnotationError: every one of the 3 annotated plates gives
+        plate_unet.errors.AnnotationError: every one of the 2 annotated plates gives
         an EMPTY mask at 8×5 (H×W): the model would learn to predict nothing: ...
     """
     empty, n_plates = [], 0

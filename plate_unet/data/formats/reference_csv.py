@@ -102,7 +102,7 @@ def read_reference_csv(
         >>> from plate_unet.data import read_reference_csv
         >>> samples = read_reference_csv("data/sample/labels.csv", on_error="skip")
         >>> len(samples), sum(len(s.plates) for s in samples)
-        (32, 46)
+        (32, 50)
         >>> samples[0].image_path.as_posix(), samples[0].plates[0].shape
         ('data/sample/images/00000.jpg', (4, 2))
     """
@@ -209,7 +209,7 @@ def write_reference_csv(
         'out.csv'
         >>> out.read_text().splitlines()[:2]
         ['name,BR_x,BR_y,BL_x,BL_y,TL_x,TL_y,TR_x,TR_y',
-         'images/00000.jpg,166,368.4,46.7,362,48.7,323.9,167.9,330.5']
+         'images/00000.jpg,258.1,371.7,192.1,374.2,190.1,309.9,256,308.3']
         >>> write_reference_csv(samples, tmp / "all.csv")  # default: the CSV's folder
         Traceback (most recent call last):
             ...

@@ -108,7 +108,7 @@ def plate_crops(
     Example:
         >>> from plate_unet.data.synthetic.crops import plate_crops
         >>> [(crop.shape, text) for crop, text in plate_crops(1)]
-        [((32, 128), '一丄D\\nM7-NL')]
+        [((32, 128), 'UP 63 F 7466')]
     """
     image, plates = scene_plates(seed, *scene_size)
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)

@@ -256,7 +256,7 @@ def scene_plates(
         >>> from plate_unet.data.synthetic.generate import scene_plates
         >>> image, plates = scene_plates(1, 290, 180)
         >>> [(p.style, p.text) for p in plates]
-        [('square', '一丄D\\nM7-NL')]
+        [('india', 'UP 63 F 7466')]
     """
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
