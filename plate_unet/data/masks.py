@@ -8,6 +8,7 @@ annotated plate must cover at least one pixel at the model size.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -102,6 +103,48 @@ def plate_pixel_count(plate: ArrayLike, height: int, width: int) -> int:
     return int(rasterize([p - (x0, y0)], y1 - y0, x1 - x0).sum())
 
 
+def _fills_pixels(plate: np.ndarray, height: int, width: int) -> bool:
+    return bool(
+        polygon_area(plate) >= MIN_MODEL_AREA
+        and plate_pixel_count(plate, height, width) > 0
+    )
+
+
+def drop_vanishing_plates(
+    samples: Sequence[Sample], height: int, width: int
+) -> tuple[list[Sample], int]:
+    """Leaves out the plates that fill no mask pixel at ``height × width``.
+
+    For synthetic sets, whose far plates are legitimately smaller than a pixel
+    at a small model's size; real annotations go through :func:`check_masks`.
+
+    Returns:
+        ``(samples, dropped)``: the samples with only plates that fill pixels,
+        and how many plates were left out.
+
+    Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.data.masks import drop_vanishing_plates
+        >>> samples = load_annotations("data/sample")
+        >>> kept, dropped = drop_vanishing_plates(samples, 8, 5)  # 8×5 pixels
+        >>> len(kept) == len(samples), dropped, sum(len(s.plates) for s in kept)
+        (True, 46, 4)
+    """
+    out, dropped = [], 0
+    for s in samples:
+        boxed = letterbox_plates(s, height, width)
+        keep = tuple(
+            p
+            for p, b in zip(s.plates, boxed, strict=True)
+            if _fills_pixels(b, height, width)
+        )
+        dropped += len(s.plates) - len(keep)
+        out.append(
+            s if len(keep) == len(s.plates) else dataclasses.replace(s, plates=keep)
+        )
+    return out, dropped
+
+
 def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
     """Fails loudly when an annotated plate would give an empty mask.
 
@@ -132,8 +175,7 @@ def check_masks(samples: Sequence[Sample], height: int, width: int) -> None:
     for s in samples:
         for k, plate in enumerate(letterbox_plates(s, height, width)):
             n_plates += 1
-            too_small = polygon_area(plate) < MIN_MODEL_AREA
-            if too_small or plate_pixel_count(plate, height, width) == 0:
+            if not _fills_pixels(plate, height, width):
                 corners = np.round(plate.astype(np.float64), 1).tolist()
                 empty.append(f"{s.image_path} plate {k + 1} ({corners})")
     if not empty:

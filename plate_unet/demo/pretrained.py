@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plate_unet.data.synthetic.generate import GENERATOR_VERSION
 from plate_unet.demo.heldout import TEST_SEED_OFFSET, heldout_set
 from plate_unet.errors import PlateUnetError
 from plate_unet.inference.evaluate import evaluate_model
@@ -34,8 +35,8 @@ MAX_CHECKPOINT_MB = 10.0
 _README = """# The pretrained teaching checkpoint
 
 `{model}` is the U-Net of the `{preset}` preset ({description}), trained from
-synthetic scenes only, with seed {seed}. The notebooks and `plate-unet predict`
-use it when you give no `--model`.
+synthetic scenes only (generator version {generator}), with seed {seed}. The
+notebooks and `plate-unet predict` use it when you give no `--model`.
 
 Made by one command (about {minutes:.0f} minutes here, {devices}):
 
@@ -194,6 +195,7 @@ def _metrics(model, model_path: Path, preset, trained, report, run: dict) -> dic
         "params": int(model.count_params()),
         "seed": run["seed"],
         "command": run["command"],
+        "generator_version": GENERATOR_VERSION,
         "preset": dataclasses.asdict(preset),
         "training": {
             "epochs_run": trained.epochs_run,
@@ -225,6 +227,7 @@ def _readme(model_path: Path, preset, trained, report, run: dict) -> str:
         preset=preset.name,
         description=preset.description,
         seed=run["seed"],
+        generator=GENERATOR_VERSION,
         minutes=run["seconds"] / 60,
         devices=trained.devices,
         command=run["command"],

@@ -533,6 +533,7 @@ def train_synthetic(
             sorted(p.name for p in Path("runs/smoke/data").iterdir())
             # ['smoke-train-0', 'smoke-val-1000003']
     """
+    from plate_unet.data.masks import drop_vanishing_plates
     from plate_unet.data.readers import load_annotations
     from plate_unet.data.synthetic.generate import generate_dataset, is_current
 
@@ -547,4 +548,11 @@ def train_synthetic(
         if not is_current(folder, n, part_seed, preset.scene_size):
             generate_dataset(folder, n, seed=part_seed, size=preset.scene_size)
         sets[part] = load_annotations(folder / "labels.csv")
+        if preset.unet.height and preset.unet.width:  # far plates below a pixel
+            sets[part], dropped = drop_vanishing_plates(
+                sets[part], preset.unet.height, preset.unet.width
+            )
+            if dropped:
+                log.info("%s: %d plate(s) smaller than a pixel at the model's "
+                         "size left unlabelled", folder.name, dropped)  # fmt: skip
     return train(preset, sets["train"], sets["val"], out_dir, seed=seed, **train_kwargs)
