@@ -268,7 +268,7 @@ def predict_image(
     Example:
         >>> from plate_unet.data import generate_scene
         >>> from plate_unet.inference import load_model, predict_image, quad_iou
-        >>> image, plates = generate_scene(1, 290, 180)
+        >>> image, plates = generate_scene(5, 290, 180)
         >>> pretrained = load_model()  # the teaching checkpoint
         >>> found, pred_mask = predict_image(pretrained, image)
         >>> pred_mask.shape, pred_mask.dtype  # at the image's size

@@ -74,7 +74,7 @@ class AugmentationPlayground(widgets.VBox):
         AugmentationPlayground(augmentation='rotate', strength=0.50, seed=0)
         >>> app.strength.value = 0.8  # redraws app.image and app.info
         >>> app.info.value
-        '<b>rotate</b> at strength 0.80: ... plate pixels in the mask (before: 267)'
+        '<b>rotate</b> at strength 0.80: ... plate pixels in the mask (before: 317)'
     """
 
     def __init__(
