@@ -111,7 +111,7 @@ def test_taught_merge_of_two_passes_equals_the_package(taught):
     )
 
     model = load_model()
-    for seed in (3, 19, 26):  # street rows: small plates in a 960×1280 photo
+    for seed in (56, 133, 206):  # street rows: small plates in a 960×1280 photo
         street, _ = generate_scene(seed, 960, 1280)
         base_h, base_w = model_input_size(model, 960, 1280)
         floor = max(8.0, MIN_AREA_FRACTION * base_h * base_w)
