@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing as mp
 import os
 import sys
 import time
@@ -29,7 +28,11 @@ import numpy as np
 
 from plate_unet._files import atomic_write_text
 from plate_unet.data.quads import rectify
-from plate_unet.data.synthetic.generate import scene_plates, scene_seed
+from plate_unet.data.synthetic.generate import (
+    scene_plates,
+    scene_seed,
+    worker_processes,
+)
 
 #: A crop's default ``(height, width)``.
 CROP_SIZE = (32, 128)
@@ -232,12 +235,8 @@ def generate_crops(
     writer.writerow(["name", "text"])
     done, scene, t0 = 0, 0, time.perf_counter()
     batch = 8 * int(workers)
-    safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
-    pool = (
-        mp.get_context("fork" if safe_fork else "spawn").Pool(int(workers))
-        if workers > 1
-        else None
-    )
+    workers, ctx = worker_processes(int(workers))
+    pool = ctx.Pool(workers) if workers > 1 else None
     try:
         while done < n:
             jobs = [(seed, scene + k, (h, w)) for k in range(batch)]

@@ -352,6 +352,29 @@ def _entries_outside_package() -> list[str]:
     return [n for n, m in modules.items() if not m.startswith("plate_unet.")]
 
 
+def worker_processes(workers: int) -> tuple[int, mp.context.BaseContext]:
+    """How many processes may draw scenes, and how to start them.
+
+    Fork is fast but unsafe once TensorFlow's threads exist: then spawn, whose
+    fresh workers know only the package's own registry entries, so with a style
+    or distractor registered from outside the package drawing stays in one
+    process (logged).
+
+    Returns:
+        ``(workers, context)``: ``workers`` or 1, and the multiprocessing context.
+    """
+    safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
+    added = _entries_outside_package()
+    if workers > 1 and not safe_fork and added:
+        log.info(
+            "generating in one process: worker processes started after TensorFlow "
+            "would not know the registered %s",
+            ", ".join(added),
+        )
+        workers = 1
+    return workers, mp.get_context("fork" if safe_fork else "spawn")
+
+
 def _write_one(job: tuple) -> tuple[int, list, list[str]]:
     out_dir, index, seed, h, w, digits = job
     cv2.setNumThreads(1)
@@ -448,17 +471,7 @@ def generate_dataset(
                 flush=True,
             )
 
-    # fork is fast but unsafe once TensorFlow's threads exist: then spawn, whose
-    # fresh workers know only the package's own registry entries.
-    safe_fork = sys.platform == "linux" and "tensorflow" not in sys.modules
-    added = _entries_outside_package()
-    if workers > 1 and not safe_fork and added:
-        log.info(
-            "generating in one process: worker processes started after TensorFlow "
-            "would not know the registered %s",
-            ", ".join(added),
-        )
-        workers = 1
+    workers, ctx = worker_processes(int(workers))
     if workers == 1:
         for job in jobs:
             i, plates, words = _write_one(job)
@@ -466,8 +479,7 @@ def generate_dataset(
             if progress and (len(results) % 10 == 0 or len(results) == n):
                 report(len(results))
     else:
-        ctx = mp.get_context("fork" if safe_fork else "spawn")
-        with ctx.Pool(int(workers)) as pool:
+        with ctx.Pool(workers) as pool:
             for i, plates, words in pool.imap_unordered(_write_one, jobs, chunksize=8):
                 results[i], plate_texts[i] = plates, words
                 if progress and (len(results) % 10 == 0 or len(results) == n):
