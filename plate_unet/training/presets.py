@@ -193,7 +193,7 @@ PRETRAINED = PRESETS["teaching"].replace(
     epochs=4,
     description=(
         "the teaching model on 8000 scenes for 4 epochs: the committed "
-        "checkpoint (make pretrained), about 35 minutes on 2 CPU cores"
+        "checkpoint (make pretrained), about 32 minutes on 2 CPU cores"
     ),
 )
 
