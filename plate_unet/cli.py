@@ -307,6 +307,53 @@ def _load_model(path):
     return load_model(path)
 
 
+def _reader_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file() or path.suffix != ".keras":
+        found = "not found" if not path.exists() else "not a .keras file"
+        raise argparse.ArgumentTypeError(
+            f"{text}: {found}; expected a reader .keras file (make reader)"
+        )
+    return path
+
+
+def _add_reader(p, what: str) -> None:
+    p.add_argument(
+        "--reader",
+        type=_reader_file,
+        default=None,
+        metavar="FILE",
+        help=f"the plate reader that {what} (default: the pretrained "
+        "plate_unet/inference/pretrained/reader/reader.keras)",
+    )
+    p.add_argument(
+        "--no-read", action="store_true", help="find plates only; do not read them"
+    )
+
+
+def _check_reader(args) -> None:
+    """Settles which reader runs (None: none), before TensorFlow loads."""
+    from plate_unet.inference.reading import default_reader_path
+
+    if args.no_read and args.reader is not None:
+        raise UsageError("--reader does not go with --no-read")
+    if args.no_read:
+        args.reader_path = None
+    elif args.reader is not None:
+        args.reader_path = args.reader
+    elif default_reader_path().is_file():
+        args.reader_path = default_reader_path()
+    else:
+        log.info("no pretrained reader (make reader): plates are found, not read")
+        args.reader_path = None
+
+
+def _load_reader(args):
+    from plate_unet.inference.reading import load_reader
+
+    return None if args.reader_path is None else load_reader(args.reader_path)
+
+
 # --- generate -------------------------------------------------------------------
 def _add_generate(sub) -> None:
     p = sub.add_parser(
@@ -478,6 +525,13 @@ def _add_evaluate(sub) -> None:
         default="box",
         help="IoU of boxes (as in CCPD) or of quadrilaterals (default box)",
     )
+    _add_reader(p, "reads the plates where the annotations carry texts")
+    p.add_argument(
+        "--o-is-zero",
+        action="store_true",
+        help="score the letter O and the digit 0 as one symbol (for texts that "
+        "mix them)",
+    )
     p.set_defaults(func=_run_evaluate, check=_check_evaluate)
 
 
@@ -488,6 +542,8 @@ def _check_evaluate(args) -> None:
         check_model_file(None)
     if getattr(args, "data", None) is not None:
         args.samples = _read_annotations("--data", args.data, on_error="skip")
+    if hasattr(args, "no_read"):
+        _check_reader(args)
 
 
 def _run_evaluate(args) -> int:
@@ -503,6 +559,8 @@ def _run_evaluate(args) -> int:
         match_on=args.match_on,
         shape=None if args.all_regions else PLAUSIBLE,
         multiscale=not args.single_scale,
+        reader=_load_reader(args),
+        o_is_zero=args.o_is_zero,
     )
     print(report.table())
     if args.out:
@@ -524,23 +582,24 @@ def _add_predict(sub) -> None:
     p = sub.add_parser(
         "predict",
         help="find plates in a folder of images",
-        description="Find plates in every image of a folder. Writes OUT/<stem>.json "
-        '({"image", "width", "height", "plates": [{"quad", "box", "score"}]} in the '
-        "original pixels), <stem>_mask.png, <stem>_overlay.png and the rectified "
-        "crops <stem>_plate<k>.png (80x240 pixels, H×W). Unreadable images are "
-        "skipped with a warning.",
+        description="Find and read plates in every image of a folder. Writes "
+        'OUT/<stem>.json ({"image", "width", "height", "plates": [{"quad", "box", '
+        '"score", "text", "text_score"}]} in the original pixels), <stem>_mask.png, '
+        "<stem>_overlay.png and the rectified crops <stem>_plate<k>.png (80x240 "
+        "pixels, H×W). Unreadable images are skipped with a warning.",
     )
     _add_model(p, False)
     _add_images(p, True)
     _add_out(p, True, "output folder (created)")
     _add_plate_options(p)
     _add_threshold(p)
+    _add_reader(p, "reads each plate found")
     p.set_defaults(func=_run_predict, check=_check_predict)
 
 
 def _check_predict(args) -> None:
     _check_image_folder(args.images)
-    _check_evaluate(args)  # the default model exists
+    _check_evaluate(args)  # the default model exists; the reader
 
 
 def _run_predict(args) -> int:
@@ -555,12 +614,83 @@ def _run_predict(args) -> int:
         threshold=args.threshold,
         shape=None if args.all_regions else PLAUSIBLE,
         multiscale=not args.single_scale,
+        reader=_load_reader(args),
     )
     print(
         f"found {summary.n_plates} plate(s) in {len(summary.written)} images; "
         f"results in {summary.out_dir}"
         + (f" ({len(summary.skipped)} skipped)" if summary.skipped else "")
     )
+    return 0
+
+
+# --- read -----------------------------------------------------------------------
+def _add_read(sub) -> None:
+    p = sub.add_parser(
+        "read",
+        help="read the text of plate crops",
+        description="Read already-cropped plates (one plate per image, any size, "
+        "e.g. the <stem>_plate<k>.png of predict). Prints one line per crop: "
+        "name, text, confidence; a crop that cannot be read gets an empty text, "
+        "confidence 0 and the reason.",
+    )
+    p.add_argument(
+        "crops",
+        nargs="+",
+        type=_existing("a crop image or a folder of them"),
+        metavar="CROP",
+        help="crop images, or folders of them",
+    )
+    p.add_argument(
+        "--reader",
+        type=_reader_file,
+        default=None,
+        metavar="FILE",
+        help="a reader .keras file (default: the pretrained one)",
+    )
+    p.add_argument(
+        "--beam",
+        action="store_true",
+        help="beam search instead of greedy decoding",
+    )
+    p.set_defaults(func=_run_read, check=_check_read)
+
+
+def _check_read(args) -> None:
+    from plate_unet.data.images import list_images
+    from plate_unet.inference.reading import default_reader_path
+
+    args.paths = [q for path in args.crops for q in list_images(path)]
+    if args.reader is None and not default_reader_path().is_file():
+        raise UsageError(
+            f"no reader at {default_reader_path()}: make it with `make reader`, "
+            "or give --reader FILE"
+        )
+
+
+def _run_read(args) -> int:
+    from plate_unet.data.images import read_image
+    from plate_unet.errors import ImageReadError
+    from plate_unet.inference.reading import load_reader, read_crops
+
+    reader = load_reader(args.reader)
+    crops: list = []
+    failed: dict = {}
+    for path in args.paths:
+        try:
+            crops.append(read_image(path))
+        except ImageReadError as exc:
+            crops.append(None)
+            failed[path] = exc.reason
+    strategy = "beam_search" if args.beam else "greedy"
+    for path, reading in zip(
+        args.paths, read_crops(reader, crops, strategy), strict=True
+    ):
+        why = failed.get(path) or reading.reason
+        text = reading.text.replace("\n", " ")
+        print(
+            f"{path.name}\t{text}\t{reading.score:.3f}" + (f"\t({why})" if why else "")
+        )
     return 0
 
 
@@ -721,7 +851,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="debug logging, and the traceback of every error",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_generate, _add_train, _add_evaluate, _add_predict):
+    for add in (_add_generate, _add_train, _add_evaluate, _add_predict, _add_read):
         add(sub)
     _add_export(sub)
     _add_demo(sub)

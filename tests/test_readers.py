@@ -271,3 +271,77 @@ def test_write_reference_csv_leaves_an_existing_file_alone_on_bad_input(tmp_path
     with pytest.raises(ValueError, match="is not inside"):
         write_reference_csv([outside], out)
     assert out.read_text() == "kept\n"
+
+
+# --- plate texts ---------------------------------------------------------------------
+
+
+def test_texts_csv_beside_gives_one_text_per_plate_in_row_order(tmp_path):
+    q2 = TLTRBRBL + 5
+    _csv(tmp_path, _row("a.jpg", TLTRBRBL) + _row("a.jpg", q2), ("a.jpg", "b.jpg"))
+    with open(tmp_path / "labels.csv", "a") as f:
+        f.write("b.jpg" + "," * 8 + "\n")
+    (tmp_path / "texts.csv").write_text(
+        'name,text\na.jpg,AB 123\na.jpg,"X1\nY2"\nb.jpg,\n'
+    )
+    a, b = load_annotations(tmp_path)
+    assert a.texts == ("AB 123", "X1\nY2") and b.texts == ()
+
+
+def test_text_column_and_unknown_characters_logged_with_row(tmp_path, caplog):
+    _csv(tmp_path, "")
+    header = HEADER.strip() + ",text\n"
+    (tmp_path / "labels.csv").write_text(
+        header + _row("a.jpg", TLTRBRBL).strip() + ",京A·12345\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        (sample,) = load_annotations(tmp_path / "labels.csv")
+    assert sample.texts == ("京A·12345",)
+    assert "labels.csv line 2 (a.jpg)" in caplog.text and "'京' at 1" in caplog.text
+
+
+def test_texts_csv_with_too_few_rows_names_its_lines(tmp_path):
+    _csv(tmp_path, _row("a.jpg", TLTRBRBL) + _row("a.jpg", TLTRBRBL + 5))
+    (tmp_path / "texts.csv").write_text("name,text\na.jpg,AB 123\n")
+    with pytest.raises(
+        AnnotationError, match=r"1 text\(s\) for 2 plate\(s\) \(its lines: 2\)"
+    ):
+        load_annotations(tmp_path)
+    (tmp_path / "texts.csv").write_text("name,plate\na.jpg,AB 123\n")
+    with pytest.raises(AnnotationError, match="starts with 'name,text'"):
+        load_annotations(tmp_path)
+
+
+def test_ccpd_names_give_the_registration(shared_data):
+    samples = load_annotations(shared_data / "ccpd")
+    assert samples[0].texts == ("皖AYL375",)  # 0_0_22_10_27_31_29
+    assert all(len(s.texts[0]) == 7 for s in samples)
+
+
+def test_ccpd_text_rejects_out_of_range_index():
+    from plate_unet.data.formats.ccpd import ccpd_text
+
+    with pytest.raises(AnnotationError, match="character 3 has index 40, valid 0..34"):
+        ccpd_text("0-0_0-0&0_9&9-9&9_0&9_0&0_9&0-0_0_40_1_1_1_1-1-2.jpg")
+    assert (
+        ccpd_text("0-0_0-0&0_9&9-9&9_0&9_0&0_9&0-0_0_1_1_1_1_1_34-1-2.jpg")
+        == "皖ABBBBB"
+    )
+
+
+def test_voc_texts_from_text_attribute_or_name(tmp_path):
+    _jpeg(tmp_path / "a.jpg")
+    box = "<bndbox><xmin>1</xmin><ymin>2</ymin><xmax>30</xmax><ymax>12</ymax></bndbox>"
+    obj = "<object><name>{}</name>{}" + box + "</object>"
+    attr = (
+        "<attributes><attribute><name>plate_number</name>"
+        "<value>KA 01 X 9</value></attribute></attributes>"
+    )
+    xml = "<annotation><filename>a.jpg</filename>{}</annotation>".format(
+        obj.format("plate", "<text>AB123</text>")
+        + obj.format("plate", attr)
+        + obj.format("MH12 DE 1433", "")
+    )
+    (tmp_path / "a.xml").write_text(xml)
+    (sample,) = load_annotations(tmp_path)
+    assert sample.texts == ("AB123", "KA 01 X 9", "MH12 DE 1433")

@@ -133,15 +133,17 @@ def drop_vanishing_plates(
     out, dropped = [], 0
     for s in samples:
         boxed = letterbox_plates(s, height, width)
-        keep = tuple(
-            p
-            for p, b in zip(s.plates, boxed, strict=True)
-            if _fills_pixels(b, height, width)
-        )
-        dropped += len(s.plates) - len(keep)
-        out.append(
-            s if len(keep) == len(s.plates) else dataclasses.replace(s, plates=keep)
-        )
+        kept = [
+            k for k, b in enumerate(boxed) if _fills_pixels(b, height, width)
+        ]  # fmt: skip
+        dropped += len(s.plates) - len(kept)
+        if len(kept) < len(s.plates):
+            s = dataclasses.replace(
+                s,
+                plates=tuple(s.plates[k] for k in kept),
+                texts=tuple(s.texts[k] for k in kept) if s.texts else (),
+            )
+        out.append(s)
     return out, dropped
 
 

@@ -158,7 +158,13 @@ def load_annotations(
     fmt = detect_format(path)
     if fmt == "csv":
         csv_path = path if path.is_file() else _annotation_csvs(path)[0]
-        samples = read_reference_csv(csv_path, image_dir, on_error)
+        texts = csv_path.with_name(TEXTS_CSV)
+        samples = read_reference_csv(
+            csv_path,
+            image_dir,
+            on_error,
+            texts_csv=texts if texts.is_file() and texts != csv_path else None,
+        )
     elif fmt == "voc" and path.is_file():
         problems = Problems(path, on_error)
         try:

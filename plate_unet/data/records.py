@@ -139,6 +139,9 @@ class Sample:
             original image's pixels. Empty for an image with no plate.
         height: Image height in pixels, when known (keyword only).
         width: Image width in pixels, when known (keyword only).
+        texts: Each plate's registration, in the order of ``plates``, where the
+            annotation tells it (keyword only): ``()`` when it tells none, and
+            ``""`` for a plate whose text is unknown.
 
     Its text form gives the size as height × width and says so
     (``580×360 (H×W)``), like every size this package prints.
@@ -155,10 +158,18 @@ class Sample:
     plates: tuple[np.ndarray, ...] = field(default=())
     height: int | None = field(default=None, kw_only=True)
     width: int | None = field(default=None, kw_only=True)
+    texts: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "image_path", Path(self.image_path))
         object.__setattr__(self, "plates", tuple(as_plate(p) for p in self.plates))
+        texts = tuple(str(t) for t in self.texts)
+        if texts and len(texts) != len(self.plates):
+            raise ValueError(
+                f"{self.image_path.name}: {len(texts)} text(s) for "
+                f"{len(self.plates)} plate(s); give one text per plate, or none"
+            )
+        object.__setattr__(self, "texts", texts)
         for p in self.plates:
             p.setflags(write=False)
 
@@ -169,6 +180,7 @@ class Sample:
             self.image_path == other.image_path
             and self.width == other.width
             and self.height == other.height
+            and self.texts == other.texts
             and len(self.plates) == len(other.plates)
             and all(
                 np.array_equal(a, b)

@@ -202,11 +202,15 @@ def check_plate(
 
 
 def make_sample(
-    path: Path, plates: Iterable, size: tuple[int, int] | None = None
+    path: Path,
+    plates: Iterable,
+    size: tuple[int, int] | None = None,
+    texts: Iterable[str] = (),
 ) -> Sample:
     """Checks the image and plates; returns a Sample (raises AnnotationError).
 
-    ``size`` is the ``(height, width)`` the annotation gives, when it gives one.
+    ``size`` is the ``(height, width)`` the annotation gives, when it gives one;
+    ``texts`` the plates' texts, when it gives them (one per plate).
     """
     height, width = image_size(path)
     if size is not None and tuple(size) != (height, width):
@@ -215,4 +219,4 @@ def make_sample(
             f"{height}×{width} (H×W)"
         )
     checked = tuple(check_plate(p, height, width) for p in plates)
-    return Sample(path, checked, width=width, height=height)
+    return Sample(path, checked, width=width, height=height, texts=tuple(texts))

@@ -9,8 +9,11 @@
   (:func:`find_plates`), box and quadrilateral IoU, :func:`rectify`;
 * :mod:`~plate_unet.inference.folder` - prediction on a folder of images → JSON, masks,
   overlays and flat plate crops (:func:`predict_folder`);
+* :mod:`~plate_unet.inference.reading` - the plate reader on crops and on found
+  plates (:func:`load_reader`, :func:`read_crops`, :func:`read_plates`);
 * :mod:`~plate_unet.inference.evaluate` - pixel IoU, plate recall and precision
-  (:func:`evaluate_model`);
+  (:func:`evaluate_model`), and reading scores
+  (:mod:`~plate_unet.inference.text_scores`);
 * :mod:`~plate_unet.inference.export` - TFLite, ONNX and SavedModel.
 
 Uses :mod:`plate_unet.data` and :mod:`plate_unet.model`; a model is loaded

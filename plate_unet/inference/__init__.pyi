@@ -29,6 +29,11 @@ from .postprocess import box_iou as box_iou
 from .postprocess import find_plates as find_plates
 from .postprocess import quad_iou as quad_iou
 from .postprocess import rectify as rectify
+from .reading import Reading as Reading
+from .reading import load_reader as load_reader
+from .reading import read_crops as read_crops
+from .reading import read_plates as read_plates
+from .text_scores import score_texts as score_texts
 
 __all__ = [
     "default_model_path",
@@ -44,6 +49,11 @@ __all__ = [
     "find_plates",
     "quad_iou",
     "rectify",
+    "Reading",
+    "load_reader",
+    "read_crops",
+    "read_plates",
+    "score_texts",
     "draw_overlay",
     "predict_folder",
     "EvalReport",

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -202,6 +202,9 @@ class ImageResult:
         intersection, union, true_pixels, pred_pixels: Pixel counts for totals.
         true_quads: Annotated corners; pred_quads / pred_scores: predicted plates.
         matches: Matched pairs; ``found`` when IoU > the protocol's threshold.
+        true_texts: Annotated texts, one per true quad (empty when the
+            annotation tells none); read_texts: what the reader read on the
+            true quads; pred_texts: what it read on the predicted plates.
     """
 
     image: str
@@ -217,6 +220,9 @@ class ImageResult:
     pred_quads: list = field(default_factory=list)
     pred_scores: list = field(default_factory=list)
     matches: list[PlateMatch] = field(default_factory=list)
+    true_texts: list[str] = field(default_factory=list)
+    read_texts: list[str] = field(default_factory=list)
+    pred_texts: list[str] = field(default_factory=list)
 
     @property
     def n_true(self) -> int:
@@ -328,6 +334,15 @@ class EvalReport:
         iou_threshold: The protocol's IoU (0.7 for CCPD).
         match_on: ``"box"`` or ``"quad"``.
         skipped: ``(image, reason)`` of images that could not be read.
+        o_is_zero: Texts were scored with the letter O and the digit 0 as one
+            symbol.
+
+    With texts (a reader and annotated texts), ``totals`` also holds
+    ``read_plates``, ``read_accuracy`` and ``read_cer`` (the reader on crops
+    of the true corners), ``read_confusions`` (look-alike substitutions,
+    :data:`~plate_unet.inference.text_scores.CONFUSABLE`) and ``end_to_end``:
+    the share of plates with a text that were found at box IoU 0.5 and read
+    right from the photo.
 
     Example:
         >>> from plate_unet.data import generate_scene, rasterize
@@ -356,9 +371,10 @@ class EvalReport:
     iou_threshold: float = CCPD_IOU
     match_on: MatchOn = "box"
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    o_is_zero: bool = False
 
     @property
-    def totals(self) -> dict[str, float | int | None]:
+    def totals(self) -> dict[str, Any]:
         """Scores over all images (pixel counts and plate counts are summed)."""
         rows = self.rows
         inter = sum(r.intersection for r in rows)
@@ -381,6 +397,32 @@ class EvalReport:
             "mean_box_iou": _mean(m.box_iou for m in matches),
             "mean_quad_iou": _mean(m.quad_iou for m in matches),
             "mean_corner_error": _mean(m.corner_error for m in matches),
+        } | self._text_totals()
+
+    def _text_totals(self) -> dict:
+        """Reading scores, when the rows carry reads of annotated texts."""
+        from plate_unet.data.alphabet import normalize_text
+        from plate_unet.inference.text_scores import score_texts
+
+        rows = [r for r in self.rows if r.read_texts]
+        if not rows:
+            return {}
+        truths = [t for r in rows for t in r.true_texts]
+        scores = score_texts(
+            truths, [t for r in rows for t in r.read_texts], self.o_is_zero
+        )
+        right = 0
+        for r in rows:
+            for m in r.matches:
+                truth = normalize_text(r.true_texts[m.true_index], self.o_is_zero)
+                read = normalize_text(r.pred_texts[m.pred_index], self.o_is_zero)
+                right += bool(truth) and m.box_iou >= 0.5 and truth == read
+        return {
+            "read_plates": scores.plates,
+            "read_accuracy": scores.accuracy,
+            "read_cer": scores.cer,
+            "read_confusions": dict(scores.confusions),
+            "end_to_end": _ratio(right, scores.plates, 0.0),
         }
 
     def worst(self, k: int = 4) -> list[ImageResult]:
@@ -427,6 +469,15 @@ class EvalReport:
             f"{num(t['mean_quad_iou'])}  corner error "
             f"{num(t['mean_corner_error'], '{:.2f}')} px",
         ]
+        if "read_accuracy" in t:
+            confused = ", ".join(f"{k} {v}" for k, v in t["read_confusions"].items())
+            lines.append(
+                f"reading {t['read_plates']} plates (true corners): accuracy "
+                f"{num(t['read_accuracy'])}  CER {num(t['read_cer'])}"
+                f"{'  (O = 0)' if self.o_is_zero else ''}; end to end (found at "
+                f"box IoU 0.5 and read right) {t['end_to_end']:.3f}"
+                + (f"; look-alikes: {confused}" if confused else "")
+            )
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)} unreadable image(s)")
         return "\n".join(lines)
@@ -442,6 +493,7 @@ class EvalReport:
             "threshold": self.threshold,
             "iou_threshold": self.iou_threshold,
             "match_on": self.match_on,
+            "o_is_zero": self.o_is_zero,
             "totals": self.totals,
             "skipped": [list(s) for s in self.skipped],
             "rows": rows,
@@ -455,6 +507,13 @@ class EvalReport:
         return text
 
 
+def _read_true(reader, image, sample) -> list:
+    """The reader on crops of the sample's true corners."""
+    from plate_unet.inference.reading import plate_crop, read_crops
+
+    return read_crops(reader, [plate_crop(reader, image, q) for q in sample.plates])
+
+
 def evaluate_model(
     model: keras.Model,
     samples: Sequence,
@@ -464,6 +523,8 @@ def evaluate_model(
     min_area: float | None = None,
     shape: PlateShape | None = PLAUSIBLE,
     multiscale: bool = True,
+    reader: keras.Model | None = None,
+    o_is_zero: bool = False,
 ) -> EvalReport:
     """Predicts every sample's image and scores it against the annotation.
 
@@ -482,6 +543,9 @@ def evaluate_model(
         shape: A :class:`~plate_unet.inference.postprocess.PlateShape` every
             predicted plate must pass (``None``: keep every region).
         multiscale: Two scales for large images; ``False``: the model's size only.
+        reader: A plate reader: where samples carry texts (``Sample.texts``),
+            the report scores reading too (see :class:`EvalReport`).
+        o_is_zero: Score the letter O and the digit 0 as one symbol.
 
     Returns:
         An :class:`EvalReport`; unreadable images are skipped with a warning.
@@ -516,7 +580,7 @@ def evaluate_model(
         raise PlateUnetError("no samples to evaluate: the annotation set is empty.")
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
-    report = EvalReport([], threshold, iou_threshold, match_on)
+    report = EvalReport([], threshold, iou_threshold, match_on, o_is_zero=o_is_zero)
     for sample in samples:
         try:
             image = read_image(sample.image_path)
@@ -524,21 +588,31 @@ def evaluate_model(
             report.skipped.append((sample.image_path.name, exc.reason))
             continue
         height, width = image.shape[:2]
+        texts = reader is not None and any(sample.texts)
         plates, pred_mask = predict_image(
-            model, image, threshold, min_area, shape, multiscale
+            model,
+            image,
+            threshold,
+            min_area,
+            shape,
+            multiscale,
+            reader if texts else None,
         )
         true_mask = rasterize(sample.plates, height, width)
-        report.rows.append(
-            evaluate_image(
-                str(sample.image_path),
-                sample.plates,
-                plates,
-                true_mask,
-                pred_mask,
-                iou_threshold=iou_threshold,
-                match_on=match_on,
-            )
+        row = evaluate_image(
+            str(sample.image_path),
+            sample.plates,
+            plates,
+            true_mask,
+            pred_mask,
+            iou_threshold=iou_threshold,
+            match_on=match_on,
         )
+        if texts:
+            row.true_texts = list(sample.texts)
+            row.read_texts = [r.text for r in _read_true(reader, image, sample)]
+            row.pred_texts = [p.text or "" for p in plates]
+        report.rows.append(row)
     if report.skipped:
         detail = "; ".join(f"{n}: {why}" for n, why in report.skipped)
         log.warning(

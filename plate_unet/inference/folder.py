@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from plate_unet._files import atomic_write_bytes, atomic_write_text
 from plate_unet.colours import PREDICTED
 from plate_unet.data.drawing import overlay_mask, png_bytes
 from plate_unet.data.images import list_images, read_image
@@ -49,7 +50,8 @@ log = logging.getLogger(__name__)
 def draw_overlay(
     image: np.ndarray, mask: np.ndarray, plates: list[Plate]
 ) -> np.ndarray:
-    """Returns ``image`` (RGB) with the mask tinted and the plates outlined in orange.
+    """Returns ``image`` (RGB) with the mask tinted and the plates outlined in orange,
+    each labelled with its number, score and, when read, its text.
 
     Orange is the course's colour for what the model predicts
     (:data:`plate_unet.colours.PREDICTED`): it stands apart from the truth's
@@ -80,8 +82,12 @@ def draw_overlay(
         pts = np.round(plate.quad * 16).astype(np.int32)
         cv2.polylines(out, [pts], True, PREDICTED, thick, cv2.LINE_AA, shift=4)
         x, y = int(plate.box[0]), max(12, int(plate.box[1]) - 4)
+        label = f"{k}: {plate.score:.2f}"
+        if plate.text:  # Hershey fonts draw ASCII only: other scripts as "?"
+            ascii_text = "".join(c if c.isascii() else "?" for c in plate.text)
+            label += f" {ascii_text} ({plate.text_score:.2f})"
         cv2.putText(
-            out, f"{k}: {plate.score:.2f}", (x, y), cv2.FONT_HERSHEY_SIMPLEX,
+            out, label, (x, y), cv2.FONT_HERSHEY_SIMPLEX,
             0.4 * thick, PREDICTED, thick, cv2.LINE_AA,
         )  # fmt: skip
     return out
@@ -123,6 +129,7 @@ def predict_folder(
     crop_size: tuple[int, int] = (80, 240),
     shape: PlateShape | None = PLAUSIBLE,
     multiscale: bool = True,
+    reader: keras.Model | None = None,
 ) -> PredictSummary:
     """Predicts every image of a folder and writes JSON, mask, overlay and crops.
 
@@ -136,6 +143,8 @@ def predict_folder(
         shape: What a region must look like to be a plate (``None``: keep all).
         multiscale: Two scales for large images (see
             :func:`~plate_unet.inference.image.predict_image`); ``False``: one.
+        reader: A plate reader: each plate's JSON gets ``"text"`` and
+            ``"text_score"``, and the overlay the text. ``None``: not read.
 
     Returns:
         A :class:`PredictSummary`; unreadable images are listed in ``skipped``
@@ -184,7 +193,7 @@ def predict_folder(
             summary.skipped.append((path.name, exc.reason))
             continue
         plates, mask = predict_image(
-            model, image, threshold, min_area, shape, multiscale
+            model, image, threshold, min_area, shape, multiscale, reader
         )
         stem = path.stem
         record = {
@@ -193,8 +202,6 @@ def predict_folder(
             "height": int(image.shape[0]),
             "plates": [p.to_dict() for p in plates],
         }
-        json_path = out_dir / f"{stem}.json"
-        json_path.write_text(_dumps(record))
         pictures = {
             "mask": mask * np.uint8(255),
             "overlay": draw_overlay(image, mask, plates),
@@ -204,7 +211,9 @@ def predict_folder(
             },
         }
         for what, picture in pictures.items():
-            (out_dir / f"{stem}_{what}.png").write_bytes(png_bytes(picture))
+            atomic_write_bytes(out_dir / f"{stem}_{what}.png", png_bytes(picture))
+        json_path = out_dir / f"{stem}.json"  # last: its pictures are all there
+        atomic_write_text(json_path, _dumps(record))
         summary.written.append(json_path)
         summary.n_plates += len(plates)
         log.debug("%s: %d plate(s)", path.name, len(plates))

@@ -246,8 +246,10 @@ def predict_image(
     min_area: float | None = None,
     shape: PlateShape | None = PLAUSIBLE,
     multiscale: bool = True,
+    reader: keras.Model | None = None,
 ) -> tuple[list[Plate], np.ndarray]:
-    """Finds the plates in one image, at two scales when the image is large.
+    """Finds the plates in one image, at two scales when the image is large,
+    and reads them when given a reader.
 
     Args:
         model: A plate-unet model.
@@ -260,6 +262,9 @@ def predict_image(
         multiscale: Also run at twice the model's size when the image has the
             pixels for it, and merge (:mod:`plate_unet.inference.multiscale`);
             ``False`` runs the model's own size only.
+        reader: A plate reader (:func:`~plate_unet.inference.reading.load_reader`):
+            each plate's ``text`` and ``text_score`` are filled in
+            (:func:`~plate_unet.inference.reading.read_plates`). ``None``: not read.
 
     Returns:
         ``(plates, mask)``: plates in the image's own pixels, and the uint8
@@ -287,4 +292,8 @@ def predict_image(
 
     config = DEFAULT_MULTISCALE if multiscale else SINGLE_SCALE
     plates, prob = predict_multiscale(model, image, threshold, min_area, shape, config)
+    if reader is not None:
+        from plate_unet.inference.reading import read_plates
+
+        plates = read_plates(reader, image, plates)
     return plates, (prob > threshold).astype(np.uint8)

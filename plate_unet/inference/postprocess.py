@@ -102,6 +102,9 @@ class Plate:
         aspect: Width / height of the quadrilateral in the image (its top and
             bottom sides over its left and right sides: long over short).
         size: Area of the quadrilateral as a share of the image's area.
+        text: The characters a reader read on it (``None``: not read; see
+            :func:`~plate_unet.inference.reading.read_plates`).
+        text_score: The reader's confidence in ``text``, in [0, 1].
     """
 
     quad: np.ndarray
@@ -111,9 +114,12 @@ class Plate:
     fill: float = field(default=1.0, compare=False)
     aspect: float = field(default=1.0, compare=False)
     size: float = field(default=0.0, compare=False)
+    text: str | None = field(default=None, compare=False)
+    text_score: float | None = field(default=None, compare=False)
 
     def to_dict(self, decimals: int = 2) -> dict[str, Any]:
-        """Returns the JSON form ``{"quad": [[x, y] ×4], "box": [...], "score": s}``.
+        """Returns the JSON form ``{"quad": [[x, y] ×4], "box": [...], "score": s}``,
+        with ``"text"`` and ``"text_score"`` when the plate was read.
 
         Args:
             decimals: Rounding of coordinates (the score keeps 4 decimals).
@@ -126,7 +132,7 @@ class Plate:
             >>> Plate(np.zeros((4, 2), "float32"), (0, 0, 0, 0), 0.5).to_dict()["score"]
             0.5
         """
-        return {
+        out: dict[str, Any] = {
             "quad": [
                 [round(float(x), decimals), round(float(y), decimals)]
                 for x, y in self.quad
@@ -134,6 +140,10 @@ class Plate:
             "box": [round(float(v), decimals) for v in self.box],
             "score": round(float(self.score), 4),
         }
+        if self.text is not None:
+            out["text"] = self.text
+            out["text_score"] = round(float(self.text_score or 0.0), 4)
+        return out
 
 
 def _as_quad(points, name: str = "points") -> np.ndarray:

@@ -77,6 +77,8 @@ def fit_reader(
     validation: tuple[np.ndarray, Sequence[str]] | None = None,
     seed: int = 0,
     verbose: int = 0,
+    cosine: bool = False,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> keras.callbacks.History:
     """Trains a reader of :func:`~plate_unet.model.reader.build_reader` with CTC.
 
@@ -91,6 +93,9 @@ def fit_reader(
             ``val_loss``.
         seed: Random seed of the shuffle.
         verbose: Keras's ``fit`` verbosity.
+        cosine: Decay the learning rate to 0 along a cosine over all steps
+            (``keras.optimizers.schedules.CosineDecay``).
+        callbacks: Keras callbacks for ``fit`` (e.g. a ``CSVLogger``).
 
     Returns:
         The ``History`` of the CTC loss per epoch (``"loss"``, ``"val_loss"``).
@@ -115,9 +120,13 @@ def fit_reader(
             "timesteps; CTC needs at least one per character"
         )
     train_model = keras.Model(model.input, model.get_layer("logits").output)
-    train_model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate), loss=keras.losses.CTC()
-    )
+    rate: float | keras.optimizers.schedules.LearningRateSchedule = learning_rate
+    if cosine:
+        steps_per_epoch = -(-len(texts) // int(batch_size))
+        rate = keras.optimizers.schedules.CosineDecay(
+            learning_rate, decay_steps=max(1, steps_per_epoch * int(epochs))
+        )
+    train_model.compile(optimizer=keras.optimizers.Adam(rate), loss=keras.losses.CTC())
     val = None
     if validation is not None:
         val = reader_dataset(validation[0], validation[1], batch_size, shuffle=False)
@@ -127,4 +136,5 @@ def fit_reader(
         epochs=int(epochs),
         verbose=verbose,
         shuffle=False,  # the dataset shuffles, from ``seed``
+        callbacks=list(callbacks),
     )

@@ -79,7 +79,8 @@ def read_voc_file(
         folder = xml_path.parent
     else:
         folder = xml_path.parent.parent / "JPEGImages"
-    plates = []
+    plates: list = []
+    texts: list[str] = []
     for k, obj in enumerate(root.iter("object")):
         if labels is not None and (obj.findtext("name") or "").strip() not in labels:
             continue
@@ -91,6 +92,7 @@ def read_voc_file(
             _voc_number(box, t, where) for t in ("xmin", "ymin", "xmax", "ymax")
         )
         plates.append([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        texts.append(voc_text(obj))
     size = root.find("size")
     hw = None
     if size is not None and size.findtext("width") and size.findtext("height"):
@@ -100,7 +102,42 @@ def read_voc_file(
         )
         if hw[0] <= 0 or hw[1] <= 0:
             hw = None  # some tools write 0: trust the image
-    return make_sample(resolve_image(folder, name), plates, hw)
+    known = texts if any(texts) else []
+    return make_sample(resolve_image(folder, name), plates, hw, texts=known)
+
+
+#: ``<attribute>`` names (CVAT's VOC export) that hold a plate's text.
+TEXT_ATTRIBUTES = ("text", "plate", "plate_number", "number", "registration")
+
+
+def voc_text(obj: ET.Element) -> str:
+    """The plate text of one VOC ``<object>``, or ``""`` when it tells none.
+
+    Looked for, in order: a ``<text>`` child; an ``<attributes><attribute>``
+    whose ``<name>`` is one of :data:`TEXT_ATTRIBUTES` (its ``<value>``); the
+    object's ``<name>`` itself when it holds a digit and no lower-case letter
+    (``AB 123 CD``, as some data sets label plates, unlike ``plate``).
+
+    Example:
+        >>> import xml.etree.ElementTree as ET
+        >>> from plate_unet.data.formats.voc import voc_text
+        >>> voc_text(ET.fromstring("<object><name>KA 01 AB 1234</name></object>"))
+        'KA 01 AB 1234'
+        >>> voc_text(ET.fromstring("<object><name>licence_plate_2</name></object>"))
+        ''
+    """
+    text = (obj.findtext("text") or "").strip()
+    if text:
+        return text
+    for attribute in obj.iter("attribute"):
+        if (attribute.findtext("name") or "").strip().lower() in TEXT_ATTRIBUTES:
+            value = (attribute.findtext("value") or "").strip()
+            if value:
+                return value
+    name = (obj.findtext("name") or "").strip()
+    if any(c.isdigit() for c in name) and not any(c.islower() for c in name):
+        return name
+    return ""
 
 
 def read_voc(

@@ -1,0 +1,217 @@
+"""Reading plates: flat crops → text, with the CTC reader.
+
+The reader (:func:`~plate_unet.model.reader.build_reader`) reads a grey crop of
+a fixed size; :func:`read_crops` brings crops of any size and colour to it,
+runs the reader through a traced graph and decodes the output with
+``keras.ops.ctc_decode`` (:func:`~plate_unet.model.reader.decode`).
+:func:`read_plates` cuts each found plate out of a photo with
+:func:`~plate_unet.data.quads.rectify` and reads it, so a prediction carries
+each plate's text. Crops that cannot hold characters (empty, a few pixels,
+flat) are not read: they give an empty text, score 0 and the reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from plate_unet.data.quads import rectify
+from plate_unet.errors import ModelFileError
+
+if TYPE_CHECKING:
+    import keras
+
+    from plate_unet.inference.postprocess import Plate
+
+#: Crops narrower or lower than this (pixels) are not read.
+MIN_CROP_PX = 4
+#: Crops whose grey levels spread less than this (standard deviation) hold no
+#: characters: a flat patch, a blank wall.
+MIN_CONTRAST = 2.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of one crop.
+
+    Attributes:
+        text: The characters read, without separators (a two-row plate's top
+            row, then its bottom row); ``""`` when nothing was read.
+        score: The reader's confidence in 0..1 (the probability of the best
+            path); 0 for an empty text.
+        reason: Why the crop was not read (``""`` when it was).
+    """
+
+    text: str
+    score: float
+    reason: str = ""
+
+
+def default_reader_path() -> Path:
+    """The committed reader, ``inference/pretrained/reader/reader.keras``."""
+    return Path(__file__).resolve().parent / "pretrained" / "reader" / "reader.keras"
+
+
+def load_reader(path: str | Path | None = None) -> keras.Model:
+    """Loads a plate reader (the committed one by default), safely.
+
+    Raises:
+        ModelFileError: If the file is missing, cannot be loaded, or is not a
+            reader (a model whose output ``probs`` has one row of class
+            probabilities per timestep).
+    """
+    import keras
+
+    path = Path(path) if path is not None else default_reader_path()
+    if not path.is_file():
+        hint = (
+            "make it with `make reader`"
+            if path == default_reader_path()
+            else "give the path of a .keras file made by `make reader`"
+        )
+        raise ModelFileError(f"no reader at {path}: {hint}")
+    try:
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many kinds on a bad file
+        raise ModelFileError(f"{path} cannot be loaded as a reader: {exc}") from None
+    names = {layer.name for layer in model.layers}
+    if (
+        "probs" not in names
+        or len(model.input_shape) != 4
+        or model.input_shape[-1] != 1
+    ):
+        raise ModelFileError(
+            f"{path} is not a plate reader: expected a grey (H, W, 1) input and a "
+            "'probs' output, as build_reader makes"
+        )
+    return model
+
+
+def _why_unreadable(crop: np.ndarray | None) -> str:
+    if crop is None or np.size(crop) == 0:
+        return "empty crop"
+    h, w = np.shape(crop)[:2]
+    if min(h, w) < MIN_CROP_PX:
+        return f"crop of {h}×{w} (H×W) is below {MIN_CROP_PX} pixels a side"
+    if float(np.std(_grey(crop).astype(np.float32))) < MIN_CONTRAST:
+        return "crop is flat: no characters"
+    return ""
+
+
+def _grey(crop: np.ndarray) -> np.ndarray:
+    crop = np.asarray(crop)
+    if crop.dtype != np.uint8:
+        scale = 255.0 if crop.dtype.kind == "f" and crop.max() <= 1.0 else 1.0
+        crop = np.clip(crop.astype(np.float32) * scale, 0, 255).astype(np.uint8)
+    if crop.ndim == 3 and crop.shape[2] == 1:
+        crop = crop[..., 0]
+    elif crop.ndim == 3:
+        crop = cv2.cvtColor(crop[..., :3], cv2.COLOR_RGB2GRAY)
+    return crop
+
+
+def reader_size(reader: keras.Model) -> tuple[int, int]:
+    """The ``(height, width)`` of the crops ``reader`` reads."""
+    return int(reader.input_shape[1]), int(reader.input_shape[2])
+
+
+def read_crops(
+    reader: keras.Model,
+    crops: Sequence[np.ndarray],
+    strategy: str = "greedy",
+    beam_width: int = 10,
+) -> list[Reading]:
+    """Reads plate crops of any size, grey or RGB.
+
+    Each crop is made grey and resized to the reader's size. A crop that is
+    empty, below :data:`MIN_CROP_PX` pixels a side or flat is not read.
+
+    Args:
+        reader: A model of :func:`~plate_unet.model.reader.build_reader`.
+        crops: uint8 (or float in 0..1) ``(H, W)``, ``(H, W, 1)`` or
+            ``(H, W, 3)`` RGB crops, one plate each.
+        strategy: ``"greedy"`` or ``"beam_search"`` (see
+            :func:`~plate_unet.model.reader.decode`).
+        beam_width: Beams of the beam search.
+
+    Returns:
+        One :class:`Reading` per crop, in order.
+
+    Example:
+        >>> from plate_unet.inference.reading import read_crops
+        >>> from plate_unet.model.reader import ReaderConfig, build_reader
+        >>> reader = build_reader(ReaderConfig(filters=(4, 8), hidden=8))
+        >>> (reading,) = read_crops(reader, [np.zeros((2, 2), "uint8")])
+        >>> reading.text, reading.score, reading.reason
+        ('', 0.0, 'crop of 2×2 (H×W) is below 4 pixels a side')
+    """
+    from plate_unet.inference.image import traced_inference
+    from plate_unet.model.reader import decode
+
+    h, w = reader_size(reader)
+    readings: list[Reading | None] = []
+    batch = []
+    for crop in crops:
+        why = _why_unreadable(crop)
+        if why:
+            readings.append(Reading("", 0.0, why))
+            continue
+        grey = _grey(crop)
+        down = grey.shape[0] > h or grey.shape[1] > w
+        inter = cv2.INTER_AREA if down else cv2.INTER_LINEAR
+        batch.append(cv2.resize(grey, (w, h), interpolation=inter))
+        readings.append(None)
+    if batch:
+        x = np.stack(batch).astype(np.float32)[..., None]
+        probs = np.asarray(traced_inference(reader)(x))
+        decoded = iter(decode(probs, strategy, beam_width))
+        for i, r in enumerate(readings):
+            if r is None:
+                text, score = next(decoded)
+                readings[i] = Reading(text, score if text else 0.0)
+    return [r for r in readings if r is not None]
+
+
+def plate_crop(reader: keras.Model, image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The flat grey crop of the plate at ``quad``, at the reader's size."""
+    return rectify(_grey(image), np.asarray(quad, np.float32), reader_size(reader))
+
+
+def read_plates(
+    reader: keras.Model,
+    image: np.ndarray,
+    plates: Sequence[Plate],
+    strategy: str = "greedy",
+) -> list[Plate]:
+    """Reads every plate of ``image``: the same plates with ``text`` and
+    ``text_score`` filled in.
+
+    Example:
+        >>> from plate_unet.inference import Plate
+        >>> from plate_unet.inference.reading import read_plates
+        >>> from plate_unet.model.reader import ReaderConfig, build_reader
+        >>> reader = build_reader(ReaderConfig(filters=(4, 8), hidden=8))
+        >>> quad = np.float32([[1, 1], [3, 1], [3, 2], [1, 2]])  # 2×1 pixels
+        >>> (read,) = read_plates(reader, np.zeros((8, 8, 3), "uint8"),
+        ...                       [Plate(quad, (1, 1, 3, 2), 0.9)])
+        >>> read.text, read.text_score
+        ('', 0.0)
+    """
+    crops = []
+    for plate in plates:
+        x0, y0, x1, y1 = plate.box
+        if min(x1 - x0, y1 - y0) + 1 < MIN_CROP_PX:  # too few pixels to read
+            crops.append(np.zeros((0, 0), np.uint8))
+        else:
+            crops.append(plate_crop(reader, image, plate.quad))
+    readings = read_crops(reader, crops, strategy)
+    return [
+        dataclasses.replace(p, text=r.text, text_score=round(r.score, 4))
+        for p, r in zip(plates, readings, strict=True)
+    ]
