@@ -20,7 +20,7 @@ export PYTHONHASHSEED ?= 0
 PYTEST = $(BIN)/python -m pytest
 
 .PHONY: setup venv data lab test lint unit nbval format clean chromium test-browser bench \
-	demo pretrained
+	demo pretrained reader
 
 # Install once; re-install only when pyproject.toml changes (idempotent set-up).
 $(STAMP): pyproject.toml
@@ -101,11 +101,16 @@ DEMO_FLAGS ?=
 demo: setup
 	$(BIN)/plate-unet demo $(if $(DEMO_PHOTOS),--images $(DEMO_PHOTOS)) $(DEMO_FLAGS)
 
-# The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, 12-17 min
-# on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
+# The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, about
+# 32 min on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
 # Training data and the run itself go to runs/pretrained/.
 pretrained: setup
 	$(BIN)/plate-unet demo --pretrained --out plate_unet/inference/pretrained
+
+# The committed plate reader plate_unet/inference/pretrained/reader/reader.keras (fixed seed,
+# synthetic crops in runs/reader/) with metrics.json, training_log.csv and README.md.
+reader: setup
+	$(BIN)/python -m plate_unet.demo.reader --out plate_unet/inference/pretrained/reader
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -43,7 +43,7 @@ class ReaderRecipe:
 
     n_train: int = 30000
     n_val: int = 1000
-    epochs: int = 12
+    epochs: int = 8
     batch_size: int = 64
     learning_rate: float = 2e-3
     config: ReaderConfig = ReaderConfig()

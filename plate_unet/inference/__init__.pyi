@@ -31,6 +31,7 @@ from .postprocess import quad_iou as quad_iou
 from .postprocess import rectify as rectify
 from .reading import Reading as Reading
 from .reading import load_reader as load_reader
+from .reading import plate_crop as plate_crop
 from .reading import read_crops as read_crops
 from .reading import read_plates as read_plates
 from .text_scores import score_texts as score_texts
@@ -51,6 +52,7 @@ __all__ = [
     "rectify",
     "Reading",
     "load_reader",
+    "plate_crop",
     "read_crops",
     "read_plates",
     "score_texts",

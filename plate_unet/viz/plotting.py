@@ -10,6 +10,7 @@ plotted, these functions hold the plumbing.
   their masks (notebook 01);
 * training: :func:`plot_learning_curves` from a CSV log or ``History.history``
   (notebook 05);
+* reading: :func:`plot_reading`, a crop and the reader's timesteps (notebook 08);
 
 Each function imports what it needs (matplotlib, numpy, OpenCV, TensorFlow) when
 called, so importing this module is cheap; each returns its matplotlib figure.
@@ -476,3 +477,64 @@ def plot_learning_curves(
 
 
 # --- data: augmented image + mask pairs ---------------------------------------------
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def plot_reading(
+    crop: ArrayLike, probs: ArrayLike, alphabet: str, title: str = ""
+) -> Figure:
+    """A crop above what the reader saw in it, timestep by timestep.
+
+    The lower panel shows, for each timestep (one column per 128 / timesteps
+    pixels of the crop), the probability of the blank and of the best
+    character, and writes that character above the timesteps where it beats
+    the blank: the path that greedy decoding reads.
+
+    Args:
+        crop: ``(H, W)`` grey crop the reader read.
+        probs: ``(timesteps, classes)`` the reader's probabilities, blank at 0.
+        alphabet: The characters of classes 1, 2, ... (``ALPHABET``).
+        title: Title of the upper panel.
+
+    Returns:
+        The matplotlib figure.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> from plate_unet.viz.plotting import plot_reading
+        >>> probs = np.full((8, 3), 0.05, "float32")
+        >>> probs[:, 0] = 0.9  # the blank ...
+        >>> probs[2], probs[5] = [0.1, 0.85, 0.05], [0.1, 0.05, 0.85]  # ... A, B
+        >>> fig = plot_reading(np.zeros((32, 128)), probs, "AB")
+        >>> [t.get_text() for t in fig.axes[1].texts]
+        ['A', 'B']
+        >>> plt.close(fig)
+    """
+    import numpy as np
+
+    p = np.asarray(probs, np.float32)
+    steps = p.shape[0]
+    fig, (top, bottom) = _figure(
+        2, 1, figsize=(ROW_WIDTH * 0.7, 3.6), height_ratios=[1.2, 1],
+        constrained_layout=True,
+    )  # fmt: skip
+    width = np.shape(crop)[1]
+    top.imshow(np.asarray(crop), cmap="gray", extent=(0, width, np.shape(crop)[0], 0))
+    top.set_title(title)
+    top.set_xticks([])
+    top.set_yticks([])
+    x = (np.arange(steps) + 0.5) * width / steps
+    best = p[:, 1:].argmax(axis=1) + 1
+    bottom.plot(x, p[:, 0], color=hex_colour(colours.TRUTH), label="blank")
+    bottom.bar(x, p[np.arange(steps), best], width=width / steps * 0.8,
+               color=hex_colour(colours.PREDICTED), label="best character")  # fmt: skip
+    for t in np.flatnonzero(p[np.arange(steps), best] > p[:, 0]):
+        bottom.text(x[t], 1.04, alphabet[best[t] - 1], ha="center", fontsize=9)
+    bottom.set_xlim(0, width)
+    bottom.set_ylim(0, 1.18)
+    bottom.set_xlabel(f"timestep ({steps} across the crop)")
+    bottom.set_ylabel("probability")
+    bottom.legend(loc="center right", fontsize=8)
+    return fig

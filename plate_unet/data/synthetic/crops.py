@@ -111,7 +111,7 @@ def plate_crops(
     Example:
         >>> from plate_unet.data.synthetic.crops import plate_crops
         >>> [(crop.shape, text) for crop, text in plate_crops(1)]
-        [((32, 128), 'UP 63 F 7466')]
+        [((32, 128), 'UP 63 G 7466')]
     """
     image, plates = scene_plates(seed, *scene_size)
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -151,7 +151,7 @@ def generate_crop(
         >>> from plate_unet.data.synthetic.crops import generate_crop
         >>> crop, text = generate_crop(3)
         >>> crop.shape, crop.dtype, text
-        ((32, 128), dtype('uint8'), '13E5W3E')
+        ((32, 128), dtype('uint8'), '03E5U3E')
     """
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")

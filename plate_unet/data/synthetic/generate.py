@@ -60,7 +60,7 @@ STAGES = ("background", "vehicles", "plates", "distractors", "camera")
 
 #: Bumped whenever a seed's scene changes, so that sets painted by an older
 #: generator are painted again (:func:`is_current`) instead of trained on.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 #: Written last by :func:`generate_dataset`: what the set is and which generator
 #: painted it.
 STAMP = "generator.json"
@@ -256,7 +256,7 @@ def scene_plates(
         >>> from plate_unet.data.synthetic.generate import scene_plates
         >>> image, plates = scene_plates(1, 290, 180)
         >>> [(p.style, p.text) for p in plates]
-        [('india', 'UP 63 F 7466')]
+        [('india', 'UP 63 G 7466')]
     """
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")

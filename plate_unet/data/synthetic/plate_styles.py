@@ -142,8 +142,10 @@ def register_plate_style(
     return add
 
 
-CN_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+CN_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"  # China's plates: no I, no O
+CN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # a Chinese plate's city letter
+#: Every Latin capital: a reader must learn O apart from 0 and I apart from 1.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
 US_STATES = (
     "CALIFORNIA",
@@ -401,7 +403,7 @@ def _cn(rng, s, bg, fg, rim, n=7, w_mm=440.0) -> PlateDrawing:
     )
     prov = chr(0x4E00 + int(rng.integers(N_HANZI)))
     body = "".join(rng.choice(list(CN_CHARS), n - 2))
-    chars = prov + str(rng.choice(list(LETTERS))) + body
+    chars = prov + str(rng.choice(list(CN_LETTERS))) + body
     cw = 45 if n == 7 else 43
     x0 = (w_mm - (n * cw + (n - 1) * 12 + 22)) / 2
     _cells(img, chars, x0 * s, 25 * s, cw * s, 90 * s, 12 * s, fg, "sans", {2: 22 * s})
@@ -1133,7 +1135,7 @@ def render_plate(
         >>> rgb.shape[1] == alpha.shape[1], name
         (True, 'eu')
         >>> text
-        'RNN 928'
+        'QOO 928'
     """
     if style is None:
         names = list(PLATE_STYLES)

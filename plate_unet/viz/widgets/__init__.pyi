@@ -25,6 +25,9 @@ from .prediction import decode_upload as decode_upload
 from .prediction import pixel_iou as pixel_iou
 from .prediction import predict_at_image_size as predict_at_image_size
 from .prediction import render_prediction as render_prediction
+from .reading import CornerReader as CornerReader
+from .reading import moved_quad as moved_quad
+from .reading import render_reading as render_reading
 
 __all__ = [
     "AugmentationPlayground",
@@ -37,6 +40,9 @@ __all__ = [
     "pixel_iou",
     "predict_at_image_size",
     "render_prediction",
+    "CornerReader",
+    "moved_quad",
+    "render_reading",
     "BAR_WIDTH",
     "FEATURE_LAYER_PATTERN",
     "FeatureMapExplorer",
