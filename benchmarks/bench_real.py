@@ -30,7 +30,7 @@ is left out of CCPD's texts: the six characters after it are scored.
 These photos only measure: nothing trains on them and no threshold is chosen
 on them.
 
-Run: ``python benchmarks/bench_real.py [--model PATH] [--reader PATH]`` (about 4 minutes).
+Run: ``python benchmarks/bench_real.py [--model PATH] [--reader PATH]`` (4 minutes).
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def without_province(samples: list) -> list:
     return [
         dataclasses.replace(s, texts=tuple(t[1:] for t in s.texts)) for s in samples
     ]
+
+
 BARS = (0.5, 0.7)
 
 

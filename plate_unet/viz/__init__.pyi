@@ -11,8 +11,8 @@ first use, and type checkers and editors read it as it stands.
 from .plotting import plot_curves as plot_curves
 from .plotting import plot_feature_maps as plot_feature_maps
 from .plotting import plot_image_row as plot_image_row
-from .plotting import plot_reading as plot_reading
 from .plotting import plot_learning_curves as plot_learning_curves
+from .plotting import plot_reading as plot_reading
 from .plotting import plot_transposed_conv as plot_transposed_conv
 from .plotting import plot_worst_cases as plot_worst_cases
 from .plotting import show_scenes as show_scenes

@@ -39,11 +39,14 @@ CROP_SIZE = (32, 128)
 #: The ``(height, width)`` of the scenes crops are cut from: plates 10 to 290
 #: pixels wide, most 30 to 120, as in a phone photo seen by the detector.
 SCENE_SIZE = (580, 360)
-#: Plates narrower than this, in scene pixels, are not cropped (unreadable).
-MIN_WIDTH_PX = 16.0
-#: Crops whose mean step between neighbouring pixels along a row is below this
-#: (grey levels) are left out: blur or darkness wiped their characters out.
-MIN_DETAIL = 1.5
+#: Plates narrower than this, in scene pixels, are not cropped: their
+#: characters are a pixel or two wide, unreadable (a reader trained on them
+#: learns noise; measured: the loss stalls).
+MIN_WIDTH_PX = 40.0
+#: Crops whose mean step between neighbouring pixels along a row, after a
+#: Gaussian blur of one pixel that evens out sensor noise, is below this (grey
+#: levels) are left out: blur or darkness wiped their characters out.
+MIN_DETAIL = 3.0
 _STREAM = 0xC209  # the crops' own random stream, apart from the scene's
 
 
@@ -122,7 +125,8 @@ def plate_crops(
         width = float(np.ptp(plate.quad[:, 0]))
         if plate.text and width >= min_width:
             crop = rectify(grey, quad, size)
-            if np.abs(np.diff(crop.astype(np.float32), axis=1)).mean() >= min_detail:
+            smooth = cv2.GaussianBlur(crop.astype(np.float32), (0, 0), 1.0)
+            if np.abs(np.diff(smooth, axis=1)).mean() >= min_detail:
                 out.append((crop, plate.text))
     return out
 

@@ -3,6 +3,7 @@ its reading change."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import cv2
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
     from plate_unet.inference.reading import Reading
 
 
-def moved_quad(quad: np.ndarray, offsets: dict[str, tuple[float, float]]) -> np.ndarray:
+def moved_quad(
+    quad: np.ndarray, offsets: Mapping[str, tuple[float, float]]
+) -> np.ndarray:
     """``quad`` (TL, TR, BR, BL) with some corners moved by ``(dx, dy)`` pixels.
 
     Example:
