@@ -30,11 +30,24 @@ def test_a_crop_is_the_same_for_the_same_seed_and_grey_of_the_asked_size():
         generate_crop(-1)
 
 
-def test_crops_have_texts_in_the_alphabet_and_two_rows_a_newline():
+def test_crops_are_rows_with_texts_in_the_alphabet():
     texts = [t for s in range(40) for _, t in plate_crops(s)]
     assert len(texts) >= 16  # about 0.6 readable plates a scene
-    assert all(len(encode_text(t)) >= 1 for t in texts)
-    assert any("\n" in t for t in texts) and any("\n" not in t for t in texts)
+    assert all(len(encode_text(t)) >= 1 and "\n" not in t for t in texts)
+
+
+def test_a_two_row_plate_gives_one_band_per_row():
+    for seed in range(200):
+        plates = [p for p in scene_plates(seed, 580, 360)[1] if "\n" in p.text]
+        crops = plate_crops(seed, min_width=0, min_detail=0)
+        if plates and len(crops) == sum(
+            p.text.count("\n") + 1 for p in scene_plates(seed, 580, 360)[1] if p.text
+        ):
+            rows = plates[0].text.split("\n")
+            texts = [t for _, t in crops]
+            assert texts[texts.index(rows[0]) + 1] == rows[1]
+            return
+    raise AssertionError("no scene with a two-row plate in 200 seeds")
 
 
 def test_crops_are_cut_at_the_plates_jittered_corners():

@@ -91,6 +91,7 @@ def installed(wheel, tmp_path_factory) -> dict:
 def test_wheel_carries_every_package_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "plate_unet/inference/pretrained/teaching.keras" in names
+    assert "plate_unet/inference/pretrained/reader/reader.keras" in names
     assert "plate_unet/model/assets/reference_unet_summary.txt" in names
     # Code, the checkpoint and its notes, model assets, py.typed and *.pyi stubs.
     missing = _source_files() - names

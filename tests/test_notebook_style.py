@@ -25,8 +25,8 @@ def _text(cell: dict) -> str:
     return "".join(cell["source"])
 
 
-def test_there_are_seven_notebooks():
-    assert [p.name[:3] for p in PATHS] == [f"0{k}_" for k in range(1, 8)]
+def test_there_are_eight_notebooks():
+    assert [p.name[:3] for p in PATHS] == [f"0{k}_" for k in range(1, 9)]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])

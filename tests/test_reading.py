@@ -146,3 +146,21 @@ def test_cli_predict_writes_text_with_a_reader(smoke_reader, tmp_path):
     assert cli.main([*argv, "--no-read"]) == 0
     plates = json.loads((out / "s.json").read_text())["plates"]
     assert plates and all("text" not in p for p in plates)
+
+
+def test_two_rows_are_read_as_two_bands_top_first(smoke_reader):
+    reader = load_reader(smoke_reader)
+    rng = np.random.default_rng(3)
+    square = rng.integers(0, 255, (60, 64), np.uint8)  # a square crop
+    top, bottom = read_crops(reader, [square[:30], square[30:]], rows=1)
+    (two,) = read_crops(reader, [square], rows=2)
+    if top.text and bottom.text:
+        assert two.text == top.text + bottom.text
+        assert two.score == pytest.approx(top.score * bottom.score, rel=1e-5)
+    (one,) = read_crops(reader, [square], rows=1)
+    (auto,) = read_crops(reader, [square])  # square: both ways, the likelier wins
+    assert auto.score == max(one.score, two.score)
+    wide = rng.integers(0, 255, (30, 150), np.uint8)  # 5:1, one row only
+    assert read_crops(reader, [wide]) == read_crops(reader, [wide], rows=1)
+    with pytest.raises(ValueError, match="rows=3"):
+        read_crops(reader, [wide], rows=3)

@@ -14,7 +14,6 @@ them into ``plate_unet/inference/pretrained/reader``, where
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import time
@@ -23,7 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plate_unet.data.synthetic.crops import CROP_SIZE, generate_crops, load_crops
+from plate_unet.data.synthetic.crops import (
+    CROP_SIZE,
+    CROPS_VERSION,
+    generate_crops,
+    load_crops,
+)
 from plate_unet.data.synthetic.generate import GENERATOR_VERSION
 from plate_unet.model.reader import ReaderConfig
 
@@ -43,8 +47,8 @@ class ReaderRecipe:
 
     n_train: int = 30000
     n_val: int = 1000
-    epochs: int = 8
-    batch_size: int = 64
+    epochs: int = 10
+    batch_size: int = 32
     learning_rate: float = 2e-3
     config: ReaderConfig = ReaderConfig()
 
@@ -84,13 +88,22 @@ Trained with TensorFlow {tf} and Keras {keras}.
 
 
 def _crops(folder: Path, n: int, seed: int, size) -> tuple:
-    """The crops of ``folder``, drawn first unless it already holds ``n``."""
-    labels = folder / "labels.csv"
-    if labels.is_file():
-        with open(labels, newline="", encoding="utf-8") as f:
-            if sum(1 for _ in csv.reader(f)) == n + 1:
-                return load_crops(labels)
-    return load_crops(generate_crops(folder, n, seed=seed, size=size))
+    """The crops of ``folder``, cut first unless it holds these ``n`` crops of
+    today's generator and crop cutter (``crops.json``)."""
+    labels, stamp = folder / "labels.csv", folder / "crops.json"
+    wanted = {
+        "n": n,
+        "seed": seed,
+        "size": list(size),
+        "generator_version": GENERATOR_VERSION,
+        "crops_version": CROPS_VERSION,
+    }
+    if labels.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == wanted:
+        return load_crops(labels)
+    stamp.unlink(missing_ok=True)
+    crops = load_crops(generate_crops(folder, n, seed=seed, size=size))
+    stamp.write_text(json.dumps(wanted) + "\n")  # last: the set is complete
+    return crops
 
 
 def make_reader(

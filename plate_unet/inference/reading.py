@@ -3,7 +3,11 @@
 The reader (:func:`~plate_unet.model.reader.build_reader`) reads a grey crop of
 a fixed size; :func:`read_crops` brings crops of any size and colour to it,
 runs the reader through a traced graph and decodes the output with
-``keras.ops.ctc_decode`` (:func:`~plate_unet.model.reader.decode`).
+``keras.ops.ctc_decode`` (:func:`~plate_unet.model.reader.decode`). The reader
+reads columns left to right, so it cannot read a top row before a bottom row
+that shares its columns: a crop that may hold two rows (narrower than
+:data:`TWO_ROW_ASPECT` times its height) is read both whole and as a top and a
+bottom band, and the likelier reading wins.
 :func:`read_plates` cuts each found plate out of a photo with
 :func:`~plate_unet.data.quads.rectify` and reads it, so a prediction carries
 each plate's text. Crops that cannot hold characters (empty, a few pixels,
@@ -34,6 +38,10 @@ MIN_CROP_PX = 4
 #: Crops whose grey levels spread less than this (standard deviation) hold no
 #: characters: a flat patch, a blank wall.
 MIN_CONTRAST = 2.0
+#: Crops narrower than this many times their height may hold two rows of
+#: characters (square, Japanese and many motorcycle plates; one-row plates are
+#: 2 to 5 times as wide as tall): they are also read as two bands.
+TWO_ROW_ASPECT = 2.6
 
 
 @dataclass(frozen=True)
@@ -123,9 +131,10 @@ def reader_size(reader: keras.Model) -> tuple[int, int]:
 
 def read_crops(
     reader: keras.Model,
-    crops: Sequence[np.ndarray],
+    crops: Sequence[np.ndarray | None],
     strategy: str = "greedy",
     beam_width: int = 10,
+    rows: int | str = "auto",
 ) -> list[Reading]:
     """Reads plate crops of any size, grey or RGB.
 
@@ -135,10 +144,15 @@ def read_crops(
     Args:
         reader: A model of :func:`~plate_unet.model.reader.build_reader`.
         crops: uint8 (or float in 0..1) ``(H, W)``, ``(H, W, 1)`` or
-            ``(H, W, 3)`` RGB crops, one plate each.
+            ``(H, W, 3)`` RGB crops, one plate each, at the plate's own aspect.
         strategy: ``"greedy"`` or ``"beam_search"`` (see
             :func:`~plate_unet.model.reader.decode`).
         beam_width: Beams of the beam search.
+        rows: ``1``: read each crop whole; ``2``: as a top and a bottom band,
+            the top row's text first; ``"auto"``: whole, and also as two bands
+            when the crop is narrower than :data:`TWO_ROW_ASPECT` times its
+            height, keeping the likelier reading (the product of the bands'
+            confidences against the whole crop's).
 
     Returns:
         One :class:`Reading` per crop, in order.
@@ -154,33 +168,59 @@ def read_crops(
     from plate_unet.inference.image import traced_inference
     from plate_unet.model.reader import decode
 
+    if rows not in (1, 2, "auto"):
+        raise ValueError(f"rows={rows!r}: use 1, 2 or 'auto'")
     h, w = reader_size(reader)
     readings: list[Reading | None] = []
-    batch = []
+    pieces: list[np.ndarray] = []
+    plans: list[list[list[int]]] = []  # per crop: its readings, each a piece list
     for crop in crops:
         why = _why_unreadable(crop)
         if why:
             readings.append(Reading("", 0.0, why))
             continue
-        grey = _grey(crop)
-        down = grey.shape[0] > h or grey.shape[1] > w
-        inter = cv2.INTER_AREA if down else cv2.INTER_LINEAR
-        batch.append(cv2.resize(grey, (w, h), interpolation=inter))
+        grey = _grey(np.asarray(crop))
+        gh, gw = grey.shape
+        ways: list[list[np.ndarray]] = []
+        if rows in (1, "auto"):
+            ways.append([grey])
+        if rows == 2 or (rows == "auto" and gw < TWO_ROW_ASPECT * gh and gh >= 8):
+            ways.append([grey[: gh // 2], grey[gh // 2 :]])
+        plan = []
+        for way in ways:
+            plan.append(list(range(len(pieces), len(pieces) + len(way))))
+            for piece in way:
+                down = piece.shape[0] > h or piece.shape[1] > w
+                inter = cv2.INTER_AREA if down else cv2.INTER_LINEAR
+                pieces.append(cv2.resize(piece, (w, h), interpolation=inter))
+        plans.append(plan)
         readings.append(None)
-    if batch:
-        x = np.stack(batch).astype(np.float32)[..., None]
-        probs = np.asarray(traced_inference(reader)(x))
-        decoded = iter(decode(probs, strategy, beam_width))
+    if pieces:
+        x = np.stack(pieces).astype(np.float32)[..., None]
+        decoded = decode(np.asarray(traced_inference(reader)(x)), strategy, beam_width)
+        plan_of = iter(plans)
         for i, r in enumerate(readings):
             if r is None:
-                text, score = next(decoded)
-                readings[i] = Reading(text, score if text else 0.0)
+                best = Reading("", 0.0)
+                for ids in next(plan_of):
+                    text = "".join(decoded[k][0] for k in ids)
+                    score = float(np.prod([decoded[k][1] for k in ids]))
+                    if text and all(decoded[k][0] for k in ids) and score > best.score:
+                        best = Reading(text, score)
+                readings[i] = best
     return [r for r in readings if r is not None]
 
 
 def plate_crop(reader: keras.Model, image: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The flat grey crop of the plate at ``quad``, at the reader's size."""
-    return rectify(_grey(image), np.asarray(quad, np.float32), reader_size(reader))
+    """The flat grey crop of the plate at ``quad``, at the plate's own aspect
+    (width over height, 0.8 to 8) and twice the reader's width, so that
+    :func:`read_crops` can tell one row from two."""
+    q = np.asarray(quad, np.float32)
+    width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    height = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    aspect = min(max(width / max(height, 1e-6), 0.8), 8.0)
+    out_w = 2 * reader_size(reader)[1]
+    return rectify(_grey(image), q, (max(2, round(out_w / aspect)), out_w))
 
 
 def read_plates(

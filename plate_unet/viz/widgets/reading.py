@@ -47,8 +47,8 @@ def render_reading(
     """Reads the plate at ``quad`` and draws what the reader saw.
 
     The panel shows the photo around the plate with ``quad`` outlined in orange
-    (the model's colour), and under it the flat crop the reader read, enlarged
-    ``scale`` times.
+    (the model's colour), and under it the flat crop the reader read (at the
+    plate's aspect, ``scale`` times the reader's width).
 
     Returns:
         ``(panel, reading)``: uint8 RGB panel and the
@@ -69,9 +69,10 @@ def render_reading(
     quad = np.asarray(quad, np.float32)
     crop = plate_crop(reader, image, quad)
     (reading,) = read_crops(reader, [crop])
-    big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+    w = int(reader.input_shape[2]) * scale  # the crop as wide as the reader's, × scale
+    tall = max(1, round(crop.shape[0] * w / crop.shape[1]))
+    big = cv2.resize(crop, (w, tall), interpolation=cv2.INTER_NEAREST)
     big = cv2.cvtColor(big, cv2.COLOR_GRAY2RGB)
-    w = big.shape[1]
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     pad = margin * max(x1 - x0, y1 - y0)
