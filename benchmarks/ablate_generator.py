@@ -104,16 +104,24 @@ def main() -> None:
     parser.add_argument("--scenes", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("runs/ablations"))
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    import multiprocessing as mp
+    if args.one:  # a child: one variant, one seed, its row on the last line
+        row = run(args.variants[0], args.seeds[0], args.scenes, args.epochs, args.out)
+        print(json.dumps(row), flush=True)
+        return
+    import subprocess
+    import sys
 
     rows = []
     for variant in args.variants:
         for seed in args.seeds:
             # each variant patches the generator: a fresh process for each
-            with mp.get_context("spawn").Pool(1) as pool:
-                rows.append(pool.apply(run, (variant, seed, args.scenes,
-                                             args.epochs, args.out)))  # fmt: skip
+            argv = [sys.executable, __file__, variant, "--one", "--seeds", str(seed),
+                    "--scenes", str(args.scenes), "--epochs", str(args.epochs),
+                    "--out", str(args.out)]  # fmt: skip
+            done = subprocess.run(argv, check=True, capture_output=True, text=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
     from common import print_table
 
