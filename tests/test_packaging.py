@@ -60,7 +60,11 @@ def _make_dry_run(target: str, *overrides: str) -> str:
         pytest.skip("make is not installed")
     argv = [make, "-n", "-C", str(ROOT), target, *overrides]
     text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    (line,) = [ln for ln in text.splitlines() if "plate-unet demo" in ln]
+    (line,) = [
+        ln
+        for ln in text.splitlines()
+        if "plate-unet demo" in ln or "plate_unet.demo.reader" in ln
+    ]
     return line
 
 
@@ -78,6 +82,15 @@ def test_make_pretrained_writes_the_committed_checkpoint():
         "--out",
         "plate_unet/inference/pretrained",
     ]
+
+
+def test_make_reader_writes_the_committed_reader_where_load_reader_looks():
+    from plate_unet.inference.reading import default_reader_path
+
+    line = _make_dry_run("reader")
+    assert "-m plate_unet.demo.reader" in line
+    folder = line.split("--out")[-1].strip()
+    assert (ROOT / folder / "reader.keras") == default_reader_path()
 
 
 def _yaml(path: Path):
