@@ -317,7 +317,7 @@ def _reader_file(text: str) -> Path:
     return path
 
 
-def _add_reader(p, what: str) -> None:
+def _add_reader(p, what: str, can_skip: bool = True) -> None:
     p.add_argument(
         "--reader",
         type=_reader_file,
@@ -326,9 +326,10 @@ def _add_reader(p, what: str) -> None:
         help=f"the plate reader that {what} (default: the pretrained "
         "plate_unet/inference/pretrained/reader/reader.keras)",
     )
-    p.add_argument(
-        "--no-read", action="store_true", help="find plates only; do not read them"
-    )
+    if can_skip:
+        p.add_argument(
+            "--no-read", action="store_true", help="find plates only; do not read them"
+        )
 
 
 def _check_reader(args) -> None:
@@ -641,13 +642,7 @@ def _add_read(sub) -> None:
         metavar="CROP",
         help="crop images, or folders of them",
     )
-    p.add_argument(
-        "--reader",
-        type=_reader_file,
-        default=None,
-        metavar="FILE",
-        help="a reader .keras file (default: the pretrained one)",
-    )
+    _add_reader(p, "reads the crops", can_skip=False)
     p.add_argument(
         "--beam",
         action="store_true",
