@@ -10,6 +10,8 @@ one scale (box IoU 0.5, the committed region filter). Variants:
 * ``olddistract``: only generator 2's distractors (signs, badges, bright
   boxes): no van panels, shop signs, posters, stickers or painted words;
 * ``halfdistract``: distractors in half the scenes;
+* ``noframed``: no text framed like a plate (signs, shop signs, stickers):
+  van panels, posters and painted words stay;
 * ``oldcam``: no infrared, night, over-exposure or defocus.
 
 The real photos only measure: nothing trains on them and no threshold is chosen
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 
 #: What each variant leaves out (see the module docstring).
-VARIANTS = ("base", "nodistract", "olddistract", "halfdistract", "oldcam")
+VARIANTS = ("base", "nodistract", "olddistract", "halfdistract", "noframed", "oldcam")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [("eu", "openalpr_eu/labels.csv"), ("web", "mixed_web/labels.csv"),
         ("ccpd", "ccpd")]  # fmt: skip
@@ -47,6 +49,9 @@ def patch(variant: str) -> None:
         for name in ("van_panel", "shop_sign", "poster", "sticker"):
             distractors.DISTRACTORS.pop(name, None)
         vehicles._painted_words = lambda p, rng, box, ink: None
+    elif variant == "noframed":
+        for name in ("sign", "shop_sign", "sticker"):
+            distractors.DISTRACTORS.pop(name, None)
     elif variant == "halfdistract":
         every = generate._distractors
 

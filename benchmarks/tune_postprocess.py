@@ -10,12 +10,14 @@ compare the designs on the real photos.
    :func:`plate_unet.inference.tuning.region_table`.
 3. Keep the thresholds with the best F1 on those scenes:
    :func:`~plate_unet.inference.tuning.choose_plate_shape`.
+3b. With that filter, keep the lower threshold regions grow into with the best
+   F1 at box IoU 0.7 (whole plates): :func:`~plate_unet.inference.tuning.choose_grow`.
 4. Score the real sets beside the checkout with no filter and with the chosen
    one (they compare designs; nothing is chosen on them).
 
 Run: ``python benchmarks/tune_postprocess.py [--model PATH]`` (about 2 minutes).
 Put the printed ``PlateShape(...)`` into ``plate_unet.inference.postprocess``
-as ``PLAUSIBLE`` when the checkpoint changes.
+as ``PLAUSIBLE``, and the printed grow as ``GROW``, when the checkpoint changes.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from common import machine_info, machine_line, print_table, write_json
 from plate_unet.data import generate_dataset, load_annotations
 from plate_unet.inference import evaluate_model, load_model
 from plate_unet.inference.postprocess import PlateShape
-from plate_unet.inference.tuning import choose_plate_shape, region_table
+from plate_unet.inference.tuning import choose_grow, choose_plate_shape, region_table
 from plate_unet.training import PRESETS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -70,10 +72,14 @@ def main() -> None:
         labels = generate_dataset(
             tmp, args.n, seed=VAL_SEED, size=preset.scene_size, progress=False
         )
-        table = region_table(model, load_annotations(labels))
-    shape, stats = choose_plate_shape(table)
-    print(f"chosen on {args.n} synthetic validation scenes: {shape!r}")
+        samples = load_annotations(labels)
+        table = region_table(model, samples)
+        shape, stats = choose_plate_shape(table)
+        grow, grow_f1 = choose_grow(model, samples, shape)
+    print(f"chosen on {args.n} synthetic validation scenes: {shape!r}, grow={grow}")
     print(stats)
+    print("F1 at box IoU 0.7 by grow:", {k: round(v, 3) for k, v in grow_f1.items()})
+    stats["grow"] = {"chosen": grow, "f1_at_0.7": grow_f1}
     rows = real_rows(model, None, "none") + real_rows(model, shape, "chosen")
     text = print_table(f"Post-processing designs — {machine_line(info)}", rows)
     write_json("tune_postprocess", {"table": rows, "text": text, "shape": repr(shape),

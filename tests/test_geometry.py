@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -261,3 +263,41 @@ def test_choose_plate_shape_keeps_the_loosest_of_the_best():
     # score > 0.65 and fill > 0.3 both needed; nothing else is constrained
     assert shape.min_score == 0.7 and shape.min_fill == 0.5
     assert shape.min_aspect == 0.0 and shape.max_aspect == float("inf")
+
+
+def test_regions_grow_into_their_margin_and_only_from_a_core():
+    prob = np.zeros((60, 80), np.float32)
+    prob[18:37, 5:65] = 0.3  # the plate's plain margin, less certain
+    prob[20:35, 10:60] = 0.9  # its characters
+    prob[45:55, 5:30] = 0.3  # a faint region with no certain pixel
+    (core,) = find_plates(prob, grow=None)
+    assert core.box == (9.5, 19.5, 59.5, 34.5)
+    (grown,) = find_plates(prob, grow=0.2)
+    assert grown.box == (4.5, 17.5, 64.5, 36.5)
+    assert grown.score == pytest.approx(0.9)  # scored on the certain pixels
+    (same,) = find_plates(prob, grow=0.5)  # not below the threshold: no growing
+    assert same.box == core.box
+    with pytest.raises(ValueError, match="grow=1.5"):
+        find_plates(prob, grow=1.5)
+
+
+def test_choose_grow_keeps_no_growing_unless_it_gains_the_margin(monkeypatch):
+    from plate_unet.data import Sample
+    from plate_unet.inference import tuning
+    from plate_unet.inference.postprocess import PlateShape
+
+    prob = np.zeros((60, 80), np.float32)
+    prob[18:37, 5:65] = 0.3
+    prob[20:35, 10:60] = 0.9  # the core alone: box IoU with the plate ≈ 0.66
+    monkeypatch.setattr(tuning, "read_image", lambda path: None)
+    monkeypatch.setattr(
+        tuning, "predict_probability", lambda model, image: (prob, None)
+    )
+    plate = np.array([[4.5, 17.5], [64.5, 17.5], [64.5, 36.5], [4.5, 36.5]])
+    samples = [Sample(Path("scene.png"), (plate,))]
+    grow, scores = tuning.choose_grow(None, samples, PlateShape(), grows=(None, 0.2))
+    assert grow == 0.2 and scores == {"None": 0.0, "0.2": 1.0}
+    grow, _ = tuning.choose_grow(
+        None, samples, PlateShape(), grows=(None, 0.2), margin=1.5
+    )
+    assert grow is None

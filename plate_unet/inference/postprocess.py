@@ -3,6 +3,10 @@
 A U-Net gives a probability per pixel. To turn it into plates you
 
 1. threshold it and split the foreground into connected components (one per plate);
+   each grows into the pixels around it that are above a lower threshold,
+   ``grow`` (hysteresis, as in Canny's edge detector): a plate's plain margins
+   are less certain than its characters, and a mask of the characters alone
+   gives a box too small to hold the plate;
 2. drop components smaller than ``min_area`` (specks of noise);
 3. fit a quadrilateral to each component with
    :func:`plate_unet.data.quads.fit_quad`, the same fitter the image + mask
@@ -37,6 +41,14 @@ if TYPE_CHECKING:
 
 #: Default smallest plate, as a fraction of the probability map's pixels.
 MIN_AREA_FRACTION = 5e-4
+
+#: The lower threshold a region grows into (see :func:`find_plates`), or
+#: ``None``: chosen by ``benchmarks/tune_postprocess.py`` on synthetic validation
+#: scenes (the best F1 at box IoU 0.7, whole plates), never on real photos. For
+#: the committed checkpoint no value gains the 0.02 F1 that
+#: :func:`~plate_unet.inference.tuning.choose_grow` asks for (0.4: 0.537 against
+#: 0.525), so regions do not grow by default.
+GROW: float | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +301,7 @@ def find_plates(
     letterbox: Letterbox | None = None,
     min_area: float | None = None,
     shape: PlateShape | None = None,
+    grow: float | None = GROW,
 ) -> list[Plate]:
     """Finds the plates in a probability map, one per connected component.
 
@@ -304,30 +317,51 @@ def find_plates(
             of the map (at least 8 pixels), which drops specks of noise.
         shape: A :class:`PlateShape` that every plate must pass; ``None`` keeps
             every region.
+        grow: Each region takes in the pixels connected to it whose
+            probability is above this lower threshold (default :data:`GROW`);
+            its score stays the mean over its pixels above ``threshold``, and
+            at least ``min_area`` of them make a plate. ``None`` (or a value
+            not below ``threshold``) does not grow.
 
     Returns:
         The plates, largest first. Empty when nothing is above the threshold.
 
     Raises:
-        ValueError: If ``prob`` is not one 2-D map or ``threshold`` is not in [0, 1].
+        ValueError: If ``prob`` is not one 2-D map, or ``threshold`` or
+            ``grow`` is not in [0, 1].
 
     Example:
         >>> from plate_unet.inference import find_plates
         >>> prob = np.zeros((60, 80), "float32"); prob[20:35, 10:60] = 0.9
         >>> [p.box for p in find_plates(prob)]
         [(9.5, 19.5, 59.5, 34.5)]
+        >>> prob[18:37, 5:65] = np.maximum(prob[18:37, 5:65], 0.3)  # a margin
+        >>> [p.box for p in find_plates(prob, grow=0.2)]
+        [(4.5, 17.5, 64.5, 36.5)]
     """
     p = _squeeze_map(prob)
-    if not 0.0 <= float(threshold) <= 1.0:
-        raise ValueError(f"threshold={threshold!r} is invalid: use a value in [0, 1].")
+    for name, value in (("threshold", threshold), ("grow", grow)):
+        if value is not None and not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{name}={value!r} is invalid: use a value in [0, 1].")
     if min_area is None:
         min_area = max(8.0, MIN_AREA_FRACTION * p.size)
+    core = p > threshold
+    region = core
+    if grow is not None and grow < threshold and core.any():
+        _, labels = cv2.connectedComponents((p > grow).astype(np.uint8), connectivity=8)
+        seeded = np.zeros(int(labels.max()) + 1, bool)
+        seeded[labels[core]] = True
+        seeded[0] = False
+        region = seeded[labels]
     plates = []
-    for component in mask_components(p > threshold, min_area):
-        quad = fit_quad(component)
+    for component in mask_components(region, min_area):
         x, y = component.x, component.y
         h, w = component.mask.shape
-        score = float(p[y : y + h, x : x + w][component.mask.astype(bool)].mean())
+        inside = core[y : y + h, x : x + w] & component.mask.astype(bool)
+        if inside.sum() < min_area:  # a halo round a speck is not a plate
+            continue
+        quad = fit_quad(component)
+        score = float(p[y : y + h, x : x + w][inside].mean())
         fill = component.area / max(abs(float(cv2.contourArea(quad))), 1.0)
         plate = _to_image(quad, score, component.area, letterbox, p.shape)
         plate.fill = min(fill, 1.0)

@@ -6,6 +6,9 @@ predicts a set of annotated scenes once and records, for every region, what
 matched an annotated plate (box IoU above ``iou``, one-to-one).
 :func:`choose_plate_shape` then tries a grid of thresholds on that table and
 keeps the one with the best F1 (the loosest one among equals).
+:func:`choose_grow` picks the lower threshold regions grow into
+(:data:`~plate_unet.inference.postprocess.GROW`) by F1 at box IoU 0.7: the
+value whose boxes hold whole plates most often.
 
 Choose on synthetic validation scenes (``benchmarks/tune_postprocess.py``);
 real photos only compare the designs afterwards.
@@ -22,7 +25,7 @@ import numpy as np
 from plate_unet.data.images import read_image
 from plate_unet.inference.evaluate import match_plates
 from plate_unet.inference.image import predict_probability
-from plate_unet.inference.postprocess import PlateShape, find_plates
+from plate_unet.inference.postprocess import GROW, PlateShape, find_plates
 
 if TYPE_CHECKING:
     import keras
@@ -37,8 +40,16 @@ GRID = {
 }
 
 
+#: Lower thresholds :func:`choose_grow` tries (``None``: no growing).
+GROWS = (None, 0.4, 0.3, 0.2, 0.1, 0.05)
+
+
 def region_table(
-    model: keras.Model, samples: Sequence, threshold: float = 0.5, iou: float = 0.5
+    model: keras.Model,
+    samples: Sequence,
+    threshold: float = 0.5,
+    iou: float = 0.5,
+    grow: float | None = GROW,
 ) -> dict[str, np.ndarray | np.int64]:
     """Every predicted region of ``samples`` with its features and its label.
 
@@ -47,6 +58,7 @@ def region_table(
         samples: Annotated samples.
         threshold: Probability above which a pixel is plate.
         iou: A region matches a plate when their boxes' IoU exceeds this.
+        grow: The lower threshold regions grow into (see :func:`find_plates`).
 
     Returns:
         ``{"score", "fill", "aspect", "size", "matched"}`` arrays (one entry
@@ -65,7 +77,7 @@ def region_table(
     rows, plates = [], 0
     for sample in samples:
         prob, letterbox = predict_probability(model, read_image(sample.image_path))
-        found = find_plates(prob, threshold, letterbox=letterbox)
+        found = find_plates(prob, threshold, letterbox=letterbox, grow=grow)
         hits = {j for _, j, v in match_plates(sample.plates, [p.quad for p in found])
                 if v > iou}  # fmt: skip
         plates += len(sample.plates)
@@ -130,3 +142,61 @@ def choose_plate_shape(table: dict) -> tuple[PlateShape, dict]:
         "chosen": {"f1": best_f1},
     }
     return best, stats
+
+
+def choose_grow(
+    model: keras.Model,
+    samples: Sequence,
+    shape: PlateShape,
+    threshold: float = 0.5,
+    iou: float = 0.7,
+    grows: Sequence[float | None] = GROWS,
+    margin: float = 0.02,
+) -> tuple[float | None, dict]:
+    """The lower threshold of :data:`GROWS` whose plates match best at ``iou``.
+
+    Each sample is predicted once; every candidate then finds its regions in
+    the same maps, keeps those that pass ``shape``, and is scored by F1 with
+    plates matched one-to-one above box IoU ``iou`` (0.7: the box holds the
+    whole plate, not only its characters). A tie keeps the earlier candidate,
+    and the first candidate (no growing) stays unless another beats it by
+    ``margin``: a smaller gain is within what another set of scenes moves.
+
+    Args:
+        model: A plate-unet model.
+        samples: Annotated samples (synthetic validation scenes).
+        shape: The region filter (see :func:`choose_plate_shape`).
+        threshold: Probability above which a pixel is plate.
+        iou: Box IoU a region needs to count as a plate.
+        grows: The candidates, the default first.
+        margin: F1 a candidate must gain over the first one to replace it.
+
+    Returns:
+        ``(grow, scores)``: the chosen value, and F1 for each candidate.
+
+    Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import load_model
+        >>> from plate_unet.inference.postprocess import PLAUSIBLE
+        >>> from plate_unet.inference.tuning import choose_grow
+        >>> scenes, pretrained = load_annotations("data/sample")[:4], load_model()
+        >>> grow, scores = choose_grow(pretrained, scenes, PLAUSIBLE, grows=(None, 0.2))
+        >>> sorted(scores, key=str)
+        ['0.2', 'None']
+    """
+    counts = {str(g): [0, 0] for g in grows}  # found, predicted
+    plates = 0
+    for sample in samples:
+        prob, letterbox = predict_probability(model, read_image(sample.image_path))
+        plates += len(sample.plates)
+        for g in grows:
+            found = find_plates(prob, threshold, letterbox, shape=shape, grow=g)
+            quads = [p.quad for p in found]
+            hits = [v for _, _, v in match_plates(sample.plates, quads) if v > iou]
+            counts[str(g)][0] += len(hits)
+            counts[str(g)][1] += len(found)
+    scores = {k: _f1(f, n, plates) for k, (f, n) in counts.items()}
+    best = max(grows, key=lambda g: (scores[str(g)], -grows.index(g)))
+    if scores[str(best)] < scores[str(grows[0])] + margin:
+        best = grows[0]
+    return best, scores
