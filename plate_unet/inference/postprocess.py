@@ -3,10 +3,10 @@
 A U-Net gives a probability per pixel. To turn it into plates you
 
 1. threshold it and split the foreground into connected components (one per plate);
-   each grows into the pixels around it that are above a lower threshold,
-   ``grow`` (hysteresis, as in Canny's edge detector): a plate's plain margins
-   are less certain than its characters, and a mask of the characters alone
-   gives a box too small to hold the plate;
+   given a lower threshold ``grow`` (off by default, :data:`GROW`), each grows
+   into the pixels around it above it (hysteresis, as in Canny's edge
+   detector): a plate's plain margins are less certain than its characters,
+   and a mask of the characters alone gives a box too small to hold the plate;
 2. drop components smaller than ``min_area`` (specks of noise);
 3. fit a quadrilateral to each component with
    :func:`plate_unet.data.quads.fit_quad`, the same fitter the image + mask

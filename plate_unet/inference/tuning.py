@@ -17,7 +17,7 @@ real photos only compare the designs afterwards.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +42,12 @@ GRID = {
 
 #: Lower thresholds :func:`choose_grow` tries (``None``: no growing).
 GROWS = (None, 0.4, 0.3, 0.2, 0.1, 0.05)
+
+
+def _predicted(model: keras.Model, samples: Sequence) -> Iterator:
+    """``(sample, probability map, letterbox)`` for each sample, in order."""
+    for sample in samples:
+        yield (sample, *predict_probability(model, read_image(sample.image_path)))
 
 
 def region_table(
@@ -75,8 +81,7 @@ def region_table(
         (['aspect', 'fill', 'matched', 'plates', 'score', 'size'], 6)
     """
     rows, plates = [], 0
-    for sample in samples:
-        prob, letterbox = predict_probability(model, read_image(sample.image_path))
+    for sample, prob, letterbox in _predicted(model, samples):
         found = find_plates(prob, threshold, letterbox=letterbox, grow=grow)
         hits = {j for _, j, v in match_plates(sample.plates, [p.quad for p in found])
                 if v > iou}  # fmt: skip
@@ -158,9 +163,10 @@ def choose_grow(
     Each sample is predicted once; every candidate then finds its regions in
     the same maps, keeps those that pass ``shape``, and is scored by F1 with
     plates matched one-to-one above box IoU ``iou`` (0.7: the box holds the
-    whole plate, not only its characters). A tie keeps the earlier candidate,
-    and the first candidate (no growing) stays unless another beats it by
-    ``margin``: a smaller gain is within what another set of scenes moves.
+    whole plate, not only its characters). The first candidate (by default
+    no growing) stays unless another beats it by ``margin``: a smaller gain is
+    within what another set of scenes moves. Among the others a tie keeps the
+    earlier one.
 
     Args:
         model: A plate-unet model.
@@ -186,8 +192,7 @@ def choose_grow(
     """
     counts = {str(g): [0, 0] for g in grows}  # found, predicted
     plates = 0
-    for sample in samples:
-        prob, letterbox = predict_probability(model, read_image(sample.image_path))
+    for sample, prob, letterbox in _predicted(model, samples):
         plates += len(sample.plates)
         for g in grows:
             found = find_plates(prob, threshold, letterbox, shape=shape, grow=g)
