@@ -9,7 +9,8 @@ one scale (box IoU 0.5, the committed region filter). Variants:
 * ``nodistract``: no distractors, no watermarks, no words painted on vans;
 * ``olddistract``: only generator 2's distractors (signs, badges, bright
   boxes): no van panels, shop signs, posters, stickers or painted words;
-* ``halfdistract``: distractors in half the scenes;
+* ``alldistract``: distractors in every scene (as generator 5 drew them;
+  version 6 draws them in half, ``generate.DISTRACTOR_SHARE``);
 * ``noframed``: no text framed like a plate (signs, shop signs, stickers):
   van panels, posters and painted words stay;
 * ``oldcam``: no infrared, night, over-exposure or defocus.
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 #: What each variant leaves out (see the module docstring).
-VARIANTS = ("base", "nodistract", "olddistract", "halfdistract", "noframed", "oldcam")
+VARIANTS = ("base", "nodistract", "olddistract", "alldistract", "noframed", "oldcam")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [("eu", "openalpr_eu/labels.csv"), ("web", "mixed_web/labels.csv"),
         ("ccpd", "ccpd")]  # fmt: skip
@@ -52,14 +53,8 @@ def patch(variant: str) -> None:
     elif variant == "noframed":
         for name in ("sign", "shop_sign", "sticker"):
             distractors.DISTRACTORS.pop(name, None)
-    elif variant == "halfdistract":
-        every = generate._distractors
-
-        def half(rng, img, boxes):
-            if rng.random() < 0.5:
-                every(rng, img, boxes)
-
-        generate._distractors = half
+    elif variant == "alldistract":
+        generate.DISTRACTOR_SHARE = 1.0
     elif variant == "oldcam":
         camera._infrared = camera._night = camera._overexpose = lambda rng, out: out
         camera._defocus = lambda rng, out, scale: out

@@ -19,20 +19,21 @@ from plate_unet.data.synthetic.plate_styles import PLATE_STYLES, render_plate
 
 # sha256 (first 16 hex digits) of the image and corners of generate_scene(seed,
 # 290, 180) for seeds 0..23 and (580, 360) for 100..102, and of render_plate's
-# texture for each style, as generator version 5 draws them (5: Latin plates may
-# hold the letters I, O and Q). When a change repaints scenes on purpose, bump
-# GENERATOR_VERSION (so sets painted before are painted again) and these hashes.
-GENERATED_BY = 5
+# texture for each style, as generator version 6 draws them (5: Latin plates may
+# hold the letters I, O and Q; 6: distractors in half the scenes). When a change
+# repaints scenes on purpose, bump GENERATOR_VERSION (so sets painted before
+# are painted again) and these hashes.
+GENERATED_BY = 6
 SCENES = {
-    0: "051d1c5c490d2ae7", 1: "f087b2a0f4b7ec21", 2: "93588e00937a23fd",
-    3: "311d4409ba81134a", 4: "ea0a48e95793885a", 5: "93a11ea2b09c82ea",
-    6: "6d4190d674b95dd3", 7: "49cb98fd23e2a3f9", 8: "56420d81562d5efd",
-    9: "66f253d9ee8b8b5b", 10: "447838fc6bb639ba", 11: "d3f4d3737cb98eea",
-    12: "4c527794b6319bf2", 13: "01e45ccaf64c3b7b", 14: "08a7e767443d0f8c",
-    15: "aefb6abb2ec76457", 16: "9abdd12674b0bda9", 17: "c39d16a3753201d5",
-    18: "01fd0625d2358675", 19: "0bfdce7857f43cd3", 20: "cdb950a36476fac6",
-    21: "f8f41c571eda80b7", 22: "939a2eb4b0ee7c25", 23: "172e3c38301fb7b3",
-    100: "71d53052b12d9379", 101: "9f95425ed13c453e", 102: "48dd9c6870a29c17",
+    0: "e560ecb7ae7fd9aa", 1: "198e6fa418176ee0", 2: "bd1d26d95c96e72e",
+    3: "311d4409ba81134a", 4: "51fb969982b52fef", 5: "6fb0213c2169d867",
+    6: "7f20d6258b99e64e", 7: "73f988ebee9a63ac", 8: "8cde44b559b04c21",
+    9: "20dab5878fc14963", 10: "14d31593426cde5c", 11: "7579cc6001478761",
+    12: "10e830cfdc78adad", 13: "e99343b84055ff92", 14: "a6b8eac18b68abe8",
+    15: "146879382be062fd", 16: "c9e6805dd236b2f4", 17: "965f79bfcb9424f2",
+    18: "211b601cee48c218", 19: "8886ba5e428d0c95", 20: "dd3ff3f2f726edca",
+    21: "f8f41c571eda80b7", 22: "babf3743ee60a1dc", 23: "56d6d143ac3ce704",
+    100: "64a86b7b4585cbc4", 101: "9f95425ed13c453e", 102: "fd2386d66984f10d",
 }  # fmt: skip
 STYLES = {
     "cn_blue": "ef9acda4b2b2ba78", "cn_yellow": "0b2efb87eb727f76",

@@ -280,8 +280,10 @@ def test_a_new_distractor_repaints_only_the_distractors(monkeypatch):
     plates, vehicles, background and camera of every scene stay as they were."""
     import dataclasses
 
+    from plate_unet.data.synthetic import generate
     from plate_unet.data.synthetic.distractors import DISTRACTORS, register_distractor
 
+    monkeypatch.setattr(generate, "DISTRACTOR_SHARE", 1.0)  # every scene draws some
     boxes: list[list[tuple]] = []
 
     def recorded(draw):  # every distractor notes its box
@@ -324,6 +326,30 @@ def test_a_new_distractor_repaints_only_the_distractors(monkeypatch):
             assert (im0[far] == im1[far]).mean() > 0.9  # the same camera and light
         changed += int((im0 != im1).any())
     assert changed >= 6  # the distractors did change
+
+
+def test_distractors_are_drawn_in_their_share_of_the_scenes(monkeypatch):
+    """DISTRACTOR_SHARE decides how many scenes hold text that is not a plate."""
+    from plate_unet.data.synthetic import generate
+
+    drew: list[int] = []
+    picked = generate.pick_distractor
+
+    def counted(rng):
+        drew.append(scene)
+        return picked(rng)
+
+    monkeypatch.setattr(generate, "pick_distractor", counted)
+    shares = {}
+    for share in (0.0, 0.5, 1.0):
+        monkeypatch.setattr(generate, "DISTRACTOR_SHARE", share)
+        drew.clear()
+        for scene in range(40):
+            generate_scene(scene, 96, 64)
+        shares[share] = len(set(drew)) / 40
+    assert shares[0.0] == 0
+    assert 0.25 <= shares[0.5] <= 0.6  # half of them, less those that draw none
+    assert shares[1.0] > shares[0.5] + 0.2
 
 
 def test_a_new_plate_style_keeps_the_vehicles_in_place():

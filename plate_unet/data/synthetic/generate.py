@@ -60,7 +60,12 @@ STAGES = ("background", "vehicles", "plates", "distractors", "camera")
 
 #: Bumped whenever a seed's scene changes, so that sets painted by an older
 #: generator are painted again (:func:`is_current`) instead of trained on.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
+#: The share of scenes that draw distractors (text that is not a plate, signs,
+#: badges). The rest show the plate as the only text. Short ablations on two
+#: seeds (``benchmarks/ablate_generator.py``) found more real plates this way
+#: than with distractors in every scene, or in none.
+DISTRACTOR_SHARE = 0.5
 #: Written last by :func:`generate_dataset`: what the set is and which generator
 #: painted it.
 STAMP = "generator.json"
@@ -333,7 +338,9 @@ def _vehicle_with_plate(
 def _distractors(rng, img, boxes: list) -> None:
     """A watermark, then up to four entries of the distractor registry
     (:data:`~plate_unet.data.synthetic.distractors.DISTRACTORS`), away from the
-    plates."""
+    plates, in :data:`DISTRACTOR_SHARE` of the scenes."""
+    if rng.random() >= DISTRACTOR_SHARE:
+        return
     h, w = img.shape[:2]
     if rng.random() < 0.15:
         draw_watermark(img, rng)
