@@ -65,11 +65,13 @@ def patch(variant: str) -> None:
 def run(variant: str, seed: int, n: int, epochs: int, out: Path) -> dict:
     """Draws, trains and scores one variant; returns its row."""
     import plate_unet.data.synthetic.generate as generate
+    from plate_unet.training.presets import VAL_SEED_OFFSET
 
     patch(variant)
     folder = out / f"{variant}-{n}x{epochs}-s{seed}"
     started = time.perf_counter()
-    for part, count, part_seed in (("train", n, seed), ("val", 48, seed + 1_000_003)):
+    parts = (("train", n, seed), ("val", 48, seed + VAL_SEED_OFFSET))
+    for part, count, part_seed in parts:
         data = folder / "data" / f"ablation-{part}-{part_seed}"
         if not (data / "labels.csv").exists():  # drawn before TensorFlow: fork
             generate.generate_dataset(data, count, seed=part_seed, size=(580, 360))

@@ -15,8 +15,8 @@ from plate_unet.data.synthetic.generate import generate_dataset, is_current
 from plate_unet.training.presets import Preset
 
 #: The held-out set's seed is ``seed + TEST_SEED_OFFSET``; training uses ``seed``
-#: and validation ``seed + 1_000_003`` (see
-#: :func:`plate_unet.training.fit.train_synthetic`).
+#: and validation ``seed + VAL_SEED_OFFSET`` (1,000,003; see
+#: :data:`plate_unet.training.presets.VAL_SEED_OFFSET`).
 TEST_SEED_OFFSET = 2_000_003
 
 

@@ -30,6 +30,7 @@ from plate_unet.data.synthetic.crops import (
 )
 from plate_unet.data.synthetic.generate import GENERATOR_VERSION
 from plate_unet.model.reader import ReaderConfig
+from plate_unet.training.presets import VAL_SEED_OFFSET
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,6 @@ SMOKE_READER = ReaderRecipe(
     batch_size=16,
     config=ReaderConfig(filters=(4, 8, 8), hidden=16),
 )
-_VAL_SEED_OFFSET = 1_000_003
 
 _README = """# The pretrained plate reader
 
@@ -146,7 +146,7 @@ def make_reader(
     out, work = Path(out), Path(work_dir)
     size = (recipe.config.height, recipe.config.width)
     x, texts = _crops(work / f"train-{seed}", recipe.n_train, seed, size)
-    val_seed = seed + _VAL_SEED_OFFSET
+    val_seed = seed + VAL_SEED_OFFSET
     vx, vtexts = _crops(work / f"val-{val_seed}", recipe.n_val, val_seed, size)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()

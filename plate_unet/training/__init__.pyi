@@ -27,6 +27,7 @@ from .metrics import DiceScore as DiceScore
 from .metrics import IoUScore as IoUScore
 from .metrics import MeanIoUOverThresholds as MeanIoUOverThresholds
 from .presets import PRESETS as PRESETS
+from .presets import VAL_SEED_OFFSET as VAL_SEED_OFFSET
 from .presets import Preset as Preset
 from .presets import get_preset as get_preset
 from .presets import pick_preset as pick_preset
@@ -48,6 +49,7 @@ __all__ = [
     "AtomicBackupAndRestore",
     "AtomicModelCheckpoint",
     "PRESETS",
+    "VAL_SEED_OFFSET",
     "Preset",
     "get_preset",
     "pick_preset",

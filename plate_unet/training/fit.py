@@ -33,7 +33,7 @@ from plate_unet.training import devices
 from plate_unet.training.callbacks import AtomicBackupAndRestore, AtomicModelCheckpoint
 from plate_unet.training.losses import get_loss
 from plate_unet.training.metrics import DiceScore, IoUScore, MeanIoUOverThresholds
-from plate_unet.training.presets import Preset, get_preset
+from plate_unet.training.presets import VAL_SEED_OFFSET, Preset, get_preset
 
 log = logging.getLogger(__name__)
 
@@ -542,7 +542,7 @@ def train_synthetic(
     sets = {}
     for part, n, part_seed in (
         ("train", preset.n_train, seed),
-        ("val", preset.n_val, seed + 1_000_003),
+        ("val", preset.n_val, seed + VAL_SEED_OFFSET),
     ):
         folder = data_dir / f"{preset.name}-{part}-{part_seed}"
         if not is_current(folder, n, part_seed, preset.scene_size):

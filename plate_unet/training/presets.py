@@ -37,6 +37,11 @@ from typing import Any
 
 from plate_unet.model.config import UNetConfig
 
+#: A run with random seed ``seed`` trains on the synthetic scenes of set seed
+#: ``seed`` and validates on those of ``seed + VAL_SEED_OFFSET`` (disjoint
+#: scenes; :func:`plate_unet.training.fit.train_synthetic`).
+VAL_SEED_OFFSET = 1_000_003
+
 
 @dataclass(frozen=True)
 class Preset:
