@@ -123,3 +123,21 @@ def test_the_cli_overlay_draws_predictions_in_the_course_colour():
     edge = out[10, 30].astype(float)  # on the outline (anti-aliased): orange too
     assert edge[0] > 150 and edge[2] == 0 and abs(edge[0] / edge[1] - 230 / 159) < 0.05
     assert out[35, 5].tolist() == [0, 0, 0]  # elsewhere: untouched
+
+
+def test_snapshot_is_the_widget_picture_and_text(scene):
+    """The static copy under a widget shows what the widget shows."""
+    import ipywidgets
+
+    from plate_unet.viz.widgets import snapshot
+
+    image, prob, mask = scene
+    app = PredictionExplorer(image, prob, true_mask=mask)
+    app.view.value = "error"
+    app.threshold.value = 0.65  # the invented plate falls away
+    rgb, text = snapshot(app)
+    expected, iou = render_prediction(image, prob, 0.65, 0.45, "error", mask)
+    np.testing.assert_array_equal(rgb, expected)  # PNG is lossless
+    assert text == f"IoU {iou:.3f}" and iou == 1.0
+    with pytest.raises(ValueError, match="shows no picture"):
+        snapshot(ipywidgets.VBox([]))

@@ -14,6 +14,10 @@ The apps live in one module each; their names are at this package's face
 * :mod:`plate_unet.viz.widgets.features` - notebook 06's feature-map explorer:
   ``FEATURE_LAYER_PATTERN``, :func:`feature_layers`, :func:`feature_maps`,
   :func:`render_feature_map` (with :func:`colour_bar`), :class:`FeatureMapExplorer`.
+* :mod:`plate_unet.viz.widgets.reading` - notebook 08's corner reader:
+  :func:`moved_quad`, :func:`render_reading`, :class:`CornerReader`.
+* :mod:`plate_unet.viz.widgets.snapshot` - :func:`snapshot`: any of them as a
+  picture, which a notebook stores under the live widget.
 
 Imports go one way: no app imports another. They draw with
 :mod:`plate_unet.data.drawing` (``overlay_mask``, ``png_bytes``), which the

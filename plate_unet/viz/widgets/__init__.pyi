@@ -28,6 +28,7 @@ from .prediction import render_prediction as render_prediction
 from .reading import CornerReader as CornerReader
 from .reading import moved_quad as moved_quad
 from .reading import render_reading as render_reading
+from .snapshot import snapshot as snapshot
 
 __all__ = [
     "AugmentationPlayground",
@@ -43,6 +44,7 @@ __all__ = [
     "CornerReader",
     "moved_quad",
     "render_reading",
+    "snapshot",
     "BAR_WIDTH",
     "FEATURE_LAYER_PATTERN",
     "FeatureMapExplorer",
