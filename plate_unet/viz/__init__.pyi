@@ -8,6 +8,7 @@ first use, and type checkers and editors read it as it stands.
 # Deliberate parallel: every face's stub has this shape, one
 # `from .module import name as name` line per name (lazy_loader's stub format).
 
+from .plotting import crop_around as crop_around
 from .plotting import plot_curves as plot_curves
 from .plotting import plot_feature_maps as plot_feature_maps
 from .plotting import plot_image_row as plot_image_row
@@ -18,6 +19,7 @@ from .plotting import plot_worst_cases as plot_worst_cases
 from .plotting import show_scenes as show_scenes
 
 __all__ = [
+    "crop_around",
     "plot_curves",
     "plot_feature_maps",
     "plot_image_row",

@@ -2,8 +2,8 @@
 plotted, these functions hold the plumbing.
 
 * U-Net anatomy and general plots: :func:`plot_transposed_conv` (notebook 02),
-  :func:`plot_image_row`, :func:`plot_feature_maps` (notebook 06) and
-  :func:`plot_curves`;
+  :func:`plot_image_row` (with :func:`crop_around` to zoom onto the plates),
+  :func:`plot_feature_maps` (notebook 06) and :func:`plot_curves`;
 * evaluation: :func:`plot_worst_cases`, the images of an evaluation report with
   the lowest pixel IoU (``plate-unet demo``, notebook 07);
 * synthetic scenes: :func:`show_scenes`, scenes with their plates outlined and
@@ -168,6 +168,46 @@ def plot_image_row(
         ax.set_axis_off()
     fig.tight_layout()
     return fig
+
+
+def crop_around(
+    images: dict, quads: Sequence, margin: float = 1.0, least: int = 24
+) -> dict:
+    """Crops every image of a row to the plates, so that they show at notebook width.
+
+    Args:
+        images: ``{title: array (H, W, ...)}``, all of one size (views of a photo).
+        quads: The plates' corners ``(4, 2)`` (x, y) in those images' pixels.
+        margin: Room around the plates' joint box, as a share of its size.
+        least: The smallest room in pixels on each side.
+
+    Returns:
+        ``{title + " (zoomed)": crop}``; the images unchanged when there are no
+        plates.
+
+    Example:
+        >>> import numpy as np
+        >>> from plate_unet.viz.plotting import crop_around
+        >>> quad = np.float32([[100, 50], [140, 50], [140, 62], [100, 62]])
+        >>> crops = crop_around({"scene": np.zeros((200, 300))}, [quad], margin=0.5)
+        >>> {title: c.shape for title, c in crops.items()}
+        {'scene (zoomed)': (60, 88)}
+    """
+    import numpy as np
+
+    if not len(quads):
+        return dict(images)
+    points = np.concatenate([np.asarray(q, np.float32) for q in quads])
+    (x0, y0), (x1, y1) = points.min(0), points.max(0)
+    pad_x = max(margin * (x1 - x0), least)
+    pad_y = max(margin * (y1 - y0), least)
+    out = {}
+    for title, img in images.items():
+        h, w = img.shape[:2]
+        top, bottom = max(int(y0 - pad_y), 0), min(int(np.ceil(y1 + pad_y)), h)
+        left, right = max(int(x0 - pad_x), 0), min(int(np.ceil(x1 + pad_x)), w)
+        out[f"{title} (zoomed)"] = img[top:bottom, left:right]
+    return out
 
 
 def _row(n: int, height: float, panel_width: float = 2.6):
