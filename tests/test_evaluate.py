@@ -206,3 +206,20 @@ def test_resolution_ceiling_falls_as_the_input_shrinks():
     ]
     assert ceilings == sorted(ceilings, reverse=True)
     assert ceilings[0] > 0.95 and ceilings[-1] < 0.8
+
+
+def test_by_plate_size_bins_plates_by_their_width_at_the_model_input():
+    from plate_unet.inference.evaluate import EvalReport, ImageResult, PlateMatch
+
+    small = np.float32([[0, 0], [30, 0], [30, 8], [0, 8]])  # 15 px at scale 0.5
+    big = small * 4 + 100  # 60 px
+    row = ImageResult("a.png", 400, 400, 0.5, 0.5, 1, 2, 1, 1,
+                      true_quads=[small, big, big + 5])  # fmt: skip
+    row.matches = [PlateMatch(1, 0, 0.8, 0.8, 1.0, True),
+                   PlateMatch(2, 1, 0.6, 0.6, 3.0, False)]  # fmt: skip
+    bins = EvalReport([row]).by_plate_size((200, 200))
+    edges = [(b["from"], b["to"], b["plates"]) for b in bins]
+    assert edges == [(10, 20, 1), (40, 80, 2)]
+    assert bins[0]["recall@0.5"] == 0.0 and bins[0]["box_iou"] == 0.0  # never matched
+    assert bins[1]["recall@0.5"] == 1.0 and bins[1]["recall@0.7"] == 0.5
+    assert bins[1]["box_iou"] == pytest.approx(0.7)

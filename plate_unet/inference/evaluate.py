@@ -179,6 +179,10 @@ def match_plates(
     return matches
 
 
+#: Bin edges of :meth:`EvalReport.by_plate_size`: plate widths in model pixels.
+PLATE_WIDTH_EDGES = (0, 10, 20, 40, 80)
+
+
 @dataclass
 class PlateMatch:
     """One annotated plate matched to one predicted plate."""
@@ -424,6 +428,55 @@ class EvalReport:
             "read_confusions": dict(scores.confusions),
             "end_to_end": _ratio(right, scores.plates, 0.0),
         }
+
+    def by_plate_size(
+        self,
+        model_size: tuple[int, int],
+        edges: Sequence[float] = PLATE_WIDTH_EDGES,
+        bars: Sequence[float] = (0.5, 0.7),
+    ) -> list[dict]:
+        """Recall and box IoU by how wide each true plate is in the model's input.
+
+        A plate's width in model pixels is its box width in the photo times the
+        letterbox's scale to ``model_size`` (the model's own pass: a second,
+        zoomed pass sees it twice as wide).
+
+        Args:
+            model_size: The model's ``(height, width)`` input.
+            edges: Bin edges in model pixels; the last bin is open.
+            bars: Box-IoU bars for recall.
+
+        Returns:
+            One dict per bin with plates: ``"from"``, ``"to"`` (``None``: open),
+            ``"plates"``, ``"recall@<bar>"`` per bar, and ``"box_iou"``, the mean
+            box IoU of the bin's plates (0 for a plate with no match).
+
+        Example:
+            >>> from plate_unet.inference.evaluate import EvalReport, ImageResult
+            >>> quad = np.float32([[0, 0], [40, 0], [40, 10], [0, 10]])
+            >>> row = ImageResult("a.png", 100, 100, 1.0, 1.0, 1, 1, 1, 1,
+            ...                   true_quads=[quad, quad * 4])
+            >>> rows = EvalReport([row]).by_plate_size((50, 50))  # scale 0.5
+            >>> [(b["from"], b["to"], b["plates"], b["recall@0.5"]) for b in rows]
+            [(20, 40, 1, 0.0), (80, None, 1, 0.0)]
+        """
+        bins: dict[int, list[float]] = {}
+        for row in self.rows:
+            scale = Letterbox(row.height, row.width, *model_size).scale
+            best = {m.true_index: m.box_iou for m in row.matches}
+            for i, quad in enumerate(row.true_quads):
+                xs = np.asarray(quad, np.float32)[:, 0]
+                width = float(xs.max() - xs.min()) * scale
+                k = int(np.searchsorted(edges, width, side="right")) - 1
+                bins.setdefault(max(k, 0), []).append(best.get(i, 0.0))
+        out = []
+        for k in sorted(bins):
+            ious = np.asarray(bins[k])
+            hi = edges[k + 1] if k + 1 < len(edges) else None
+            out.append({"from": edges[k], "to": hi, "plates": len(ious)}
+                       | {f"recall@{b}": float((ious > b).mean()) for b in bars}
+                       | {"box_iou": float(ious.mean())})  # fmt: skip
+        return out
 
     def worst(self, k: int = 4) -> list[ImageResult]:
         """The ``k`` images with the lowest pixel IoU (misses first)."""
