@@ -49,3 +49,13 @@ def test_history_without_validation_or_epoch_column():
 def test_missing_metric_names_what_is_there():
     with pytest.raises(ValueError, match=r"dice.*'iou', 'loss'"):
         plot_learning_curves({"loss": [1.0], "iou": [0.5]}, ("dice",))
+
+
+def test_epoch_ticks_are_whole_numbers_and_axes_are_labelled():
+    fig = plot_learning_curves({"loss": [3.0, 2.0], "val_loss": [3.1, 2.5]}, ("loss",))
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no epoch 1.5
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "loss")
+    plt.close(fig)

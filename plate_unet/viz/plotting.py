@@ -494,6 +494,8 @@ def plot_learning_curves(
             f"no values for {missing or 'any metric'} in the history; it has "
             f"{sorted(k for k, v in history.items() if v)}"
         )
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = _figure(1, len(metrics), figsize=(4.2 * len(metrics), 3.2))
     for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
         for key, style in ((metric, "-"), (f"val_{metric}", "--")):
@@ -507,6 +509,8 @@ def plot_learning_curves(
                 best = int(np.argmax(values))
                 ax.plot(x[best], values[best], "o", color="black", ms=5)
         ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
         ax.set_title(metric, fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
