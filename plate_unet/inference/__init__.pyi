@@ -30,6 +30,7 @@ from .postprocess import find_plates as find_plates
 from .postprocess import quad_iou as quad_iou
 from .postprocess import rectify as rectify
 from .reading import Reading as Reading
+from .reading import default_reader_path as default_reader_path
 from .reading import load_reader as load_reader
 from .reading import plate_crop as plate_crop
 from .reading import read_crops as read_crops
@@ -51,6 +52,7 @@ __all__ = [
     "quad_iou",
     "rectify",
     "Reading",
+    "default_reader_path",
     "load_reader",
     "plate_crop",
     "read_crops",
