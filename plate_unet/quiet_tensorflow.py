@@ -47,6 +47,38 @@ def _stderr_to_devnull():
         os.close(saved)
 
 
+@contextlib.contextmanager
+def stderr_without(*prefixes: str):
+    """Runs the block with file descriptor 2 captured, then writes back every
+    line that does not start with one of ``prefixes`` (native libraries' info
+    lines, which ``TF_CPP_MIN_LOG_LEVEL`` does not reach); errors still show.
+
+    Example:
+        >>> import os
+        >>> from plate_unet.quiet_tensorflow import stderr_without
+        >>> with stderr_without("INFO: "):  # nothing reaches the terminal
+        ...     _ = os.write(2, b"INFO: a delegate was created\\n")
+    """
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            lines = captured.read().decode(errors="replace").splitlines(keepends=True)
+            kept = [line for line in lines if not line.startswith(prefixes)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
+
 def import_tensorflow() -> ModuleType:
     """Imports TensorFlow (once) and returns it, quietly on a CPU-only machine.
 

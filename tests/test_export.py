@@ -130,3 +130,30 @@ def test_onnx_keeps_an_any_size_model_any_size(tmp_path):
     with pytest.raises(ModelFileError, match="junk.onnx"):
         (tmp_path / "junk.onnx").write_bytes(b"not onnx")
         OnnxModel(tmp_path / "junk.onnx")
+
+
+def test_stderr_without_drops_only_the_named_lines(capfd):
+    """Native info lines are dropped; errors written beside them still show."""
+    import os
+
+    from plate_unet.quiet_tensorflow import stderr_without
+
+    with stderr_without("INFO: Created"):
+        os.write(2, b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n")
+        os.write(2, b"ERROR: Didn't find op for builtin opcode\n")
+    err = capfd.readouterr().err
+    assert "ERROR: Didn't find op" in err and "XNNPACK" not in err
+
+
+def test_tflite_export_and_load_print_no_info_lines(tmp_path, capfd):
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.INFO)  # as a notebook may have it
+    try:
+        model = build_unet(UNetConfig(32, 32, base_filters=2, depth=2))
+        path = export_model(model, tmp_path / "m.tflite", "tflite")
+        TFLiteModel(path).predict(np.zeros((1, 32, 32, 1), "float32"))
+    finally:
+        logging.getLogger("tensorflow").setLevel(logging.NOTSET)
+    out = capfd.readouterr()
+    assert "INFO" not in out.out + out.err, out

@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike
 
 from plate_unet._files import atomic_save, atomic_write_bytes
 from plate_unet.errors import ModelFileError, UsageError
+from plate_unet.quiet_tensorflow import stderr_without
 
 if TYPE_CHECKING:
     import keras
@@ -119,15 +120,21 @@ def to_tflite(
         options["representative_dataset"] = lambda: ([x] for x in images)
         ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         options["target_spec"] = {"supported_ops": ops}
+    quiet = logging.getLogger("tensorflow")  # "Assets written to ..." at INFO
+    level = quiet.level
     with tempfile.TemporaryDirectory(prefix="plate-unet-tflite-") as tmp:
         path = Path(tmp) / "model.tflite"
-        model.export(
-            str(path),
-            format="litert",
-            input_signature=[spec],
-            verbose=False,
-            **options,
-        )
+        quiet.setLevel(max(level, logging.WARNING))
+        try:
+            model.export(
+                str(path),
+                format="litert",
+                input_signature=[spec],
+                verbose=False,
+                **options,
+            )
+        finally:
+            quiet.setLevel(level)
         return path.read_bytes()
 
 
@@ -268,9 +275,11 @@ def _make_interpreter(path: str):
         import tensorflow as tf
 
         Interpreter = tf.lite.Interpreter
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return Interpreter(model_path=path)
+    with warnings.catch_warnings(), stderr_without("INFO: Created TensorFlow Lite"):
+        warnings.simplefilter("ignore")  # and the delegate's info line is dropped
+        interpreter = Interpreter(model_path=path)
+        interpreter.allocate_tensors()  # where the XNNPACK delegate says hello
+    return interpreter
 
 
 class TFLiteModel:
@@ -307,7 +316,6 @@ class TFLiteModel:
             raise ModelFileError(f"TFLite file {self.path} not found.")
         try:
             self._interpreter = _make_interpreter(str(self.path))
-            self._interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as exc:
             raise ModelFileError(
                 f"{self.path} is not a usable TFLite model ({exc}); expected a "
