@@ -1,9 +1,11 @@
 """Training memory: peak RSS on CPU per batch size, and an estimate for GPUs.
 
-Each (size, batch) runs in its own subprocess: build the model, note the peak
-RSS (``resource.getrusage(...).ru_maxrss``), run a few ``fit`` steps (one at the
-seed size, where each step is slow on a CPU), note the peak again. The
-difference is what training adds on top of TensorFlow, the model and the data.
+Each (size, batch) runs in its own subprocess
+(:func:`plate_unet.training.memory_probe.training_peak`): build the model, note
+the peak RSS (``resource.getrusage(...).ru_maxrss``), run a few ``fit`` steps
+(one at the seed size, where each step is slow on a CPU), note the peak again.
+The difference is what training adds on top of TensorFlow, the model and the
+data.
 
 The GPU estimate comes from :func:`plate_unet.model.memory.activation_memory`
 (every layer output and every dropout mask kept for the backward pass, plus
@@ -19,13 +21,14 @@ Run: ``python benchmarks/bench_memory.py`` (about 3 minutes on 2 cores).
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import subprocess
 import sys
 import time
 
 from common import machine_info, machine_line, model_configs, print_table, write_json
+
+from plate_unet.errors import PlateUnetError
+from plate_unet.training.memory_probe import training_peak
 
 GIB = 2**30
 
@@ -35,41 +38,6 @@ def _estimate(model, batch: int, dtype_bytes: int) -> int:
     from plate_unet.model.memory import activation_memory
 
     return activation_memory(model, [batch], dtype_bytes=dtype_bytes)[0].total
-
-
-def child(name: str, batch: int, steps: int) -> None:
-    """Runs in the subprocess: prints one JSON line with the RSS peaks (bytes)."""
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    from plate_unet.model.unet import build_unet
-    from plate_unet.training.losses import get_loss
-
-    config = model_configs()[name][0]
-    model = build_unet(config)
-    model.compile(optimizer="adam", loss=get_loss("bce_dice"))
-    h, w, c = model.input_shape[1:]
-    rng = np.random.default_rng(0)
-    x = rng.random((batch, h, w, c), dtype=np.float32)
-    y = (rng.random((batch, h, w, 1)) > 0.9).astype(np.float32)
-    data = tf.data.Dataset.from_tensors((x, y)).repeat()
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    t0 = time.perf_counter()
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    estimate = _estimate(model, batch, 4)
-    del keras
-    print(
-        json.dumps(
-            {
-                "base": base,
-                "peak": peak,
-                "estimate": estimate,
-                "seconds": time.perf_counter() - t0,
-            }
-        )
-    )
 
 
 def available_bytes() -> int:
@@ -104,20 +72,19 @@ def cpu_rows(sizes, batches) -> list[dict]:
                 rows.append(row)
                 continue
             steps = 1 if name == "reference" else 3
-            cmd = [sys.executable, __file__, "--child", name, str(batch), str(steps)]
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=280)
-            if out.returncode:
-                row["note"] = f"failed (exit {out.returncode})"
-                print(out.stderr[-1500:], file=sys.stderr)
+            try:
+                r = training_peak(config, batch, steps, timeout=280)
+            except (PlateUnetError, subprocess.TimeoutExpired) as exc:
+                row["note"] = f"failed: {str(exc).splitlines()[0]}"
+                print(exc, file=sys.stderr)
             else:
-                r = json.loads(out.stdout.strip().splitlines()[-1])
                 row.update(
                     {
                         "steps": steps,
                         "peak RSS GiB": r["peak"] / GIB,
-                        "before fit GiB": r["base"] / GIB,
-                        "training adds GiB": (r["peak"] - r["base"]) / GIB,
-                        "adds / estimate": (r["peak"] - r["base"]) / estimate,
+                        "before fit GiB": r["before"] / GIB,
+                        "training adds GiB": r["adds"] / GIB,
+                        "adds / estimate": r["adds"] / estimate,
                         "fit s": r["seconds"],
                     }
                 )
@@ -159,12 +126,7 @@ def main() -> None:
     parser.add_argument(
         "--skip-reference", action="store_true", help="teaching size only"
     )
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        name, batch, steps = args.child
-        child(name, int(batch), int(steps))
-        return
     start = time.perf_counter()
     info = machine_info()
     print(machine_line(info), flush=True)
