@@ -16,7 +16,7 @@ The apps live in one module each; their names are at this package's face
   :func:`render_feature_map` (with :func:`colour_bar`), :class:`FeatureMapExplorer`.
 * :mod:`plate_unet.viz.widgets.reading` - notebook 08's corner reader:
   :func:`moved_quad`, :func:`render_reading`, :class:`CornerReader`.
-* :mod:`plate_unet.viz.widgets.snapshot` - :func:`snapshot`: any of them as a
+* :mod:`plate_unet.viz.widgets.static` - :func:`snapshot`: any of them as a
   picture, which a notebook stores under the live widget.
 
 Imports go one way: no app imports another. They draw with

@@ -28,7 +28,7 @@ from .prediction import render_prediction as render_prediction
 from .reading import CornerReader as CornerReader
 from .reading import moved_quad as moved_quad
 from .reading import render_reading as render_reading
-from .snapshot import snapshot as snapshot
+from .static import snapshot as snapshot
 
 __all__ = [
     "AugmentationPlayground",
