@@ -13,7 +13,9 @@ one scale (box IoU 0.5, the committed region filter). Variants:
   version 6 draws them in half, ``generate.DISTRACTOR_SHARE``);
 * ``noframed``: no text framed like a plate (signs, shop signs, stickers):
   van panels, posters and painted words stay;
-* ``oldcam``: no infrared, night, over-exposure or defocus.
+* ``oldcam``: no infrared, night, over-exposure or defocus;
+* ``bareplates``: a third of the plates with no vehicle drawn around them (the
+  plate on the background alone), so that a plate cannot be told by its car.
 
 The real photos only measure: nothing trains on them and no threshold is chosen
 on them. One short run moves by a few plates, so run each variant with two
@@ -30,7 +32,8 @@ import time
 from pathlib import Path
 
 #: What each variant leaves out (see the module docstring).
-VARIANTS = ("base", "nodistract", "olddistract", "alldistract", "noframed", "oldcam")
+VARIANTS = ("base", "nodistract", "olddistract", "alldistract", "noframed", "oldcam",
+            "bareplates")  # fmt: skip
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [("eu", "openalpr_eu/labels.csv"), ("web", "mixed_web/labels.csv"),
         ("ccpd", "ccpd")]  # fmt: skip
@@ -53,6 +56,14 @@ def patch(variant: str) -> None:
     elif variant == "noframed":
         for name in ("sign", "shop_sign", "sticker"):
             distractors.DISTRACTORS.pop(name, None)
+    elif variant == "bareplates":
+        draw = generate.draw_vehicle
+
+        def some(p, rng, *args, **kwargs):
+            if rng.random() >= 1 / 3:
+                draw(p, rng, *args, **kwargs)
+
+        generate.draw_vehicle = some
     elif variant == "alldistract":
         generate.DISTRACTOR_SHARE = 1.0
     elif variant == "oldcam":
