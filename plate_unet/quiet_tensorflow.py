@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -48,7 +49,7 @@ def _stderr_to_devnull():
 
 
 @contextlib.contextmanager
-def stderr_without(*prefixes: str):
+def stderr_without(*prefixes: str) -> Iterator[None]:
     """Runs the block with file descriptor 2 captured, then writes back every
     line that does not start with one of ``prefixes`` (native libraries' info
     lines, which ``TF_CPP_MIN_LOG_LEVEL`` does not reach); errors still show.
