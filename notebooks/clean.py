@@ -7,15 +7,24 @@
 * Progress lines that rewrite themselves with a carriage return arrive as one
   stream output per update; they are merged and only what a terminal would
   finally show is kept.
+* Lines that TensorFlow's C++ code logs straight to stderr (``E0000
+  00:00:1796576881.767387   24173 util.cc:131] ...``: severity, time, thread,
+  source line) are machine noise too: removed. A notebook that needs what such a
+  line says prints it itself.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+#: A line of TensorFlow's C++ logging: severity and date, time, thread, file:line].
+NATIVE_LOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w.]+:\d+\] ")
 
 
 def _settle(text: str) -> str:
@@ -36,8 +45,9 @@ def merge_streams(outputs: list[dict]) -> list[dict]:
             merged.append(dict(out))
     for out in merged:
         if out.get("output_type") == "stream":
-            out["text"] = _settle("".join(out["text"])).splitlines(keepends=True)
-    return merged
+            lines = _settle("".join(out["text"])).splitlines(keepends=True)
+            out["text"] = [line for line in lines if not NATIVE_LOG.match(line)]
+    return [o for o in merged if o.get("output_type") != "stream" or o["text"]]
 
 
 def clean(path: Path) -> bool:

@@ -29,3 +29,21 @@ def test_progress_updates_merge_into_their_last_state():
     assert merged[0]["text"] == ["generate: 20/20\n"]
     assert merged[1]["text"] == ["epoch 1\n", "epoch 2\n"]
     assert merged[3]["text"] == ["after\n"]
+
+
+def test_native_log_lines_are_dropped_and_other_lines_kept():
+    line = (
+        "E0000 00:00:1796576881.767387   24173 util.cc:131] oneDNN supports DT_HALF "
+        "only on platforms with AVX-512.\n"
+    )
+    outputs = [
+        {"output_type": "stream", "name": "stderr", "text": [line]},
+        {
+            "output_type": "stream",
+            "name": "stdout",
+            "text": ["E0000 is a name\n", line],
+        },
+    ]
+    merged = _module().merge_streams(outputs)
+    assert merged == [{"output_type": "stream", "name": "stdout",
+                       "text": ["E0000 is a name\n"]}]  # fmt: skip
