@@ -15,7 +15,10 @@ one scale (box IoU 0.5, the committed region filter). Variants:
   van panels, posters and painted words stay;
 * ``oldcam``: no infrared, night, over-exposure or defocus;
 * ``bareplates``: a third of the plates with no vehicle drawn around them (the
-  plate on the background alone), so that a plate cannot be told by its car.
+  plate on the background alone), so that a plate cannot be told by its car;
+* ``carparts``: cars also carry what the short models take for plates on real
+  photos: a chrome strip or boot handle above the plate, a rear camera, and a
+  maker's emblem (rings, an oval or a diamond).
 
 The real photos only measure: nothing trains on them and no threshold is chosen
 on them. One short run moves by a few plates, so run each variant with two
@@ -33,7 +36,7 @@ from pathlib import Path
 
 #: What each variant leaves out (see the module docstring).
 VARIANTS = ("base", "nodistract", "olddistract", "alldistract", "noframed", "oldcam",
-            "bareplates")  # fmt: skip
+            "bareplates", "carparts")  # fmt: skip
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [("eu", "openalpr_eu/labels.csv"), ("web", "mixed_web/labels.csv"),
         ("ccpd", "ccpd")]  # fmt: skip
@@ -64,6 +67,14 @@ def patch(variant: str) -> None:
                 draw(p, rng, *args, **kwargs)
 
         generate.draw_vehicle = some
+    elif variant == "carparts":
+        words = vehicles._draw_car_words
+
+        def with_parts(p, rng, car, rear):
+            words(p, rng, car, rear)
+            _car_parts(p, rng, car, rear)
+
+        vehicles._draw_car_words = with_parts
     elif variant == "alldistract":
         generate.DISTRACTOR_SHARE = 1.0
     elif variant == "oldcam":
@@ -71,6 +82,45 @@ def patch(variant: str) -> None:
         camera._defocus = lambda rng, out, scale: out
     elif variant != "base":
         raise SystemExit(f"unknown variant {variant!r}: use one of {VARIANTS}")
+
+
+def _car_parts(p, rng, car, rear: bool) -> None:
+    """Chrome strip or handle above the plate, rear camera, maker's emblem."""
+    import numpy as np
+
+    from plate_unet.data.synthetic.paint import rounded_rect
+
+    ha = car.half_plate
+    chrome = np.full(3, rng.uniform(150, 235))
+    if rng.random() < 0.5:  # a chrome strip or boot handle above the plate
+        v, w = -ha - rng.uniform(0.12, 0.35), rng.uniform(0.3, 0.9)
+        p.fill(
+            rounded_rect(-w / 2, v - rng.uniform(0.03, 0.07), w / 2, v, 0.02), chrome
+        )
+    if rear and rng.random() < 0.4:  # a rear camera: a dark disc with a glint
+        v, r = -ha - rng.uniform(0.05, 0.2), rng.uniform(0.03, 0.06)
+        p.fill(rounded_rect(-r, v - r, r, v + r, r), np.full(3, 15.0))
+        p.fill(
+            rounded_rect(-r / 3, v - r / 3, r / 3, v + r / 3, r / 3), np.full(3, 90.0)
+        )
+    if rng.random() < 0.6:  # a maker's emblem above the plate
+        v, s = -ha - rng.uniform(0.4, 1.0), rng.uniform(0.06, 0.14)
+        kind = int(rng.integers(3))
+        if kind == 0:  # four interlocking rings
+            for k in range(4):
+                u = (k - 1.5) * s * 1.5
+                p.fill(rounded_rect(u - s, v - s, u + s, v + s, s), chrome)
+                p.fill(rounded_rect(u - s * 0.7, v - s * 0.7, u + s * 0.7, v + s * 0.7,
+                                    s * 0.7), car.colour)  # fmt: skip
+        elif kind == 1:  # an oval with a letter-like bar
+            p.fill(rounded_rect(-2 * s, v - s, 2 * s, v + s, s), chrome)
+            p.fill(rounded_rect(-1.6 * s, v - 0.7 * s, 1.6 * s, v + 0.7 * s, 0.7 * s),
+                   car.dark)  # fmt: skip
+            p.fill(rounded_rect(-s, v - 0.15 * s, s, v + 0.15 * s, 0.1 * s), chrome)
+        else:  # a diamond
+            p.fill(
+                np.array([(0, v - 1.3 * s), (s, v), (0, v + 1.3 * s), (-s, v)]), chrome
+            )
 
 
 def run(variant: str, seed: int, n: int, epochs: int, out: Path) -> dict:
