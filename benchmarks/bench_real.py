@@ -89,13 +89,10 @@ def score_set(
     )
     seconds = time.perf_counter() - started
     totals = report.totals
-    matches = [m for row in report.rows for m in row.matches]
     n_true, n_pred = totals["plates"], totals["predicted"]
     row = {"images": totals["images"], "plates": n_true}
-    for bar in BARS:
-        found = sum(m.box_iou > bar for m in matches)
-        row[f"recall@{bar}"] = round(found / n_true, 3) if n_true else None
-        row[f"precision@{bar}"] = round(found / n_pred, 3) if n_pred else None
+    for key, value in report.at_bars(BARS).items():
+        row[key] = None if value is None else round(value, 3)
     row["pixel IoU"] = round(totals["pixel_iou"], 3)
     row["regions/image"] = round(n_pred / max(totals["images"], 1), 2)
     row["s/image"] = round(seconds / max(totals["images"], 1), 3)

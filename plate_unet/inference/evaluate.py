@@ -429,6 +429,37 @@ class EvalReport:
             "end_to_end": _ratio(right, scores.plates, 0.0),
         }
 
+    def at_bars(self, bars: Sequence[float] = (0.5, 0.7)) -> dict[str, float | None]:
+        """Recall and precision with a plate found at each box-IoU bar.
+
+        The plates are matched once (one-to-one, best pair first); each bar then
+        counts the matches above it, so the two bars' scores come from one report.
+
+        Returns:
+            ``{"recall@<bar>": ..., "precision@<bar>": ...}`` per bar (``None``
+            when there is no annotated, or no predicted, plate).
+
+        Example:
+            >>> from plate_unet.inference.evaluate import (
+            ...     EvalReport, ImageResult, PlateMatch)
+            >>> row = ImageResult("a.png", 9, 9, 1.0, 1.0, 1, 1, 1, 1,
+            ...                   true_quads=[0, 1], pred_quads=[0, 1])
+            >>> row.matches = [PlateMatch(0, 0, 0.9, 0.9, 1.0, True),
+            ...                PlateMatch(1, 1, 0.6, 0.6, 4.0, False)]
+            >>> scores = EvalReport([row]).at_bars()
+            >>> scores["recall@0.5"], scores["recall@0.7"], scores["precision@0.7"]
+            (1.0, 0.5, 0.5)
+        """
+        ious = [m.box_iou for row in self.rows for m in row.matches]
+        n_true = sum(r.n_true for r in self.rows)
+        n_pred = sum(r.n_pred for r in self.rows)
+        out: dict[str, float | None] = {}
+        for bar in bars:
+            found = sum(v > bar for v in ious)
+            out[f"recall@{bar}"] = found / n_true if n_true else None
+            out[f"precision@{bar}"] = found / n_pred if n_pred else None
+        return out
+
     def by_plate_size(
         self,
         model_size: tuple[int, int],
