@@ -97,12 +97,13 @@ def score_set(
     row["regions/image"] = round(n_pred / max(totals["images"], 1), 2)
     row["s/image"] = round(seconds / max(totals["images"], 1), 3)
     if "read_accuracy" in totals:
-        row.update(reading_scores(report, o_is_zero, province))
+        row.update(reading_scores(report, province))
     return row
 
 
-def reading_scores(report, o_is_zero: bool, province: bool = False) -> dict:
-    """Plate accuracy and CER on the true corners, and end to end.
+def reading_scores(report, province: bool = False) -> dict:
+    """Plate accuracy and CER on the true corners, and end to end
+    (:meth:`~plate_unet.inference.evaluate.EvalReport.reading_totals`).
 
     With ``province`` (CCPD) the truth is the six characters after the
     province, a Chinese character that no font installed by the project draws:
@@ -111,32 +112,17 @@ def reading_scores(report, o_is_zero: bool, province: bool = False) -> dict:
     (``U+4E00..U+4E1F``), which these sets never hold, are dropped.
     """
     from plate_unet.data.alphabet import HANZI_PLACEHOLDERS, normalize_text
-    from plate_unet.inference.text_scores import score_texts
 
     def clean(read: str, truth: str) -> str:
         if province:
             return read[1:] if len(normalize_text(read)) > len(truth) else read
         return "".join(c for c in read if c not in HANZI_PLACEHOLDERS)
 
-    rows = [r for r in report.rows if r.read_texts]
-    pairs = [
-        (t, clean(x, t))
-        for r in rows
-        for t, x in zip(r.true_texts, r.read_texts, strict=True)
-    ]
-    scores = score_texts([t for t, _ in pairs], [x for _, x in pairs], o_is_zero)
-    right = 0
-    for r in rows:
-        for m in r.matches:
-            truth = r.true_texts[m.true_index]
-            read = clean(r.pred_texts[m.pred_index], truth)
-            right += m.box_iou >= 0.5 and normalize_text(
-                truth, o_is_zero
-            ) == normalize_text(read, o_is_zero)
+    totals = report.reading_totals(clean)
     return {
-        "read acc": round(scores.accuracy or 0.0, 3),
-        "CER": round(scores.cer or 0.0, 3),
-        "end to end": round(right / max(scores.plates, 1), 3),
+        "read acc": round(totals["read_accuracy"] or 0.0, 3),
+        "CER": round(totals["read_cer"] or 0.0, 3),
+        "end to end": round(totals["end_to_end"], 3),
     }
 
 

@@ -82,6 +82,11 @@ def test_report_reading_totals_and_end_to_end():
     assert t["read_accuracy"] == 0.5 and t["read_cer"] == pytest.approx(1 / 6)
     assert t["read_confusions"] == {}
     assert "reading 2 plates" in EvalReport([row, other]).table()
+    # a clean-up applies to both readings (the province a font cannot draw)
+    row.read_texts, row.pred_texts = ["皖AB1"], ["皖AB1"]
+    assert EvalReport([row]).reading_totals()["end_to_end"] == 0.0
+    dropped = EvalReport([row]).reading_totals(lambda read, truth: read[1:])
+    assert dropped["end_to_end"] == 1.0 and dropped["read_accuracy"] == 1.0
     assert (
         "read_accuracy"
         not in EvalReport(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -405,21 +405,60 @@ class EvalReport:
 
     def _text_totals(self) -> dict:
         """Reading scores, when the rows carry reads of annotated texts."""
+        return self.reading_totals()
+
+    def reading_totals(self, clean: Callable[[str, str], str] | None = None) -> dict:
+        """Plate accuracy and CER on the true corners, and end to end.
+
+        Args:
+            clean: Optional ``clean(read, truth) -> read`` applied to every
+                reading before it is scored, e.g. to drop a character the truth
+                never holds (a CCPD province no installed font draws).
+
+        Returns:
+            ``{}`` when no row carries reads; otherwise ``read_plates``,
+            ``read_accuracy``, ``read_cer`` and ``read_confusions`` (reading the
+            true corners) and ``end_to_end``: the share of annotated plates
+            found at box IoU 0.5 and read right.
+
+        Example:
+            >>> from plate_unet.inference.evaluate import (
+            ...     EvalReport, ImageResult, PlateMatch)
+            >>> row = ImageResult("a.png", 9, 9, 1.0, 1.0, 1, 1, 1, 1)
+            >>> row.true_texts, row.read_texts = ["AB1"], ["AB1"]
+            >>> row.pred_texts = ["XAB1"]  # the plate found, read with an extra X
+            >>> row.matches = [PlateMatch(0, 0, 0.8, 0.8, 1.0, True)]
+            >>> report = EvalReport([row])
+            >>> report.reading_totals()["end_to_end"]
+            0.0
+            >>> report.reading_totals(lambda read, truth: read[-3:])["end_to_end"]
+            1.0
+        """
         from plate_unet.data.alphabet import normalize_text
         from plate_unet.inference.text_scores import score_texts
+
+        def cleaned(read: str, truth: str) -> str:
+            return clean(read, truth) if clean is not None else read
 
         rows = [r for r in self.rows if r.read_texts]
         if not rows:
             return {}
-        truths = [t for r in rows for t in r.true_texts]
+        pairs = [
+            (t, cleaned(x, t))
+            for r in rows
+            for t, x in zip(r.true_texts, r.read_texts, strict=True)
+        ]
         scores = score_texts(
-            truths, [t for r in rows for t in r.read_texts], self.o_is_zero
+            [t for t, _ in pairs], [x for _, x in pairs], self.o_is_zero
         )
         right = 0
         for r in rows:
             for m in r.matches:
-                truth = normalize_text(r.true_texts[m.true_index], self.o_is_zero)
-                read = normalize_text(r.pred_texts[m.pred_index], self.o_is_zero)
+                raw = r.true_texts[m.true_index]
+                truth = normalize_text(raw, self.o_is_zero)
+                read = normalize_text(
+                    cleaned(r.pred_texts[m.pred_index], raw), self.o_is_zero
+                )
                 right += bool(truth) and m.box_iou >= 0.5 and truth == read
         return {
             "read_plates": scores.plates,

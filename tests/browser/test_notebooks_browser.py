@@ -113,3 +113,41 @@ def test_prediction_explorer_follows_threshold_and_image(lab):
     assert iou_text(lab).startswith("IoU")
     lab.screenshot("06_explorer_3_image")
     assert iou_after_slider != iou
+
+
+def test_corner_reader_follows_corner_sliders_and_reset(lab):
+    lab.open_notebook(require("08_reading_the_plate.ipynb"))
+    lab.run_all(timeout=200.0)
+
+    app = lab.container("Δx")
+    lab.assert_widgets_rendered(fallbacks=("CornerReader(",))
+    image = app.locator(".widget-image").first
+    info = app.locator(".widget-html-content").first
+    start_text, start_pixels = info.inner_text(), lab.image_digest(image)
+    assert start_text.startswith("read "), start_text
+    assert lab.options("Corner") == ["TL", "TR", "BR", "BL"]
+    lab.screenshot("08_corners_1_initial")
+
+    # Twelve pixels to the right: the crop's left edge moves, so the picture does.
+    moved = lab.move_slider("Δx", steps=12)
+    assert moved == "12"
+    moved_pixels = lab.wait_settled(
+        lambda: lab.image_digest(image), start_pixels, "the crop to follow Δx"
+    )
+    assert info.inner_text().startswith("read ")
+    lab.screenshot("08_corners_2_moved")
+
+    # Another corner starts at its own offset (0); the first keeps its move.
+    lab.select("Corner", "BR")
+    lab.wait_equal(lambda: lab.readout("Δx"), "0", "Δx to show BR's offset")
+    assert lab.image_digest(image) == moved_pixels
+    lab.select("Corner", "TL")
+    lab.wait_equal(lambda: lab.readout("Δx"), "12", "Δx to show TL's offset again")
+
+    app.locator("button").filter(has_text="Reset").first.click()
+    lab.wait_equal(lambda: lab.readout("Δx"), "0", "Reset to put Δx back to 0")
+    lab.wait_equal(
+        lambda: lab.image_digest(image), start_pixels, "Reset to restore the crop"
+    )
+    lab.wait_equal(info.inner_text, start_text, "Reset to restore the reading")
+    lab.screenshot("08_corners_3_reset")
