@@ -5,10 +5,18 @@ import cv2
 import numpy as np
 import pytest
 
-from plate_unet.data.synthetic.glyphs import FONTS, glyph, has_char, text_line
+from plate_unet.data.synthetic import plate_styles
+from plate_unet.data.synthetic.glyphs import (
+    ARABIC_FONT,
+    FONTS,
+    glyph,
+    has_char,
+    text_line,
+)
 from plate_unet.data.synthetic.plate_styles import (
     ARABIC_DIGITS,
     PLATE_STYLES,
+    REGISTRATION_FONTS,
     draw_random,
     random_layout,
     render_plate,
@@ -70,8 +78,53 @@ def test_the_weights_keep_half_the_plates_in_the_original_styles():
     assert PLATE_STYLES["square"].rows == PLATE_STYLES["jp"].rows == 2
 
 
-def test_a_character_missing_from_a_font_is_drawn_in_sans_bold():
-    three = ARABIC_DIGITS[3]
+def test_a_character_missing_from_a_font_is_drawn_in_a_font_that_has_it():
+    three, be = ARABIC_DIGITS[3], "\u0411"  # Arabic-Indic 3, Cyrillic Б
     assert has_char(three) and not has_char(three, "serif-bold")
-    assert np.array_equal(glyph(three, "serif-bold"), glyph(three, "sans-bold"))
+    assert has_char(three, ARABIC_FONT)  # Arabic script: Noto Sans Arabic
+    assert np.array_equal(glyph(three, "serif-bold"), glyph(three, ARABIC_FONT))
+    assert not np.array_equal(glyph(three, "serif-bold"), glyph(three, "sans-bold"))
+    assert not has_char(be, "condensed-semibold")  # anything else: sans-bold
+    assert np.array_equal(glyph(be, "condensed-semibold"), glyph(be, "sans-bold"))
     assert np.array_equal(text_line(three, "serif"), text_line(three, "sans-bold"))
+
+
+def test_every_font_is_installed_and_draws_capitals_and_digits():
+    for name in FONTS:
+        for c in "A0":
+            assert has_char(c, name), name
+            g = glyph(c, name)
+            assert g.shape[0] > 50 and g.max() == 255, (name, c)
+    # the packaged fonts are not DejaVu drawn again
+    assert not np.array_equal(glyph("R", "condensed-semibold"), glyph("R", "sans-bold"))
+
+
+def test_each_plate_draws_its_registration_in_one_font_of_its_own(monkeypatch):
+    used: list[set] = []
+    char_mask = plate_styles._char_mask
+
+    def record(c, font):
+        used[-1].add(font or plate_styles._PLATE_FONT.get())
+        return char_mask(c, font)
+
+    monkeypatch.setattr(plate_styles, "_char_mask", record)
+    for seed in range(40):
+        used.append(set())
+        render_plate(np.random.default_rng(seed), 200, "eu")
+    assert all(len(fonts) == 1 for fonts in used)  # one font per plate
+    fonts = set().union(*used)
+    assert fonts <= set(REGISTRATION_FONTS) and len(fonts) >= 4
+    used.append(set())
+    render_plate(np.random.default_rng(0), 200, "cn_blue")  # names its own font
+    assert used[-1] == {"sans"}
+    assert plate_styles._PLATE_FONT.get() == "sans-bold"  # reset after the plate
+
+
+def test_a_narrow_glyph_keeps_its_shape_in_a_wide_cell():
+    img = np.zeros((80, 60, 3), np.float32)
+    plate_styles._cells(img, "I", 0, 0, 60, 80, 0, (255, 255, 255), "sans-bold")
+    inked = (img[..., 0] > 128).any(axis=0)
+    assert 5 <= inked.sum() <= 30  # a bar, not a 60-pixel block
+    img[:] = 0
+    plate_styles._cells(img, "W", 0, 0, 60, 80, 0, (255, 255, 255), "sans-bold")
+    assert (img[..., 0] > 128).any(axis=0).sum() >= 55  # wide glyphs fill the cell

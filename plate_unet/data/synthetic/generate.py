@@ -60,7 +60,7 @@ STAGES = ("background", "vehicles", "plates", "distractors", "camera")
 
 #: Bumped whenever a seed's scene changes, so that sets painted by an older
 #: generator are painted again (:func:`is_current`) instead of trained on.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 #: The share of scenes that draw distractors (text that is not a plate, signs,
 #: badges). The rest show the plate as the only text. Short ablations on two
 #: seeds (``benchmarks/ablate_generator.py``) found more real plates this way

@@ -1,7 +1,11 @@
-"""Character masks for the synthetic scenes, from matplotlib's bundled DejaVu fonts.
+"""Character masks for the synthetic scenes, from matplotlib's bundled DejaVu fonts
+and the plate-like fonts the project installs (``fontpkg`` packages of Google
+Fonts, OFL): Barlow Condensed (drawn after road signs and licence plates),
+Roboto Condensed, Oswald, and Noto Sans Arabic.
 
 Glyphs are rendered once per process with FreeType (``matplotlib.ft2font``) and
-cached, so drawing a plate costs a few small resizes. Chinese province characters
+cached, so drawing a plate costs a few small resizes. A variable font is drawn
+at its default instance. Chinese province characters
 are not in DejaVu; :func:`hanzi` draws stroke patterns that look like them at the
 few pixels a plate character has in a photo, and :func:`kana` simpler ones for the
 Japanese syllable at the left of a Japanese plate. A character that a font lacks
@@ -19,7 +23,9 @@ import matplotlib
 import numpy as np
 from matplotlib import ft2font
 
-FONTS = {
+#: Every font by name: a file of matplotlib's DejaVu fonts, or ``(family,
+#: weight)`` of an installed ``fontpkg`` font package.
+FONTS: dict[str, str | tuple[str, int]] = {
     "sans-bold": "DejaVuSans-Bold.ttf",
     "sans": "DejaVuSans.ttf",
     "mono-bold": "DejaVuSansMono-Bold.ttf",
@@ -28,18 +34,41 @@ FONTS = {
     "mono": "DejaVuSansMono.ttf",
     "serif": "DejaVuSerif.ttf",
     "sans-light-oblique": "DejaVuSans-Oblique.ttf",
+    "condensed-semibold": ("Barlow Condensed", 600),
+    "condensed-medium": ("Barlow Condensed", 500),
+    "condensed": ("Roboto Condensed", 400),
+    "narrow": ("Oswald", 400),
 }
+#: The font of Arabic letters and Arabic-Indic digits that a font lacks (Noto
+#: Sans Arabic); other characters a font lacks are drawn in sans-bold.
+ARABIC_FONT = "arabic"
+_ARABIC = ("Noto Sans Arabic", 400)
 _GLYPH_PT = 96  # points at 72 dpi: capitals come out ~70 px tall
 N_HANZI = 32
 
 
 @cache
 def _font(name: str) -> ft2font.FT2Font:
-    if name not in FONTS:
+    spec = _ARABIC if name == ARABIC_FONT else FONTS.get(name)
+    if spec is None:
         raise ValueError(f"unknown font {name!r}; valid: {sorted(FONTS)}")
-    return ft2font.FT2Font(
-        os.path.join(matplotlib.get_data_path(), "fonts", "ttf", FONTS[name])
-    )
+    if isinstance(spec, tuple):
+        import fontpkg
+
+        family, weight = spec
+        return ft2font.FT2Font(str(fontpkg.path(family, weight=weight, nearest=True)))
+    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    return ft2font.FT2Font(os.path.join(folder, spec))
+
+
+def _fallback(char: str, font: str) -> str:
+    """``font`` when it draws ``char``; else the Arabic font for Arabic script,
+    else sans-bold."""
+    if has_char(char, font):
+        return font
+    if all(0x0600 <= ord(c) <= 0x06FF for c in char) and has_char(char, ARABIC_FONT):
+        return ARABIC_FONT
+    return "sans-bold"
 
 
 @cache
@@ -88,7 +117,8 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
 
     Returns:
         A read-only 2-D uint8 array, about 70 px tall for capitals and digits.
-        A character the font lacks is drawn in sans-bold.
+        A character the font lacks is drawn in Noto Sans Arabic (Arabic
+        script) or sans-bold.
 
     Raises:
         ValueError: If ``font`` is unknown.
@@ -98,9 +128,7 @@ def glyph(char: str, font: str = "sans-bold") -> np.ndarray:
         >>> glyph("A").shape[0] > 50
         True
     """
-    if not has_char(char, font):
-        font = "sans-bold"
-    return _crop_to_ink(_render(char, font, _GLYPH_PT))
+    return _crop_to_ink(_render(char, _fallback(char, font), _GLYPH_PT))
 
 
 @lru_cache(maxsize=1024)

@@ -33,15 +33,21 @@ four corners are the plate's label. The styles (share of all plates):
   small extras; :func:`random_layout`), so that a model learns "characters in
   a framed rectangle" rather than a list of styles.
 
-Characters a font lacks are drawn in sans-bold; hanzi and kana come from the
-stroke patterns of :mod:`~plate_unet.data.synthetic.glyphs`.
+Each plate's registration is drawn in one font drawn for that plate from
+:data:`REGISTRATION_FONTS` (DejaVu Sans Bold and Mono Bold, and the installed
+condensed fonts, which look like the DIN-style fonts of real plates), unless
+its style names a font. Characters a font lacks are drawn in Noto Sans Arabic
+(Arabic script) or sans-bold; hanzi and kana come from the stroke patterns of
+:mod:`~plate_unet.data.synthetic.glyphs`.
 
 Every style tells the text it drew (the registration, rows joined by
 ``"\\n"``): :func:`render_plate` returns it beside the texture."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -217,8 +223,34 @@ def _text(img, text, x0, y0, w, h, color, font="sans-bold") -> None:
     _ink(img, text_line(text, font), x0, y0, w, h, color)
 
 
-def _char_mask(c: str, font: str) -> np.ndarray:
-    """One character's mask: kana-like or hanzi-like strokes where no font has it."""
+#: The fonts a plate's registration is drawn in, and how often each (a style
+#: that names its font keeps it).
+REGISTRATION_FONTS = {
+    "sans-bold": 0.3,
+    "condensed-semibold": 0.25,
+    "condensed-medium": 0.1,
+    "condensed": 0.1,
+    "narrow": 0.15,
+    "mono-bold": 0.1,
+}
+_PLATE_FONT: ContextVar[str] = ContextVar("plate_font", default="sans-bold")
+
+
+def _registration_font(rng: np.random.Generator) -> str:
+    """A plate's font, from a stream seeded by ``rng``'s state without advancing
+    ``rng``: every other draw of the plate (its text, colours, place in the
+    scene) stays what it was before fonts were drawn."""
+    seed = zlib.crc32(repr(rng.bit_generator.state).encode())
+    fonts = list(REGISTRATION_FONTS)
+    p = np.array([REGISTRATION_FONTS[k] for k in fonts])
+    return fonts[int(np.random.default_rng(seed).choice(len(fonts), p=p / p.sum()))]
+
+
+def _char_mask(c: str, font: str | None) -> np.ndarray:
+    """One character's mask: kana-like or hanzi-like strokes where no font has it.
+
+    ``font`` None is the font drawn for the plate being drawn."""
+    font = font or _PLATE_FONT.get()
     if 0x3040 <= ord(c) <= 0x30FF:
         return kana(ord(c))
     if ord(c) > 127 and not has_char(c, "sans-bold"):
@@ -226,14 +258,13 @@ def _char_mask(c: str, font: str) -> np.ndarray:
     return glyph(c, font)
 
 
-def _cells(
-    img, chars, x0, y0, cw, ch, gap, color, font="sans-bold", extra=None, fit=False
-):
+def _cells(img, chars, x0, y0, cw, ch, gap, color, font=None, extra=None, fit=False):
     """Draws fixed-width character cells; ``extra`` maps index → extra gap before it.
 
-    With ``fit``, narrow glyphs ("1", "I") keep their shape (centred, at most
-    1.4 times wider than drawn) and hyphens, dots and the Arabic-Indic zero stay
-    small instead of filling the cell.
+    Narrow glyphs ("1", "I": under a third as wide as tall) keep their shape,
+    centred, at most 1.4 times wider than drawn, instead of filling the cell as
+    a block. With ``fit`` every glyph does, and hyphens, dots and the
+    Arabic-Indic zero stay small.
     """
     x = x0
     for i, c in enumerate(chars):
@@ -245,7 +276,7 @@ def _cells(
                 dy = ch * (1 - fh) * (0.95 if c == "." else 0.5)  # "." sits low
                 box = (x + cw * (1 - fw) / 2, y0 + dy, cw * fw, ch * fh)
                 _ink(img, m, *box, color)
-            elif fit:
+            elif fit or m.shape[1] < m.shape[0] / 3:
                 w = min(cw, 1.4 * ch * m.shape[1] / m.shape[0])
                 _ink(img, m, x + (cw - w) / 2, y0, w, ch, color)
             else:
@@ -253,7 +284,7 @@ def _cells(
         x += cw + gap
 
 
-def _fit_cells(img, chars, x0, y0, w, h, color, font="sans-bold", aspect=0.6, gap=0.18):
+def _fit_cells(img, chars, x0, y0, w, h, color, font=None, aspect=0.6, gap=0.18):
     """Centres ``chars`` in the box (x0, y0, w, h): cells ``aspect`` times as wide
     as tall, shrunk (width first, down to 0.42, then height) until the row fits."""
     n = max(len(chars), 1)
@@ -528,9 +559,7 @@ def us(rng: np.random.Generator, s: float) -> PlateDrawing:
     if rng.random() < 0.5:
         chars = chars[:3] + " " + chars[3:]
     cw = 270 / len(chars)
-    _cells(
-        img, chars, 18 * s, 42 * s, cw * 0.8 * s, 72 * s, cw * 0.2 * s, fg, "sans-bold"
-    )
+    _cells(img, chars, 18 * s, 42 * s, cw * 0.8 * s, 72 * s, cw * 0.2 * s, fg)
     _text(
         img,
         str(rng.choice(["DMV.CA.GOV", "THE LONE STAR STATE", "SUNSHINE STATE"])),
@@ -706,7 +735,7 @@ def uk_rear(rng: np.random.Generator, s: float) -> PlateDrawing:
         (505 - x0) * s,
         79 * s,
         (12, 12, 12),
-        "sans-bold",
+        None,
         0.63,
         0.14,
     )
@@ -1147,7 +1176,11 @@ def render_plate(
         )
     entry = PLATE_STYLES[style]
     s = float(np.clip(width_px, 48, 600)) / entry.size_mm[1]
-    drawn = entry.draw(rng, s)
+    token = _PLATE_FONT.set(_registration_font(rng))
+    try:
+        drawn = entry.draw(rng, s)
+    finally:
+        _PLATE_FONT.reset(token)
     if len(drawn) == 3:
         rgb, alpha, text = drawn
     elif len(drawn) == 2:
