@@ -4,10 +4,21 @@ import keras
 import numpy as np
 import pytest
 
-from plate_unet.data.alphabet import ALPHABET, encode_text, normalize_text
+from plate_unet.data.alphabet import (
+    ALPHABET,
+    ARABIC_DIGITS,
+    encode_text,
+    normalize_text,
+)
 from plate_unet.data.synthetic.crops import generate_crop
 from plate_unet.data.synthetic.plate_styles import render_plate
-from plate_unet.model.reader import ReaderConfig, build_reader, decode, encode_texts
+from plate_unet.model.reader import (
+    ReaderConfig,
+    build_reader,
+    decode,
+    encode_texts,
+    one_script,
+)
 from plate_unet.training.reader import fit_reader
 
 TINY = ReaderConfig(filters=(8, 16), lstm_units=16, hidden=32)
@@ -98,3 +109,24 @@ def test_a_smoke_fit_on_32_crops_lowers_the_ctc_loss():
             crops[:1, :, :16],
             ["ABCDEFGHIJ"],
         )
+
+
+def test_one_script_keeps_the_likeliest_scripts_letters_and_every_digit():
+    def probs_of(*columns):
+        p = np.full((1, len(columns), len(ALPHABET) + 1), 1e-4, np.float32)
+        for t, column in enumerate(columns):
+            for char, prob in column.items():
+                p[0, t, 0 if char == "" else 1 + ALPHABET.index(char)] = prob
+        return p
+
+    arabic = probs_of(
+        {ARABIC_DIGITS[3]: 0.9}, {"": 0.9}, {"B": 0.5, "\u0628": 0.4}, {"7": 0.9}
+    )
+    assert [t for t, _ in decode(arabic)] == [ARABIC_DIGITS[3] + "B7"]
+    assert [t for t, _ in decode(arabic, script=True)] == [ARABIC_DIGITS[3] + "\u06287"]
+    kept = one_script(arabic)
+    assert np.allclose(kept.sum(axis=-1), 1.0)
+    digits = probs_of({"1": 0.9}, {"": 0.9}, {"2": 0.9})  # no letters: unchanged
+    assert [t for t, _ in decode(digits, script=True)] == ["12"]
+    other = np.full((1, 4, 7), 1 / 7, np.float32)  # another alphabet: unchanged
+    assert np.array_equal(one_script(other), other)

@@ -59,6 +59,15 @@ ALPHABET = (
     + HANZI_PLACEHOLDERS
     + KANA_PLACEHOLDERS
 )
+#: Letter sets that one row of a plate does not mix: a row is Latin, Cyrillic or
+#: Arabic (its letters with Arabic-Indic digits). ASCII digits and the CJK and
+#: kana stand-ins go with any of them (a Chinese province before Latin
+#: characters, a Japanese syllable before digits).
+SCRIPTS = {
+    "latin": LATIN,
+    "cyrillic": CYRILLIC,
+    "arabic": ARABIC_DIGITS + ARABIC_LETTERS,
+}
 #: Characters a plate shows between groups that a reader drops.
 SEPARATORS = " -.·"
 #: The label of CTC's blank.
@@ -140,6 +149,30 @@ def encode_text(text: str) -> np.ndarray:
             f"text {text!r} has characters outside the reader's alphabet: {listed}"
         )
     return np.array([_INDEX[c] for c in normalize_text(text)], np.int32)
+
+
+def script_classes() -> np.ndarray:
+    """Which classes each script of :data:`SCRIPTS` may not hold.
+
+    Returns:
+        bool ``(len(SCRIPTS), len(ALPHABET) + 1)``: row ``k`` is True on the
+        classes of every *other* script (the blank, class 0, is never masked).
+
+    Example:
+        >>> from plate_unet.data.alphabet import ALPHABET, SCRIPTS, script_classes
+        >>> masked, latin = script_classes(), list(SCRIPTS).index("latin")
+        >>> be, b = ALPHABET.index("Б") + 1, ALPHABET.index("B") + 1
+        >>> bool(masked[latin, be]), bool(masked[latin, b])
+        (True, False)
+        >>> bool(masked[:, ALPHABET.index("7") + 1].any())  # digits go with any
+        False
+    """
+    out = np.zeros((len(SCRIPTS), len(ALPHABET) + 1), bool)
+    for k, name in enumerate(SCRIPTS):
+        for other, chars in SCRIPTS.items():
+            if other != name:
+                out[k, [_INDEX[c] for c in chars]] = True
+    return out
 
 
 def decode_labels(labels: Iterable[int]) -> str:

@@ -135,6 +135,7 @@ def read_crops(
     strategy: str = "greedy",
     beam_width: int = 10,
     rows: int | str = "auto",
+    script: bool = True,
 ) -> list[Reading]:
     """Reads plate crops of any size, grey or RGB.
 
@@ -153,6 +154,10 @@ def read_crops(
             when the crop is narrower than :data:`TWO_ROW_ASPECT` times its
             height, keeping the likelier reading (the product of the bands'
             confidences against the whole crop's).
+        script: Read each crop (each band) in one script, its likeliest
+            (:func:`~plate_unet.model.reader.one_script`): a row of a plate
+            does not mix Latin, Cyrillic and Arabic letters. Chosen on
+            synthetic crops (held-out accuracy up by about a point).
 
     Returns:
         One :class:`Reading` per crop, in order.
@@ -197,7 +202,8 @@ def read_crops(
         readings.append(None)
     if pieces:
         x = np.stack(pieces).astype(np.float32)[..., None]
-        decoded = decode(np.asarray(traced_inference(reader)(x)), strategy, beam_width)
+        probs = np.asarray(traced_inference(reader)(x))
+        decoded = decode(probs, strategy, beam_width, script=script)
         plan_of = iter(plans)
         for i, r in enumerate(readings):
             if r is None:

@@ -10,7 +10,7 @@
   :mod:`~plate_unet.model.receptive_field` - FLOPs, activation memory and
   receptive field;
 * :mod:`~plate_unet.model.reader` - the plate reader, a small CRNN read with
-  CTC (:func:`build_reader`, :func:`decode`).
+  CTC (:func:`build_reader`, :func:`decode`, :func:`one_script`).
 
 This subpackage imports nothing else of plate_unet but :mod:`plate_unet.errors`
 and, for the reader's alphabet, :mod:`plate_unet.data.alphabet`.

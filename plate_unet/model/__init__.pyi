@@ -18,6 +18,7 @@ from .memory import activation_memory as activation_memory
 from .reader import ReaderConfig as ReaderConfig
 from .reader import build_reader as build_reader
 from .reader import decode as decode
+from .reader import one_script as one_script
 from .reader import encode_texts as encode_texts
 from .receptive_field import receptive_fields as receptive_fields
 from .reference import REFERENCE_TOTAL_PARAMS as REFERENCE_TOTAL_PARAMS
@@ -47,5 +48,6 @@ __all__ = [
     "ReaderConfig",
     "build_reader",
     "decode",
+    "one_script",
     "encode_texts",
 ]

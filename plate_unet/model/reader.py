@@ -177,8 +177,48 @@ def encode_texts(texts: Sequence[str], length: int | None = None) -> np.ndarray:
     return out
 
 
+def one_script(probs: np.ndarray) -> np.ndarray:
+    """Keeps, per crop, the letters of its likeliest script only.
+
+    One row of a plate does not mix Latin, Cyrillic and Arabic letters
+    (:data:`~plate_unet.data.alphabet.SCRIPTS`), so a reader that takes a Latin
+    5 for a Cyrillic Б on a Latin plate is corrected: each script's letters
+    get the summed probability of its classes over the timesteps, the other
+    scripts' classes are set to 0, and each timestep is normalised again.
+    Digits, the blank and the CJK and kana stand-ins are never removed. An
+    output of another alphabet size is returned unchanged.
+
+    Example:
+        >>> from plate_unet.data.alphabet import ALPHABET
+        >>> from plate_unet.model.reader import decode, one_script
+        >>> probs = np.full((1, 3, len(ALPHABET) + 1), 1e-4, "float32")
+        >>> probs[0, 0, 1 + ALPHABET.index("K")] = 0.9   # a Latin K, then
+        >>> probs[0, 2, 1 + ALPHABET.index("Б")] = 0.5   # a 5 read as Б ...
+        >>> probs[0, 2, 1 + ALPHABET.index("5")] = 0.4   # ... or as 5
+        >>> [t for t, _ in decode(probs)], [t for t, _ in decode(one_script(probs))]
+        (['KБ'], ['K5'])
+    """
+    from plate_unet.data.alphabet import script_classes
+
+    p = np.asarray(probs, np.float32)
+    masked = script_classes()
+    if p.ndim != 3 or p.shape[-1] != masked.shape[1]:
+        return p
+    allowed = ~masked  # (scripts, classes)
+    exclusive = masked.sum(axis=0) > 0  # classes of some script
+    own = allowed & exclusive  # each script's own letters
+    mass = np.einsum("btc,sc->bs", p, own.astype(np.float32))
+    pick = np.argmax(mass, axis=1)
+    keep = np.where(mass.max(axis=1, keepdims=True) > 0, allowed[pick], True)
+    out = p * keep[:, None, :]
+    return out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-12)
+
+
 def decode(
-    probs: np.ndarray, strategy: str = "greedy", beam_width: int = 10
+    probs: np.ndarray,
+    strategy: str = "greedy",
+    beam_width: int = 10,
+    script: bool = False,
 ) -> list[tuple[str, float]]:
     """Reads the reader's output with ``keras.ops.ctc_decode``.
 
@@ -187,6 +227,7 @@ def decode(
         strategy: ``"greedy"`` (the most likely class at each timestep) or
             ``"beam_search"``.
         beam_width: Beams of the beam search.
+        script: Read each crop in one script (:func:`one_script`) first.
 
     Returns:
         One ``(text, confidence)`` per crop: the text without separators (a
@@ -210,6 +251,8 @@ def decode(
         raise ValueError(f"strategy {strategy!r}: use 'greedy' or 'beam_search'")
     if p.shape[0] == 0:
         return []
+    if script:
+        p = one_script(p)
     logp = np.log(np.clip(p, 1e-12, 1.0))
     lengths = np.full(p.shape[0], p.shape[1], np.int32)
     paths, scores = keras.ops.ctc_decode(
