@@ -18,7 +18,11 @@ one scale (box IoU 0.5, the committed region filter). Variants:
   plate on the background alone), so that a plate cannot be told by its car;
 * ``carparts``: cars also carry what the short models take for plates on real
   photos: a chrome strip or boot handle above the plate, a rear camera, and a
-  maker's emblem (rings, an oval or a diamond).
+  maker's emblem (rings, an oval or a diamond);
+* ``dejavu``: every registration in DejaVu Sans Bold, as generator 6 drew it
+  (version 7 draws a font per plate, ``plate_styles.REGISTRATION_FONTS``);
+* ``boldfonts``: registrations only in bold fonts (DejaVu Sans Bold and Mono
+  Bold, Barlow Condensed SemiBold and Bold): no regular-weight condensed font.
 
 The real photos only measure: nothing trains on them and no threshold is chosen
 on them. One short run moves by a few plates, so run each variant with two
@@ -36,7 +40,7 @@ from pathlib import Path
 
 #: What each variant leaves out (see the module docstring).
 VARIANTS = ("base", "nodistract", "olddistract", "alldistract", "noframed", "oldcam",
-            "bareplates", "carparts")  # fmt: skip
+            "bareplates", "carparts", "dejavu", "boldfonts")  # fmt: skip
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = [("eu", "openalpr_eu/labels.csv"), ("web", "mixed_web/labels.csv"),
         ("ccpd", "ccpd")]  # fmt: skip
@@ -47,7 +51,7 @@ def patch(variant: str) -> None:
     import plate_unet.data.synthetic.camera as camera
     import plate_unet.data.synthetic.generate as generate
     import plate_unet.data.synthetic.vehicles as vehicles
-    from plate_unet.data.synthetic import distractors
+    from plate_unet.data.synthetic import distractors, glyphs, plate_styles
 
     if variant == "nodistract":
         generate._distractors = lambda rng, img, boxes: None
@@ -75,6 +79,14 @@ def patch(variant: str) -> None:
             _car_parts(p, rng, car, rear)
 
         vehicles._draw_car_words = with_parts
+    elif variant == "dejavu":
+        plate_styles.REGISTRATION_FONTS = {"sans-bold": 1.0}
+    elif variant == "boldfonts":
+        glyphs.FONTS["condensed-bold"] = ("Barlow Condensed", 700)
+        plate_styles.REGISTRATION_FONTS = {
+            "sans-bold": 0.4, "condensed-semibold": 0.3, "condensed-bold": 0.2,
+            "mono-bold": 0.1,
+        }  # fmt: skip
     elif variant == "alldistract":
         generate.DISTRACTOR_SHARE = 1.0
     elif variant == "oldcam":
