@@ -18,8 +18,8 @@ from .memory import activation_memory as activation_memory
 from .reader import ReaderConfig as ReaderConfig
 from .reader import build_reader as build_reader
 from .reader import decode as decode
-from .reader import one_script as one_script
 from .reader import encode_texts as encode_texts
+from .reader import one_script as one_script
 from .receptive_field import receptive_fields as receptive_fields
 from .reference import REFERENCE_TOTAL_PARAMS as REFERENCE_TOTAL_PARAMS
 from .reference import compare_model as compare_model

@@ -34,6 +34,7 @@ FONTS: dict[str, str | tuple[str, int]] = {
     "mono": "DejaVuSansMono.ttf",
     "serif": "DejaVuSerif.ttf",
     "sans-light-oblique": "DejaVuSans-Oblique.ttf",
+    "condensed-bold": ("Barlow Condensed", 700),
     "condensed-semibold": ("Barlow Condensed", 600),
     "condensed-medium": ("Barlow Condensed", 500),
     "condensed": ("Roboto Condensed", 400),
