@@ -13,6 +13,7 @@ notebooks' set-up cells call it before anything imports Keras.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -107,3 +108,42 @@ def import_tensorflow() -> ModuleType:
 
         tf.config.list_physical_devices("GPU")  # the CUDA probe runs here, once
     return tf
+
+
+class _DropRetracing(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def drop_retracing_warnings() -> None:
+    """Silences TensorFlow's warning that a ``tf.function`` was traced again.
+
+    Prediction traces its inference function once per input shape: the
+    model's own size, the turned landscape size, the second scale's size, and
+    each batch size of plate crops for the reader. A folder of photos meets a
+    handful of these shapes, and TensorFlow then warns, at every run of
+    ``plate-unet predict``, that "5 out of the last 9 calls ... triggered
+    tf.function retracing": expected here, and no help to a user. Only that
+    warning is dropped; every other record of the ``tensorflow`` logger passes.
+    Calling it again adds nothing.
+
+    Example:
+        >>> import logging
+        >>> from plate_unet.quiet_tensorflow import drop_retracing_warnings
+        >>> drop_retracing_warnings(); drop_retracing_warnings()
+        >>> tf_log = logging.getLogger("tensorflow")
+        >>> sum(isinstance(f, _DropRetracing) for f in tf_log.filters)
+        1
+        >>> def record(msg):
+        ...     return logging.LogRecord("tensorflow", 30, "", 0, msg, None, None)
+        >>> tf_log.filters[-1].filter(record("5 out of the last 9 calls to <f> "
+        ...                                  "triggered tf.function retracing."))
+        False
+        >>> tf_log.filters[-1].filter(record("something else"))
+        True
+    """
+    tf_log = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _DropRetracing) for f in tf_log.filters):
+        tf_log.addFilter(_DropRetracing())

@@ -234,6 +234,9 @@ def traced_inference(model: keras.Model) -> Callable[[np.ndarray], Any]:
     if fn is None:
         import tensorflow as tf
 
+        from plate_unet.quiet_tensorflow import drop_retracing_warnings
+
+        drop_retracing_warnings()  # a few input shapes per folder are expected
         fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
         _TRACED_INFERENCE[model] = fn
     return fn
