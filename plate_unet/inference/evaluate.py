@@ -401,11 +401,7 @@ class EvalReport:
             "mean_box_iou": _mean(m.box_iou for m in matches),
             "mean_quad_iou": _mean(m.quad_iou for m in matches),
             "mean_corner_error": _mean(m.corner_error for m in matches),
-        } | self._text_totals()
-
-    def _text_totals(self) -> dict:
-        """Reading scores, when the rows carry reads of annotated texts."""
-        return self.reading_totals()
+        } | self.reading_totals()
 
     def reading_totals(self, clean: Callable[[str, str], str] | None = None) -> dict:
         """Plate accuracy and CER on the true corners, and end to end.

@@ -225,8 +225,8 @@ def _text(img, text, x0, y0, w, h, color, font="sans-bold") -> None:
 
 #: The fonts a plate's registration is drawn in, and how often each (a style
 #: that names its font keeps it). Bold ones only: with regular-weight condensed
-#: fonts too, short runs on two seeds found fewer real plates than with
-#: DejaVu Sans Bold alone; with these, more (``ablate_generator.py boldfonts``).
+#: fonts too (``ablate_generator.py thinfonts``), short runs on two seeds found
+#: fewer real plates than with DejaVu Sans Bold alone; with these, more.
 REGISTRATION_FONTS = {
     "sans-bold": 0.4,
     "condensed-semibold": 0.3,
