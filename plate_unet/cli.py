@@ -81,7 +81,7 @@ def positive_int(text: str) -> int:
 
 
 def seed_int(text: str) -> int:
-    """An integer >= 0 (``--seed``).
+    """An integer >= 0 (``--seed``, ``--min-chars``).
 
     Example:
         >>> from plate_unet.cli import seed_int
@@ -330,6 +330,15 @@ def _add_reader(p, what: str, can_skip: bool = True) -> None:
         p.add_argument(
             "--no-read", action="store_true", help="find plates only; do not read them"
         )
+        p.add_argument(
+            "--min-chars",
+            type=seed_int,
+            default=None,
+            metavar="N",
+            help="drop a region wide enough to read (40 px) in which the reader "
+            "reads fewer than N characters: a badge, a lamp (default: "
+            "MIN_PLATE_CHARS of plate_unet.inference.reading; 0 keeps all)",
+        )
 
 
 def _check_reader(args) -> None:
@@ -562,6 +571,7 @@ def _run_evaluate(args) -> int:
         multiscale=not args.single_scale,
         reader=_load_reader(args),
         o_is_zero=args.o_is_zero,
+        min_chars=args.min_chars,
     )
     print(report.table())
     if args.out:
@@ -616,6 +626,7 @@ def _run_predict(args) -> int:
         shape=None if args.all_regions else PLAUSIBLE,
         multiscale=not args.single_scale,
         reader=_load_reader(args),
+        min_chars=args.min_chars,
     )
     print(
         f"found {summary.n_plates} plate(s) in {len(summary.written)} images; "

@@ -32,7 +32,7 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
 def test_every_style_renders_a_readable_plate_at_every_size(style, width):
     h_mm, w_mm = PLATE_STYLES[style].size_mm
     for seed in range(4):
-        rgb, alpha, name, _ = render_plate(np.random.default_rng(seed), width, style)
+        rgb, alpha, name, _, _ = render_plate(np.random.default_rng(seed), width, style)
         assert name == style and rgb.dtype == np.float32 and alpha.dtype == np.uint8
         assert rgb.shape == (*alpha.shape, 3) and abs(rgb.shape[1] - width) <= 2
         assert (alpha == 255).mean() > 0.9  # opaque but for the rounded corners

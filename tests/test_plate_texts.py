@@ -62,7 +62,7 @@ def test_scenes_are_byte_identical_to_those_of_this_generator_version():
 def test_plate_textures_are_byte_identical_to_those_drawn_before():
     assert set(STYLES) <= set(PLATE_STYLES)
     for name, expected in STYLES.items():
-        rgb, alpha, _, _ = render_plate(np.random.default_rng(5), 160, name)
+        rgb, alpha, _, _, _ = render_plate(np.random.default_rng(5), 160, name)
         assert _hash(rgb, alpha) == expected, name
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -14,7 +15,16 @@ from plate_unet.data import generate_scene
 from plate_unet.demo.reader import SMOKE_READER, make_reader
 from plate_unet.inference import Plate, load_model, predict_image
 from plate_unet.inference.evaluate import EvalReport, ImageResult, PlateMatch
-from plate_unet.inference.reading import load_reader, read_crops, read_plates
+from plate_unet.inference.reading import (
+    READABLE_PX,
+    ROW_OVERLAP,
+    has_plate_text,
+    load_reader,
+    plate_width,
+    read_crops,
+    read_plates,
+    row_split,
+)
 from plate_unet.inference.text_scores import edit_operations, score_texts
 from plate_unet.model.reader import ReaderConfig, build_reader
 
@@ -137,6 +147,10 @@ def test_cli_reader_flags_are_checked_before_loading(tmp_path, capsys):
     assert cli.main([*argv, "--reader", str(bad)]) == 2
     assert "not a .keras file" in capsys.readouterr().err
     assert cli.main([*argv, "--no-read", "--reader", str(bad)]) == 2
+    assert cli.main([*argv, "--min-chars", "-1"]) == 2
+    assert (
+        "--min-chars: '-1' is invalid: use an integer >= 0" in capsys.readouterr().err
+    )
 
 
 def test_cli_predict_writes_text_with_a_reader(smoke_reader, tmp_path):
@@ -153,11 +167,47 @@ def test_cli_predict_writes_text_with_a_reader(smoke_reader, tmp_path):
     assert plates and all("text" not in p for p in plates)
 
 
+def test_readable_regions_without_characters_are_dropped_when_asked():
+    """A region wide enough to read in which the reader reads too few
+    characters is not a plate; a narrower one is kept unread."""
+    image, _ = generate_scene(5, 580, 360)
+    reader = build_reader(TINY)
+    kept, _ = predict_image(load_model(), image, reader=reader, min_chars=0)
+    assert kept
+    wide = [p for p in kept if plate_width(p.quad) >= READABLE_PX]
+    dropped, _ = predict_image(load_model(), image, reader=reader, min_chars=99)
+    assert len(dropped) == len(kept) - len(wide)
+    assert all(plate_width(p.quad) < READABLE_PX for p in dropped)
+    assert wide  # the test needs a plate wide enough to read
+    plate = dataclasses.replace(wide[0], text="AB 1", text_score=0.5)
+    assert has_plate_text(plate, 3)  # separators do not count, characters do
+    assert not has_plate_text(dataclasses.replace(plate, text="A 1"), 3)
+    assert has_plate_text(dataclasses.replace(plate, text=None), 3)  # not read
+
+
+def test_evaluate_applies_the_text_rule_on_sets_without_texts():
+    from plate_unet.data import load_annotations
+    from plate_unet.inference import evaluate_model
+
+    samples = [
+        dataclasses.replace(s, texts=()) for s in load_annotations(ROOT / "data/sample")
+    ][:3]
+    reader = build_reader(TINY)
+    kept = evaluate_model(load_model(), samples, reader=reader, min_chars=0).totals
+    strict = evaluate_model(load_model(), samples, reader=reader, min_chars=99).totals
+    assert "read_accuracy" not in strict  # nothing to score the reading on
+    assert strict["predicted"] < kept["predicted"]  # a plate 40+ px wide, dropped
+
+
 def test_two_rows_are_read_as_two_bands_top_first(smoke_reader):
     reader = load_reader(smoke_reader)
     rng = np.random.default_rng(3)
     square = rng.integers(0, 255, (60, 64), np.uint8)  # a square crop
-    top, bottom = read_crops(reader, [square[:30], square[30:]], rows=1)
+    square[24:27] = 128  # the quiet gap between the rows
+    cut = row_split(square)
+    assert 24 <= cut <= 27
+    pad = round(ROW_OVERLAP * 60)
+    top, bottom = read_crops(reader, [square[: cut + pad], square[cut - pad :]], rows=1)
     (two,) = read_crops(reader, [square], rows=2)
     if top.text and bottom.text:
         assert two.text == top.text + bottom.text

@@ -91,7 +91,7 @@ def test_landscape_scenes_hold_plates_sized_by_the_shorter_side():
 
 @pytest.mark.parametrize("style", sorted(PLATE_STYLES))
 def test_every_plate_style_draws_a_textured_plate(style):
-    rgb, alpha, name, _ = render_plate(np.random.default_rng(1), 200, style)
+    rgb, alpha, name, _, _ = render_plate(np.random.default_rng(1), 200, style)
     assert name == style and rgb.shape[:2] == alpha.shape
     assert 1 <= rgb.shape[1] / rgb.shape[0] <= 5.5  # square (two rows) to wide
     assert alpha[0, 0] < 128 and alpha.max() == 255  # a rounded corner
@@ -233,11 +233,11 @@ def test_a_new_plate_style_is_one_registered_function():
 
     register_plate_style("test_square", size_mm=(200, 200), rows=2, weight=0.01)(square)
     try:
-        rgb, alpha, name, text = render_plate(
+        rgb, alpha, name, text, rows = render_plate(
             np.random.default_rng(0), 100, "test_square"
         )
         assert name == "test_square" and rgb.shape[:2] == alpha.shape == (100, 100)
-        assert text == ""  # a drawer that returns (rgb, alpha) tells no text
+        assert text == "" and rows == ()  # (rgb, alpha) tells no text, no rows
         assert PLATE_STYLES["test_square"].rows == 2
         with pytest.raises(ValueError, match="'test_square' is already registered"):
             register_plate_style("test_square", (200, 200), 2, 0.01)

@@ -644,6 +644,7 @@ def evaluate_model(
     multiscale: bool = True,
     reader: keras.Model | None = None,
     o_is_zero: bool = False,
+    min_chars: int | None = None,
 ) -> EvalReport:
     """Predicts every sample's image and scores it against the annotation.
 
@@ -665,6 +666,10 @@ def evaluate_model(
         reader: A plate reader: where samples carry texts (``Sample.texts``),
             the report scores reading too (see :class:`EvalReport`).
         o_is_zero: Score the letter O and the digit 0 as one symbol.
+        min_chars: With a reader, regions wide enough to read that hold fewer
+            characters are not plates (see
+            :func:`~plate_unet.inference.image.predict_image`; ``None``:
+            :data:`~plate_unet.inference.reading.MIN_PLATE_CHARS`).
 
     Returns:
         An :class:`EvalReport`; unreadable images are skipped with a warning.
@@ -699,6 +704,9 @@ def evaluate_model(
         raise PlateUnetError("no samples to evaluate: the annotation set is empty.")
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
+    from plate_unet.inference.reading import MIN_PLATE_CHARS
+
+    least = MIN_PLATE_CHARS if min_chars is None else int(min_chars)
     report = EvalReport([], threshold, iou_threshold, match_on, o_is_zero=o_is_zero)
     for sample in samples:
         try:
@@ -715,7 +723,8 @@ def evaluate_model(
             min_area,
             shape,
             multiscale,
-            reader if texts else None,
+            reader if texts or least > 0 else None,  # the text rule reads too
+            least,
         )
         true_mask = rasterize(sample.plates, height, width)
         row = evaluate_image(

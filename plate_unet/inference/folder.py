@@ -130,6 +130,7 @@ def predict_folder(
     shape: PlateShape | None = PLAUSIBLE,
     multiscale: bool = True,
     reader: keras.Model | None = None,
+    min_chars: int | None = None,
 ) -> PredictSummary:
     """Predicts every image of a folder and writes JSON, mask, overlay and crops.
 
@@ -145,6 +146,9 @@ def predict_folder(
             :func:`~plate_unet.inference.image.predict_image`); ``False``: one.
         reader: A plate reader: each plate's JSON gets ``"text"`` and
             ``"text_score"``, and the overlay the text. ``None``: not read.
+        min_chars: With a reader, regions wide enough to read that hold fewer
+            characters are dropped (see
+            :func:`~plate_unet.inference.image.predict_image`).
 
     Returns:
         A :class:`PredictSummary`; unreadable images are listed in ``skipped``
@@ -193,7 +197,7 @@ def predict_folder(
             summary.skipped.append((path.name, exc.reason))
             continue
         plates, mask = predict_image(
-            model, image, threshold, min_area, shape, multiscale, reader
+            model, image, threshold, min_area, shape, multiscale, reader, min_chars
         )
         stem = path.stem
         record = {

@@ -250,6 +250,7 @@ def predict_image(
     shape: PlateShape | None = PLAUSIBLE,
     multiscale: bool = True,
     reader: keras.Model | None = None,
+    min_chars: int | None = None,
 ) -> tuple[list[Plate], np.ndarray]:
     """Finds the plates in one image, at two scales when the image is large,
     and reads them when given a reader.
@@ -268,6 +269,10 @@ def predict_image(
         reader: A plate reader (:func:`~plate_unet.inference.reading.load_reader`):
             each plate's ``text`` and ``text_score`` are filled in
             (:func:`~plate_unet.inference.reading.read_plates`). ``None``: not read.
+        min_chars: With a reader, a region wide enough to read in which fewer
+            characters are read is dropped
+            (:func:`~plate_unet.inference.reading.has_plate_text`); ``None``:
+            :data:`~plate_unet.inference.reading.MIN_PLATE_CHARS`, 0 keeps all.
 
     Returns:
         ``(plates, mask)``: plates in the image's own pixels, and the uint8
@@ -296,7 +301,13 @@ def predict_image(
     config = DEFAULT_MULTISCALE if multiscale else SINGLE_SCALE
     plates, prob = predict_multiscale(model, image, threshold, min_area, shape, config)
     if reader is not None:
-        from plate_unet.inference.reading import read_plates
+        from plate_unet.inference.reading import (
+            MIN_PLATE_CHARS,
+            has_plate_text,
+            read_plates,
+        )
 
+        least = MIN_PLATE_CHARS if min_chars is None else int(min_chars)
         plates = read_plates(reader, image, plates)
+        plates = [p for p in plates if has_plate_text(p, least)]
     return plates, (prob > threshold).astype(np.uint8)

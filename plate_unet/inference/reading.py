@@ -42,6 +42,50 @@ MIN_CONTRAST = 2.0
 #: characters (square, Japanese and many motorcycle plates; one-row plates are
 #: 2 to 5 times as wide as tall): they are also read as two bands.
 TWO_ROW_ASPECT = 2.6
+#: Regions at least this wide (pixels in the photo, the mean of the top and
+#: bottom edges) are wide enough to read: the reader's training crops start
+#: there (``plate_unet.data.synthetic.crops.MIN_WIDTH_PX``).
+READABLE_PX = 40.0
+#: A region wide enough to read (:data:`READABLE_PX`) in which the reader reads
+#: fewer characters than this is not a plate: a badge, a lamp, a wheel
+#: (:func:`has_plate_text`). 0 keeps every region. ``benchmarks/
+#: tune_postprocess.py --reader`` chooses it on synthetic validation scenes.
+MIN_PLATE_CHARS = 0
+#: A two-row crop is cut at its quietest pixel row between these shares of its
+#: height (:func:`row_split`); each band keeps this share of the height past
+#: the cut, as the reader's training crops keep a margin round each row.
+ROW_SEARCH = (0.25, 0.7)
+ROW_OVERLAP = 0.06
+
+
+def row_split(grey: np.ndarray) -> int:
+    """Where to cut a crop of two character rows: the pixel row with the least
+    change along it (the gap between the rows), searched between
+    :data:`ROW_SEARCH` of the height. Rows of unequal height (a small line
+    over a large one) are cut at their gap, not in the middle.
+
+    Args:
+        grey: uint8 ``(H, W)`` crop.
+
+    Returns:
+        The first pixel row of the bottom band.
+
+    Example:
+        >>> from plate_unet.inference.reading import row_split
+        >>> crop = np.full((40, 80), 220, np.uint8)
+        >>> crop[4:12, 10:70:8] = 0  # a small top row
+        >>> crop[17:36, 5:75:10] = 0  # a large bottom row
+        >>> 12 <= row_split(crop) <= 17
+        True
+    """
+    g = np.abs(np.diff(grey.astype(np.float32), axis=1)).mean(axis=1)
+    g = np.convolve(g, np.ones(3) / 3, mode="same")
+    h = grey.shape[0]
+    lo, hi = (
+        int(ROW_SEARCH[0] * h),
+        max(int(ROW_SEARCH[1] * h), int(ROW_SEARCH[0] * h) + 1),
+    )
+    return lo + int(np.argmin(g[lo:hi]))
 
 
 @dataclass(frozen=True)
@@ -150,7 +194,8 @@ def read_crops(
             :func:`~plate_unet.model.reader.decode`).
         beam_width: Beams of the beam search.
         rows: ``1``: read each crop whole; ``2``: as a top and a bottom band,
-            the top row's text first; ``"auto"``: whole, and also as two bands
+            cut at the gap between them (:func:`row_split`), the top row's
+            text first; ``"auto"``: whole, and also as two bands
             when the crop is narrower than :data:`TWO_ROW_ASPECT` times its
             height, keeping the likelier reading (the product of the bands'
             confidences against the whole crop's).
@@ -190,7 +235,8 @@ def read_crops(
         if rows in (1, "auto"):
             ways.append([grey])
         if rows == 2 or (rows == "auto" and gw < TWO_ROW_ASPECT * gh and gh >= 8):
-            ways.append([grey[: gh // 2], grey[gh // 2 :]])
+            cut, pad = row_split(grey), max(1, round(ROW_OVERLAP * gh))
+            ways.append([grey[: cut + pad], grey[max(cut - pad, 0) :]])
         plan = []
         for way in ways:
             plan.append(list(range(len(pieces), len(pieces) + len(way))))
@@ -222,11 +268,50 @@ def plate_crop(reader: keras.Model, image: np.ndarray, quad: np.ndarray) -> np.n
     (width over height, 0.8 to 8) and twice the reader's width, so that
     :func:`read_crops` can tell one row from two."""
     q = np.asarray(quad, np.float32)
-    width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    width = plate_width(q)
     height = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
     aspect = min(max(width / max(height, 1e-6), 0.8), 8.0)
     out_w = 2 * reader_size(reader)[1]
     return rectify(_grey(image), q, (max(2, round(out_w / aspect)), out_w))
+
+
+def plate_width(quad: np.ndarray) -> float:
+    """A plate's width in pixels: the mean of its top and bottom edges."""
+    q = np.asarray(quad, np.float64).reshape(4, 2)
+    return float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+
+
+def has_plate_text(
+    plate: Plate, min_chars: int = MIN_PLATE_CHARS, readable_px: float = READABLE_PX
+) -> bool:
+    """Whether a read region may be a plate: it holds at least ``min_chars``
+    characters, or it is too narrow to read (under ``readable_px`` pixels
+    wide), or it was not read.
+
+    Args:
+        plate: A plate of :func:`read_plates`.
+        min_chars: Fewest characters (separators not counted) a plate holds.
+        readable_px: Regions narrower than this are kept unread.
+
+    Returns:
+        ``False`` for a region wide enough to read in which fewer than
+        ``min_chars`` characters were read.
+
+    Example:
+        >>> from plate_unet.inference import Plate
+        >>> from plate_unet.inference.reading import has_plate_text
+        >>> quad = np.float32([[0, 0], [120, 0], [120, 30], [0, 30]])
+        >>> badge = Plate(quad, (0, 0, 120, 30), 0.9, text="", text_score=0.0)
+        >>> has_plate_text(badge, min_chars=2)
+        False
+        >>> has_plate_text(Plate(quad / 4, (0, 0, 30, 8), 0.9, text=""), 2)
+        True
+    """
+    if plate.text is None or min_chars <= 0:
+        return True
+    if plate_width(plate.quad) < readable_px:
+        return True
+    return len(plate.text.replace(" ", "").replace("\n", "")) >= min_chars
 
 
 def read_plates(

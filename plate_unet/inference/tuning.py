@@ -8,7 +8,9 @@ matched an annotated plate (box IoU above ``iou``, one-to-one).
 keeps the one with the best F1 (the loosest one among equals).
 :func:`choose_grow` picks the lower threshold regions grow into
 (:data:`~plate_unet.inference.postprocess.GROW`) by F1 at box IoU 0.7: the
-value whose boxes hold whole plates most often.
+value whose boxes hold whole plates most often. :func:`choose_min_chars` picks
+how many characters a region wide enough to read must hold
+(:data:`~plate_unet.inference.reading.MIN_PLATE_CHARS`).
 
 Choose on synthetic validation scenes (``benchmarks/tune_postprocess.py``);
 real photos only compare the designs afterwards.
@@ -204,4 +206,70 @@ def choose_grow(
     best = max(grows, key=lambda g: (scores[str(g)], -grows.index(g)))
     if scores[str(best)] < scores[str(grows[0])] + margin:
         best = grows[0]
+    return best, scores
+
+
+#: Fewest characters :func:`choose_min_chars` tries (0: keep every region).
+MIN_CHARS = (0, 1, 2, 3)
+
+
+def choose_min_chars(
+    model: keras.Model,
+    reader: keras.Model,
+    samples: Sequence,
+    shape: PlateShape | None,
+    candidates: Sequence[int] = MIN_CHARS,
+    iou: float = 0.5,
+    margin: float = 0.005,
+) -> tuple[int, dict]:
+    """The fewest characters a readable region must hold to stay a plate
+    (:func:`~plate_unet.inference.reading.has_plate_text`), by F1 at box IoU
+    ``iou``.
+
+    Each sample is predicted and read once (two scales, as
+    :func:`~plate_unet.inference.image.predict_image` does); each candidate
+    then keeps the regions it passes. The first candidate (0: no rule) stays
+    unless another beats it by ``margin``.
+
+    Args:
+        model: A plate-unet model.
+        reader: A plate reader.
+        samples: Annotated samples (synthetic validation scenes).
+        shape: The region filter.
+        candidates: The values tried, the default first.
+        iou: Box IoU a region needs to count as a plate.
+        margin: F1 a candidate must gain over the first one to replace it.
+
+    Returns:
+        ``(min_chars, scores)``: the chosen value and F1 for each candidate.
+
+    Example:
+        >>> from plate_unet.data import load_annotations
+        >>> from plate_unet.inference import load_model
+        >>> from plate_unet.inference.reading import load_reader
+        >>> from plate_unet.inference.tuning import choose_min_chars
+        >>> scenes = load_annotations("data/sample")[:2]
+        >>> chosen, scores = choose_min_chars(load_model(), load_reader(), scenes,
+        ...                                   None, candidates=(0, 2))
+        >>> sorted(scores)
+        [0, 2]
+    """
+    from plate_unet.inference.image import predict_image
+    from plate_unet.inference.reading import has_plate_text
+
+    counts = {k: [0, 0] for k in candidates}  # found, predicted
+    plates = 0
+    for sample in samples:
+        image = read_image(sample.image_path)
+        found, _ = predict_image(model, image, shape=shape, reader=reader, min_chars=0)
+        plates += len(sample.plates)
+        for k in candidates:
+            kept = [p.quad for p in found if has_plate_text(p, k)]
+            hits = [v for _, _, v in match_plates(sample.plates, kept) if v > iou]
+            counts[k][0] += len(hits)
+            counts[k][1] += len(kept)
+    scores = {k: _f1(f, n, plates) for k, (f, n) in counts.items()}
+    best = max(candidates, key=lambda k: (scores[k], -list(candidates).index(k)))
+    if scores[best] < scores[candidates[0]] + margin:
+        best = candidates[0]
     return best, scores

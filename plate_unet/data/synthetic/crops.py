@@ -3,11 +3,13 @@
 A crop is cut from a scene of :func:`~plate_unet.data.synthetic.generate.scene_plates`
 the way prediction cuts one from a photo: the plate's corners, moved as a
 detector's would be (:func:`jitter_quad`: each corner off by a few pixels, the
-quadrilateral a little too large or too small), are warped to a flat grey
-rectangle by :func:`~plate_unet.data.quads.rectify`. The plate keeps its size in
+quadrilateral a little too large, or a little too small but never so much as
+to cut a character off), are warped to a flat grey rectangle by
+:func:`~plate_unet.data.quads.rectify`. The plate keeps its size in
 the photo, so a small plate gives a blurry crop, and the scene's camera effects
-(light, blur, noise, JPEG). A plate of several rows is cut into as many
-equal bands, one crop per row with that row's text: a reader that reads
+(light, blur, noise, JPEG). A plate of several rows is cut into one band
+per row (where its style drew that row, with a margin), each with that
+row's text: a reader that reads
 columns left to right cannot put a top row before a bottom row that shares
 its columns (measured: a reader trained on whole two-row crops read none of
 them right), so it reads each band, as
@@ -52,31 +54,40 @@ MIN_WIDTH_PX = 40.0
 #: Crops whose mean step between neighbouring pixels along a row, after a
 #: Gaussian blur of one pixel that evens out sensor noise, is below this (grey
 #: levels) are left out: blur or darkness wiped their characters out.
-MIN_DETAIL = 3.0
+MIN_DETAIL = 5.0
+#: Each row of a plate of several rows is cut with this share of its height
+#: added above and below.
+ROW_MARGIN = 0.2
 _STREAM = 0xC209  # the crops' own random stream, apart from the scene's
 #: Bumped whenever the crops of a seed change (2: rows cut apart, plates under
-#: 40 px and unreadable crops left out), so that sets cut before are cut again.
-CROPS_VERSION = 2
+#: 40 px and unreadable crops left out; 3: each row cut where it was drawn,
+#: the corners' jitter shrinks less, the detail bar raised from 3 to 5), so that
+#: sets cut before are cut again.
+CROPS_VERSION = 3
 
 
 def jitter_quad(
     rng: np.random.Generator,
     quad: np.ndarray,
     shift: float = 0.06,
-    scale: tuple[float, float] = (0.08, 0.12),
+    scale: tuple[float, float] = (0.12, 0.15),
+    shrink: tuple[float, float] = (0.02, 0.05),
 ) -> np.ndarray:
     """Moves a plate's corners as a detector's errors would.
 
     Each corner moves by a normal offset of ``shift`` times the plate's height
-    (at least half a pixel, at most twice that), and the quadrilateral grows or
-    shrinks about its centre by up to ``scale`` = (along its width, along its
-    height), e.g. 0.08 = ±8 %.
+    (at least half a pixel, at most twice that), and the quadrilateral grows by
+    up to ``scale`` or shrinks by up to ``shrink`` about its centre, each
+    (along its width, along its height), e.g. 0.12 = 12 %. Shrinking stays
+    within a plate's margins: a crop that cuts off a character its text still
+    holds teaches the reader to make characters up.
 
     Args:
         rng: The random generator.
         quad: float (4, 2) corners TL, TR, BR, BL.
         shift: Standard deviation of a corner's offset, in plate heights.
-        scale: Largest relative change of (width, height).
+        scale: Largest relative growth of (width, height).
+        shrink: Largest relative shrinking of (width, height).
 
     Returns:
         float32 (4, 2) corners, TL, TR, BR, BL.
@@ -91,13 +102,36 @@ def jitter_quad(
     q = np.asarray(quad, np.float64).reshape(4, 2)
     across = ((q[1] - q[0]) + (q[2] - q[3])) / 2  # along the width
     down = ((q[3] - q[0]) + (q[2] - q[1])) / 2  # along the height
-    sx = 1 + rng.uniform(-scale[0], scale[0])
-    sy = 1 + rng.uniform(-scale[1], scale[1])
+    sx = 1 + rng.uniform(-shrink[0], scale[0])
+    sy = 1 + rng.uniform(-shrink[1], scale[1])
     dx, dy = (sx - 1) / 2 * across, (sy - 1) / 2 * down
     q = q + np.array([-dx - dy, dx - dy, dx + dy, -dx + dy])
     sigma = max(shift * float(np.hypot(*down)), 0.5)
     q += np.clip(rng.normal(0, sigma, (4, 2)), -2 * sigma, 2 * sigma)
     return q.astype(np.float32)
+
+
+def row_quad(quad: np.ndarray, top: float, bottom: float) -> np.ndarray:
+    """The band of a plate between two shares of its height, as a quadrilateral.
+
+    Args:
+        quad: float (4, 2) corners TL, TR, BR, BL.
+        top: Share of the height, from the top edge, where the band starts.
+        bottom: Share where it ends (may pass 0 and 1: a margin).
+
+    Returns:
+        float32 (4, 2) corners TL, TR, BR, BL of the band.
+
+    Example:
+        >>> from plate_unet.data.synthetic.crops import row_quad
+        >>> quad = np.float32([[0, 0], [100, 0], [100, 40], [0, 40]])
+        >>> row_quad(quad, 0.5, 1.0)[:, 1].tolist()
+        [20.0, 20.0, 40.0, 40.0]
+    """
+    q = np.asarray(quad, np.float64).reshape(4, 2)
+    left = (q[0] + top * (q[3] - q[0]), q[0] + bottom * (q[3] - q[0]))
+    right = (q[1] + top * (q[2] - q[1]), q[1] + bottom * (q[2] - q[1]))
+    return np.array([left[0], right[0], right[1], left[1]], np.float32)
 
 
 def plate_crops(
@@ -122,7 +156,7 @@ def plate_crops(
 
     Example:
         >>> from plate_unet.data.synthetic.crops import plate_crops
-        >>> [(crop.shape, text) for crop, text in plate_crops(1)]
+        >>> [(crop.shape, text) for crop, text in plate_crops(1, min_detail=0)]
         [((32, 128), 'UP 63 G 7466')]
     """
     image, plates = scene_plates(seed, *scene_size)
@@ -135,10 +169,20 @@ def plate_crops(
         if not plate.text or width < min_width:
             continue
         rows = plate.text.split("\n")
-        h, w = size
-        whole = rectify(grey, quad, (h * len(rows), w))
-        for k, row in enumerate(rows):  # a plate of k rows: k bands, one each
-            crop = whole[k * h : (k + 1) * h]
+        if len(rows) == 1:
+            crops = [rectify(grey, quad, size)]
+        else:  # a band round each row (its characters and a margin that may
+            # show a little of the next row, as read_crops' cut at the gap does)
+            n = len(rows)
+            bands = [(b[1], b[3]) for b in plate.rows]
+            if len(bands) != n:  # a style that drew no character cells
+                bands = [(k / n, (k + 1) / n) for k in range(n)]
+            crops = []
+            for top, bottom in bands:
+                pad = ROW_MARGIN * (bottom - top)
+                band = row_quad(quad, top - pad, bottom + pad)
+                crops.append(rectify(grey, band, size))
+        for crop, row in zip(crops, rows, strict=True):
             smooth = cv2.GaussianBlur(crop.astype(np.float32), (0, 0), 1.0)
             if row.strip() and np.abs(np.diff(smooth, axis=1)).mean() >= min_detail:
                 out.append((crop, row))

@@ -230,11 +230,15 @@ class ScenePlate:
             top to bottom joined by ``"\\n"``, separators kept; ``""`` when the
             style does not tell it.
         style: The plate style's name.
+        rows: The box round each row of characters, ``(left, top, right,
+            bottom)`` as shares of the plate's width (from its TL-BL edge) and
+            height (from its TL-TR edge), top row first; ``()`` without a text.
     """
 
     quad: np.ndarray
     text: str
     style: str
+    rows: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def scene_plates(
@@ -302,7 +306,7 @@ def _vehicle_with_plate(
     rng = r["vehicles"]
     cx, cy, pw = where
     pw = float(np.clip(pw, 0.025 * min(w, h), 0.8 * min(w, h)))
-    rgb, alpha, style, text = render_plate(r["plates"], pw * 1.25)
+    rgb, alpha, style, text, rows = render_plate(r["plates"], pw * 1.25)
     aspect = alpha.shape[0] / alpha.shape[1]
     hom = plane_homography(rng, cx, cy, pw, aspect)
     vehicle = pick_vehicle(rng, aspect)
@@ -332,7 +336,7 @@ def _vehicle_with_plate(
     if not (has_plate and inside):
         return None
     paste_texture(img, rgb, alpha, hom @ tex)
-    return ScenePlate(quad.astype(np.float32), text, style)
+    return ScenePlate(quad.astype(np.float32), text, style, rows)
 
 
 def _distractors(rng, img, boxes: list) -> None:

@@ -234,6 +234,11 @@ REGISTRATION_FONTS = {
     "mono-bold": 0.1,
 }
 _PLATE_FONT: ContextVar[str] = ContextVar("plate_font", default="sans-bold")
+#: While a plate is drawn, the ``(left, top, right, bottom)`` pixel box of each
+#: registration character :func:`_cells` inks (``None``: not recorded).
+_INK_BOXES: ContextVar[list[tuple[float, float, float, float]] | None] = ContextVar(
+    "ink_boxes", default=None
+)
 
 
 def _registration_font(rng: np.random.Generator) -> str:
@@ -267,10 +272,13 @@ def _cells(img, chars, x0, y0, cw, ch, gap, color, font=None, extra=None, fit=Fa
     Arabic-Indic zero stay small.
     """
     x = x0
+    ink_boxes = _INK_BOXES.get()
     for i, c in enumerate(chars):
         x += (extra or {}).get(i, 0)
         if c != " ":
             m = _char_mask(c, font)
+            if ink_boxes is not None:
+                ink_boxes.append((float(x), float(y0), float(x + cw), float(y0 + ch)))
             if fit and c in _SMALL:
                 fw, fh = _SMALL[c]
                 dy = ch * (1 - fh) * (0.95 if c == "." else 0.5)  # "." sits low
@@ -1123,12 +1131,58 @@ class RenderedPlate(NamedTuple):
         text: The characters of the registration as drawn, left to right, rows
             top to bottom joined by ``"\\n"``, separators (space, ``-``, ``.``,
             ``·``) kept; ``""`` when the style does not tell its text.
+        rows: The box round each row of characters, ``(left, top, right,
+            bottom)`` as shares of the plate's width and height, top row first
+            (:func:`row_boxes`); ``()`` without a text.
     """
 
     rgb: np.ndarray
     alpha: np.ndarray
     style: str
     text: str
+    rows: tuple[tuple[float, float, float, float], ...] = ()
+
+
+def row_boxes(
+    ink: list[tuple[float, float, float, float]], n_rows: int, height: int, width: int
+) -> tuple[tuple[float, float, float, float], ...]:
+    """The box round each row of characters, as shares of the plate's size.
+
+    ``ink`` holds the ``(left, top, right, bottom)`` pixel box of every
+    character cell drawn; sorted by their middles from top to bottom, they are
+    cut into ``n_rows`` rows at the ``n_rows - 1`` widest gaps between
+    neighbouring middles.
+
+    Args:
+        ink: ``(left, top, right, bottom)`` of each character cell, in pixels.
+        n_rows: The rows of the plate's text.
+        height: The plate texture's height in pixels.
+        width: Its width in pixels.
+
+    Returns:
+        ``n_rows`` ``(left, top, right, bottom)`` boxes in 0..1, top row first;
+        ``()`` when fewer cells than rows were drawn.
+
+    Example:
+        >>> from plate_unet.data.synthetic.plate_styles import row_boxes
+        >>> cells = [(10, 10, 30, 40), (30, 12, 50, 40), (5, 50, 95, 90)]
+        >>> row_boxes(cells, 2, 100, 100)
+        ((0.1, 0.1, 0.5, 0.4), (0.05, 0.5, 0.95, 0.9))
+    """
+    if n_rows < 1 or len(ink) < n_rows:
+        return ()
+    cells = sorted(ink, key=lambda b: b[1] + b[3])
+    mids = np.array([b[1] + b[3] for b in cells]) / 2
+    cuts = sorted(np.argsort(np.diff(mids))[::-1][: n_rows - 1] + 1)
+    rows = []
+    for group in np.split(np.arange(len(cells)), cuts):
+        box = [min(cells[i][k] for i in group) for k in (0, 1)]
+        box += [max(cells[i][k] for i in group) for k in (2, 3)]
+        scale = (width, height, width, height)
+        rows.append(
+            tuple(float(np.clip(v / d, 0, 1)) for v, d in zip(box, scale, strict=True))
+        )
+    return tuple(rows)
 
 
 def render_plate(
@@ -1152,7 +1206,7 @@ def render_plate(
             styles' weights (the CCPD blue plate most often).
 
     Returns:
-        A :class:`RenderedPlate` ``(rgb, alpha, style, text)``.
+        A :class:`RenderedPlate` ``(rgb, alpha, style, text, rows)``.
 
     Raises:
         ValueError: If ``style`` is not a key of :data:`PLATE_STYLES`, or its
@@ -1160,7 +1214,9 @@ def render_plate(
 
     Example:
         >>> from plate_unet.data.synthetic.plate_styles import render_plate
-        >>> rgb, alpha, name, text = render_plate(np.random.default_rng(0), 220, "eu")
+        >>> rgb, alpha, name, text, rows = render_plate(
+        ...     np.random.default_rng(0), 220, "eu"
+        ... )
         >>> rgb.shape[1] == alpha.shape[1], name
         (True, 'eu')
         >>> text
@@ -1176,11 +1232,14 @@ def render_plate(
         )
     entry = PLATE_STYLES[style]
     s = float(np.clip(width_px, 48, 600)) / entry.size_mm[1]
+    ink: list[tuple[float, float, float, float]] = []
     token = _PLATE_FONT.set(_registration_font(rng))
+    ink_token = _INK_BOXES.set(ink)
     try:
         drawn = entry.draw(rng, s)
     finally:
         _PLATE_FONT.reset(token)
+        _INK_BOXES.reset(ink_token)
     if len(drawn) == 3:
         rgb, alpha, text = drawn
     elif len(drawn) == 2:
@@ -1193,4 +1252,7 @@ def render_plate(
     if rng.random() < 0.7:  # embossed metal: a soft highlight across the plate
         t = np.linspace(rng.uniform(-1, 1), rng.uniform(-1, 1), rgb.shape[0])
         rgb *= (1 + 0.12 * t.astype(np.float32))[:, None, None]
-    return RenderedPlate(np.clip(rgb, 0, 255), alpha, style, str(text))
+    text = str(text)
+    n_rows = text.count("\n") + 1
+    rows = row_boxes(ink, n_rows, *rgb.shape[:2]) if text else ()
+    return RenderedPlate(np.clip(rgb, 0, 255), alpha, style, text, rows)
