@@ -1176,12 +1176,12 @@ def row_boxes(
     cuts = sorted(np.argsort(np.diff(mids))[::-1][: n_rows - 1] + 1)
     rows = []
     for group in np.split(np.arange(len(cells)), cuts):
-        box = [min(cells[i][k] for i in group) for k in (0, 1)]
-        box += [max(cells[i][k] for i in group) for k in (2, 3)]
-        scale = (width, height, width, height)
-        rows.append(
-            tuple(float(np.clip(v / d, 0, 1)) for v, d in zip(box, scale, strict=True))
-        )
+        left = min(cells[i][0] for i in group) / width
+        top = min(cells[i][1] for i in group) / height
+        right = max(cells[i][2] for i in group) / width
+        bottom = max(cells[i][3] for i in group) / height
+        box = np.clip([left, top, right, bottom], 0, 1).tolist()
+        rows.append((box[0], box[1], box[2], box[3]))
     return tuple(rows)
 
 
