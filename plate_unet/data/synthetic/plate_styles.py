@@ -41,7 +41,9 @@ Noto Sans Arabic (Arabic script) or sans-bold; hanzi and kana come from the
 stroke patterns of :mod:`~plate_unet.data.synthetic.glyphs`.
 
 Every style tells the text it drew (the registration, rows joined by
-``"\\n"``): :func:`render_plate` returns it beside the texture."""
+``"\\n"``): :func:`render_plate` returns it beside the texture, with the box
+round each row of characters (:func:`row_boxes`, from the character cells it
+inked), so that a reader's training crops cut each row where it was drawn."""
 
 from __future__ import annotations
 
