@@ -356,6 +356,9 @@ def _check_reader(args) -> None:
     else:
         log.info("no pretrained reader (make reader): plates are found, not read")
         args.reader_path = None
+    if args.reader_path is None and getattr(args, "min_chars", None):
+        why = "--no-read" if args.no_read else "no reader (make reader, or --reader)"
+        raise UsageError(f"--min-chars {args.min_chars} needs the reader: {why}")
 
 
 def _load_reader(args):

@@ -147,6 +147,8 @@ def test_cli_reader_flags_are_checked_before_loading(tmp_path, capsys):
     assert cli.main([*argv, "--reader", str(bad)]) == 2
     assert "not a .keras file" in capsys.readouterr().err
     assert cli.main([*argv, "--no-read", "--reader", str(bad)]) == 2
+    assert cli.main([*argv, "--no-read", "--min-chars", "2"]) == 2
+    assert "--min-chars 2 needs the reader: --no-read" in capsys.readouterr().err
     assert cli.main([*argv, "--min-chars", "-1"]) == 2
     assert (
         "--min-chars: '-1' is invalid: use an integer >= 0" in capsys.readouterr().err
