@@ -30,6 +30,7 @@ TAUGHT = {
     "dice_coefficient",
     "dice_loss",
     "bce_dice_loss",
+    "reference_loss",
     "focal_loss",
     "iou",
     "grad_bce",
@@ -82,6 +83,7 @@ def test_taught_losses_equal_the_package(taught, seed):
         (taught["dice_loss"](t, p), losses.dice_loss(t, p)),
         (taught["bce_dice_loss"](t, p), losses.bce_dice_loss(t, p)),
         (taught["bce_dice_loss"](t, p, 2.0), losses.bce_dice_loss(t, p, 2.0)),
+        (taught["reference_loss"](t, p), losses.reference_loss(t, p)),
         (taught["focal_loss"](t, p), losses.focal_loss(t, p)),
     ]
     for gamma, alpha in [(0.0, 0.5), (1.0, 0.75), (3.0, 0.1)]:
