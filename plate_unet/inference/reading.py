@@ -81,10 +81,8 @@ def row_split(grey: np.ndarray) -> int:
     g = np.abs(np.diff(grey.astype(np.float32), axis=1)).mean(axis=1)
     g = np.convolve(g, np.ones(3) / 3, mode="same")
     h = grey.shape[0]
-    lo, hi = (
-        int(ROW_SEARCH[0] * h),
-        max(int(ROW_SEARCH[1] * h), int(ROW_SEARCH[0] * h) + 1),
-    )
+    lo = int(ROW_SEARCH[0] * h)
+    hi = max(int(ROW_SEARCH[1] * h), lo + 1)
     return lo + int(np.argmin(g[lo:hi]))
 
 
@@ -311,7 +309,9 @@ def has_plate_text(
         return True
     if plate_width(plate.quad) < readable_px:
         return True
-    return len(plate.text.replace(" ", "").replace("\n", "")) >= min_chars
+    from plate_unet.data.alphabet import normalize_text
+
+    return len(normalize_text(plate.text)) >= min_chars
 
 
 def read_plates(
