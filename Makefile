@@ -102,7 +102,7 @@ demo: setup
 	$(BIN)/plate-unet demo $(if $(DEMO_PHOTOS),--images $(DEMO_PHOTOS)) $(DEMO_FLAGS)
 
 # The committed checkpoint plate_unet/inference/pretrained/teaching.keras (fixed seed, about
-# 32 min on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
+# 15 min on 2 CPU cores) with metrics.json, training_log.csv and README.md beside it.
 # Training data and the run itself go to runs/pretrained/.
 pretrained: setup
 	$(BIN)/plate-unet demo --pretrained --out plate_unet/inference/pretrained

@@ -56,15 +56,25 @@ def test_overlap_is_the_share_of_the_smaller_box():
     assert overlap((0, 0, 100, 20), (10, 5, 20, 15)) == 1.0  # a character inside
 
 
-@pytest.mark.parametrize("seed", [56, 133, 206])  # rows of 4-5 plates 32-91 px wide
-def test_a_street_row_of_small_plates_is_found_at_two_scales(pretrained, seed):
-    image, truths = generate_scene(seed, 960, 1280)
-    single, _ = predict_image(pretrained, image, multiscale=False)
-    multi, mask = predict_image(pretrained, image)
-    assert len(truths) >= 4
-    assert found(multi, truths) >= found(single, truths) + 2
-    assert len(multi) == found(multi, truths)  # one region per plate, no extra
-    assert mask.shape == (960, 1280) and mask.dtype == np.uint8
+#: The first eight street scenes of 960×1280 (H×W) with at least four plates (rows of
+#: plates 32-91 px wide): 30 plates in all.
+STREET_SEEDS = (11, 49, 51, 56, 62, 81, 82, 102)
+
+
+def test_a_street_row_of_small_plates_is_found_at_two_scales(pretrained):
+    totals = {"single": 0, "multi": 0}
+    for seed in STREET_SEEDS:
+        image, truths = generate_scene(seed, 960, 1280)
+        single, _ = predict_image(pretrained, image, multiscale=False)
+        multi, mask = predict_image(pretrained, image)
+        assert len(truths) >= 4
+        assert found(multi, truths) >= found(single, truths), seed  # never fewer
+        totals["single"] += found(single, truths)
+        totals["multi"] += found(multi, truths)
+        for i, a in enumerate(multi):  # one region per plate: no region inside another
+            assert all(overlap(a.box, b.box) <= 0.5 for b in multi[i + 1 :]), seed
+        assert mask.shape == (960, 1280) and mask.dtype == np.uint8
+    assert totals["multi"] >= 1.25 * totals["single"], totals
 
 
 def test_the_merged_map_holds_the_zoomed_plates(pretrained):

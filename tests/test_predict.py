@@ -254,8 +254,8 @@ def test_a_landscape_photo_runs_at_the_turned_size_with_the_same_weights():
 
 def test_cli_predict_keeps_plausible_plates_unless_asked_for_all(tmp_path, capsys):
     image = np.zeros((128, 160, 3), np.uint8)
-    image[20:35, 10:70] = 255  # a plate: four times as wide as tall
-    image[60:100, 100:140] = 255  # a square sign
+    image[20:35, 10:70] = 255  # a plate: probability about 1
+    image[60:100, 100:140] = 140  # a faint region: 0.88, under PLAUSIBLE's 0.9
     photos = tmp_path / "photos"
     photos.mkdir()
     _write(photos / "scene.png", image)

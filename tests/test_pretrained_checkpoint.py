@@ -30,9 +30,10 @@ def test_metrics_record_the_recipe_that_made_the_checkpoint():
         assert re.search(r"`git checkout [0-9a-f]{7,40}`", readme)
 
 
-def test_pretrained_recipe_is_the_teaching_model_trained_longer():
+def test_pretrained_recipe_is_the_teaching_model_with_group_norm_trained_longer():
     teaching = PRESETS["teaching"]
-    assert PRETRAINED.unet == teaching.unet and PRETRAINED.name == teaching.name
+    with_group_norm = teaching.unet.replace(batch_norm=False, group_norm=4)
+    assert PRETRAINED.unet == with_group_norm and PRETRAINED.name == teaching.name
     steps = PRETRAINED.n_train // PRETRAINED.batch_size * PRETRAINED.epochs
     assert steps > teaching.n_train // teaching.batch_size * teaching.epochs
     assert default_model_path().name == f"{PRETRAINED.name}.keras"

@@ -27,6 +27,12 @@ class UNetConfig:
         batch_norm: Put BatchNormalization between each block convolution and
             its ReLU (conv without bias → BN → ReLU). Off in the reference; it lets
             the small CPU model train at a higher learning rate.
+        group_norm: Put GroupNormalization with this many groups (at most one
+            per filter) where ``batch_norm`` puts BatchNormalization; ``None``:
+            off. Its statistics come from each image alone, in training and in
+            prediction alike, so a real photo is normalised by its own pixels,
+            not by the synthetic scenes' averages that batch normalisation
+            keeps. Use one or the other, not both.
         name: Name of the Keras model.
 
     Raises:
@@ -47,6 +53,7 @@ class UNetConfig:
     kernel_size: int = 3
     separable: bool = False
     batch_norm: bool = False
+    group_norm: int | None = None
     name: str = "unet"
 
     def __post_init__(self) -> None:
@@ -64,6 +71,26 @@ class UNetConfig:
             raise ValueError(
                 f"kernel_size={self.kernel_size!r} is invalid: use an odd integer >= 1."
             )
+        if self.group_norm is not None:
+            if not isinstance(self.group_norm, int) or self.group_norm < 1:
+                raise ValueError(
+                    f"group_norm={self.group_norm!r} is invalid: use an integer >= 1 "
+                    "(groups per layer) or None."
+                )
+            for level in range(self.depth):
+                filters = self.base_filters * 2**level
+                if filters % min(self.group_norm, filters):
+                    raise ValueError(
+                        f"group_norm={self.group_norm} does not divide the "
+                        f"{filters} filters of level {level + 1}: use a divisor "
+                        f"of base_filters={self.base_filters} or a power of two."
+                    )
+            if self.batch_norm:
+                raise ValueError(
+                    "batch_norm=True and group_norm="
+                    f"{self.group_norm} ask for two normalisations after each "
+                    "convolution: use one of them."
+                )
         top = self.dropout_step * self.depth
         if not (0.0 <= self.dropout_step and top < 1.0):
             raise ValueError(
@@ -84,6 +111,11 @@ class UNetConfig:
                     f"(depth={self.depth}); the nearest valid sizes are {below} and "
                     f"{above}."
                 )
+
+    @property
+    def normalised(self) -> bool:
+        """Whether each block convolution is followed by a normalisation."""
+        return self.batch_norm or self.group_norm is not None
 
     @property
     def multiple(self) -> int:

@@ -8,6 +8,7 @@ layer has a predictable name, so a notebook or a test can point at it:
   ``enc{l}_conv2`` and, except on the deepest level, ``enc{l}_pool``;
   with ``batch_norm=True`` each ``_conv{i}`` is linear and followed by
   ``_bn{i}`` (BatchNormalization) and ``_relu{i}`` (the same in the decoder);
+  with ``group_norm=G`` by ``_gn{i}`` (GroupNormalization) and ``_relu{i}``;
 * decoder level ``l`` (the encoder level it joins, deepest first):
   ``dec{l}_up``, ``dec{l}_concat``, ``dec{l}_conv1``, ``dec{l}_drop``,
   ``dec{l}_conv2``;
@@ -25,11 +26,12 @@ from plate_unet.model.config import REFERENCE_CONFIG, UNetConfig
 def _conv(config: UNetConfig, filters: int, name: str) -> layers.Layer:
     """One 3×3 'same' convolution, he_normal, plain or separable.
 
-    ReLU is built in, except with ``config.batch_norm`` (then it is linear and
-    has no bias: :func:`_conv_bn_relu` adds BN and ReLU after it).
+    ReLU is built in, except with a normalisation (``config.batch_norm`` or
+    ``config.group_norm``): then it is linear and has no bias, and
+    :func:`_conv_bn_relu` adds the normalisation and ReLU after it.
     """
-    activation = None if config.batch_norm else "relu"
-    use_bias = not config.batch_norm
+    activation = None if config.normalised else "relu"
+    use_bias = not config.normalised
     if config.separable:
         return layers.SeparableConv2D(
             filters,
@@ -53,9 +55,13 @@ def _conv(config: UNetConfig, filters: int, name: str) -> layers.Layer:
 
 
 def _conv_bn_relu(x, config: UNetConfig, filters: int, prefix: str, i: int):
-    """``{prefix}_conv{i}``, then (with batch norm) ``_bn{i}`` and ``_relu{i}``."""
+    """``{prefix}_conv{i}``, then ``_bn{i}`` or ``_gn{i}``, and ``_relu{i}``."""
     x = _conv(config, filters, f"{prefix}_conv{i}")(x)
-    if config.batch_norm:
+    if config.group_norm is not None:
+        groups = min(config.group_norm, filters)
+        x = layers.GroupNormalization(groups, name=f"{prefix}_gn{i}")(x)
+        x = layers.ReLU(name=f"{prefix}_relu{i}")(x)
+    elif config.batch_norm:
         # momentum 0.9, not Keras' 0.99: a CPU run has only ~500 steps, and
         # with 0.99 the moving statistics lagged so far behind that validation
         # IoU stayed near 0 for 3 epochs while training IoU reached 0.68.
