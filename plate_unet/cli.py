@@ -800,9 +800,10 @@ def _add_demo(sub) -> None:
     p.add_argument(
         "--pretrained",
         action="store_true",
-        help=f"train the teaching model on {PRETRAINED.n_train} scenes for "
-        f"{PRETRAINED.epochs} epochs and write the pretrained checkpoint with "
-        "metrics.json, training_log.csv and README.md into --out",
+        help="train the teaching model (group normalisation) on "
+        f"{PRETRAINED.n_train} scenes for {PRETRAINED.epochs} epochs and write "
+        "the pretrained checkpoint with metrics.json, training_log.csv and "
+        "README.md into --out",
     )
     _add_quiet(p)
     p.set_defaults(func=_run_demo, check=_check_demo)

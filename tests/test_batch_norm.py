@@ -1,4 +1,4 @@
-"""The opt-in batch-norm U-Net and the cosine learning-rate schedule of a preset."""
+"""The opt-in batch-norm and group-norm U-Nets and the cosine learning-rate schedule."""
 
 from __future__ import annotations
 
@@ -19,22 +19,27 @@ def test_batch_norm_off_is_the_default_and_adds_no_layers():
     assert not [n for n in names if "_bn" in n or "_relu" in n]
 
 
-def test_batch_norm_layers_follow_each_block_conv():
-    model = build_unet(SMALL.replace(batch_norm=True))
+@pytest.mark.parametrize(
+    ("changes", "suffix", "kind"),
+    [
+        ({"batch_norm": True}, "bn", keras.layers.BatchNormalization),
+        ({"group_norm": 2}, "gn", keras.layers.GroupNormalization),
+    ],
+)
+def test_a_normalisation_and_relu_follow_each_block_conv(changes, suffix, kind):
+    model = build_unet(SMALL.replace(**changes))
     names = [layer.name for layer in model.layers]
     for prefix in ("enc1", "enc2", "enc3", "dec2", "dec1"):
         for i in (1, 2):
             conv = names.index(f"{prefix}_conv{i}")
             assert names[conv + 1 : conv + 3] == [
-                f"{prefix}_bn{i}",
+                f"{prefix}_{suffix}{i}",
                 f"{prefix}_relu{i}",
             ]
             layer = model.get_layer(f"{prefix}_conv{i}")
             assert layer.get_config()["activation"] == "linear"
             assert layer.use_bias is False
-            assert isinstance(
-                model.get_layer(f"{prefix}_bn{i}"), keras.layers.BatchNormalization
-            )
+            assert isinstance(model.get_layer(f"{prefix}_{suffix}{i}"), kind)
 
 
 @pytest.mark.parametrize("separable", [False, True])

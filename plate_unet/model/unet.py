@@ -57,17 +57,17 @@ def _conv(config: UNetConfig, filters: int, name: str) -> layers.Layer:
 def _conv_bn_relu(x, config: UNetConfig, filters: int, prefix: str, i: int):
     """``{prefix}_conv{i}``, then ``_bn{i}`` or ``_gn{i}``, and ``_relu{i}``."""
     x = _conv(config, filters, f"{prefix}_conv{i}")(x)
+    if not config.normalised:
+        return x
     if config.group_norm is not None:
         groups = min(config.group_norm, filters)
         x = layers.GroupNormalization(groups, name=f"{prefix}_gn{i}")(x)
-        x = layers.ReLU(name=f"{prefix}_relu{i}")(x)
-    elif config.batch_norm:
+    else:
         # momentum 0.9, not Keras' 0.99: a CPU run has only ~500 steps, and
         # with 0.99 the moving statistics lagged so far behind that validation
         # IoU stayed near 0 for 3 epochs while training IoU reached 0.68.
         x = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn{i}")(x)
-        x = layers.ReLU(name=f"{prefix}_relu{i}")(x)
-    return x
+    return layers.ReLU(name=f"{prefix}_relu{i}")(x)
 
 
 def conv_block(
