@@ -20,6 +20,17 @@ from playwright.sync_api import Locator, Page
 
 T = TypeVar("T")
 
+# Waits until an <img> has decoded its current source, then returns its pixels
+# (drawn at natural size on a canvas) as a PNG data URL.
+_DECODED_PIXELS = """async img => {
+    try { await img.decode(); } catch (e) { }
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    if (canvas.width && canvas.height) canvas.getContext("2d").drawImage(img, 0, 0);
+    return canvas.width + "x" + canvas.height + ":" + canvas.toDataURL("image/png");
+}"""
+
 # Text a kernel prints for a widget when the front end cannot render it.
 WIDGET_FALLBACK = re.compile(
     r"\b(IntSlider|FloatSlider|SelectionSlider|Dropdown|Select|ToggleButtons|"
@@ -367,8 +378,14 @@ class LabPage:
 
         Comparing digests proves what the learner sees changed, whatever the
         widget kind (an ``Image`` widget, a matplotlib figure in an ``Output``).
+        An ``<img>`` is hashed by its decoded pixels, once it has loaded, so the
+        digest does not depend on where the page is scrolled or whether the
+        browser has painted it yet; anything else by a screenshot.
         """
         locator.scroll_into_view_if_needed()
+        if locator.evaluate("el => el.tagName") == "IMG":
+            pixels = locator.evaluate(_DECODED_PIXELS)
+            return hashlib.sha1(pixels.encode()).hexdigest()
         return hashlib.sha1(locator.screenshot(animations="disabled")).hexdigest()
 
     def wait_changed(
