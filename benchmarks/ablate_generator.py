@@ -29,6 +29,10 @@ The real photos only measure: nothing trains on them and no threshold is chosen
 on them. One short run moves by a few plates, so run each variant with two
 seeds.
 
+Each trains the committed checkpoint's model (group normalisation) unless
+``--recipe teaching`` asks for notebook 05's (batch normalisation), as the
+earlier ablations did.
+
 Run: ``python benchmarks/ablate_generator.py base nodistract --seeds 0 1``.
 """
 
@@ -135,13 +139,18 @@ def _car_parts(p, rng, car, rear: bool) -> None:
             )
 
 
-def run(variant: str, seed: int, n: int, epochs: int, out: Path) -> dict:
-    """Draws, trains and scores one variant; returns its row."""
+def run(
+    variant: str, seed: int, n: int, epochs: int, out: Path, recipe: str = "pretrained"
+) -> dict:
+    """Draws, trains and scores one variant; returns its row.
+
+    ``recipe`` is ``"pretrained"`` (the committed checkpoint's model: group
+    normalisation) or ``"teaching"`` (notebook 05's: batch normalisation)."""
     import plate_unet.data.synthetic.generate as generate
     from plate_unet.training.presets import VAL_SEED_OFFSET
 
     patch(variant)
-    folder = out / f"{variant}-{n}x{epochs}-s{seed}"
+    folder = out / f"{variant}-{recipe}-{n}x{epochs}-s{seed}"
     started = time.perf_counter()
     parts = (("train", n, seed), ("val", 48, seed + VAL_SEED_OFFSET))
     for part, count, part_seed in parts:
@@ -152,12 +161,13 @@ def run(variant: str, seed: int, n: int, epochs: int, out: Path) -> dict:
     from plate_unet.inference import load_model
     from plate_unet.inference.evaluate import evaluate_model
     from plate_unet.training.fit import train_synthetic
-    from plate_unet.training.presets import PRESETS
+    from plate_unet.training.presets import PRESETS, PRETRAINED
 
-    preset = PRESETS["teaching"].replace(name="ablation", n_train=n, epochs=epochs)
+    base = PRETRAINED if recipe == "pretrained" else PRESETS["teaching"]
+    preset = base.replace(name="ablation", n_train=n, epochs=epochs)
     result = train_synthetic(preset, folder, seed=seed, verbose=0)
     model = load_model(result.best_path)
-    row: dict = {"variant": variant, "seed": seed}
+    row: dict = {"variant": variant, "recipe": recipe, "seed": seed}
     for name, rel in SETS:
         if (SHARED / rel).exists():
             report = evaluate_model(
@@ -178,11 +188,16 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--scenes", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument(
+        "--recipe", choices=("pretrained", "teaching"), default="pretrained",
+        help="the committed model (group norm) or notebook 05's (batch norm)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path("runs/ablations"))
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # a child: one variant, one seed, its row on the last line
-        row = run(args.variants[0], args.seeds[0], args.scenes, args.epochs, args.out)
+        row = run(args.variants[0], args.seeds[0], args.scenes, args.epochs, args.out,
+                  args.recipe)  # fmt: skip
         print(json.dumps(row), flush=True)
         return
     import subprocess
@@ -194,7 +209,7 @@ def main() -> None:
             # each variant patches the generator: a fresh process for each
             argv = [sys.executable, __file__, variant, "--one", "--seeds", str(seed),
                     "--scenes", str(args.scenes), "--epochs", str(args.epochs),
-                    "--out", str(args.out)]  # fmt: skip
+                    "--out", str(args.out), "--recipe", args.recipe]  # fmt: skip
             done = subprocess.run(argv, check=True, capture_output=True, text=True)
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)

@@ -124,6 +124,32 @@ def test_mixed_float16_on_cpu_trains_with_a_finite_loss(tmp_path):
     assert keras.mixed_precision.global_policy().name == "float32"
 
 
+class _FirstStep(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 0:
+            self.weights = [w.copy() for w in self.model.get_weights()]
+
+
+@pytest.mark.parametrize("ema", [None, 0.999999])
+def test_with_ema_the_checkpoint_is_the_average_of_the_weights(tmp_path, ema):
+    # Keras starts the average at the weights after the first step; a momentum
+    # this close to 1 keeps it there, so the checkpoint tells which was saved.
+    first = _FirstStep()
+    preset = tiny_preset(epochs=1).replace(ema=ema)
+    val = tiny_data(4, seed=1)
+    result = train(preset, tiny_data(), val, tmp_path, callbacks=[first])
+    saved = keras.saving.load_model(result.best_path).get_weights()
+    pairs = zip(saved, first.weights, strict=True)
+    moved = max(float(np.abs(a - b).max()) for a, b in pairs)
+    if ema is None:
+        assert moved > 1e-3  # the weights after the second step
+    else:
+        assert moved < 1e-4  # their average: still the first step's
+        assert result.model.optimizer.use_ema
+    with pytest.raises(ValueError, match="ema=1.5 is invalid"):
+        preset.replace(ema=1.5)
+
+
 def test_atomic_checkpoint_replaces_the_file_whole(tmp_path):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     cb = AtomicModelCheckpoint(str(tmp_path / "m.keras"))

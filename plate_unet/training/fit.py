@@ -248,8 +248,12 @@ def training_callbacks(
         min_lr=1e-5,
         verbose=1,
     )
+    # With an average of the weights (preset.ema), validation and checkpoints
+    # see the average, and the epoch's training goes on from the weights.
+    ema = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if preset.ema else []
     return [
         keras.callbacks.TerminateOnNaN(),
+        *ema,
         AtomicModelCheckpoint(
             str(out / "best.keras"),
             monitor=monitor,
@@ -488,6 +492,8 @@ def _compiled_model(preset, strategy, mixed_precision, jit_compile, epochs, data
                 optimizer=keras.optimizers.Adam(
                     preset_learning_rate(preset, epochs, data),
                     global_clipnorm=preset.clipnorm,
+                    use_ema=preset.ema is not None,
+                    ema_momentum=preset.ema or 0.99,
                 ),
                 loss=get_loss(preset.loss),
                 metrics=[IoUScore(name="iou"), DiceScore(), MeanIoUOverThresholds()],

@@ -77,6 +77,11 @@ class Preset:
             validation loss stalls (ReduceLROnPlateau); ``"cosine"`` decays it
             along a cosine from ``learning_rate`` to 1 % of it over all the
             run's steps (``keras.optimizers.schedules.CosineDecay``).
+        ema: Keep an exponential moving average of the weights with this
+            momentum (Adam's ``use_ema``; Polyak averaging), validate it and
+            save it as the checkpoint (``keras.callbacks.SwapEMAWeights``).
+            ``None`` (the default) trains and saves the weights themselves.
+            A run resumed from its backup goes on from the averaged weights.
         description: One line for humans.
 
     Example:
@@ -99,6 +104,7 @@ class Preset:
     clipnorm: float | None = 1.0
     output_prior: float | None = 0.02
     lr_schedule: str | None = None
+    ema: float | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -109,6 +115,11 @@ class Preset:
         if not self.learning_rate > 0:
             raise ValueError(
                 f"learning_rate={self.learning_rate!r} is invalid: use a value > 0."
+            )
+        if self.ema is not None and not 0.0 < self.ema < 1.0:
+            raise ValueError(
+                f"ema={self.ema!r} is invalid: use None or a momentum in (0, 1), "
+                "such as 0.995."
             )
         if self.lr_schedule not in (None, "cosine"):
             raise ValueError(
