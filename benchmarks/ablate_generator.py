@@ -1,9 +1,12 @@
 """Which parts of the synthetic generator help on real photos? Short ablations.
 
-Each variant leaves one part of today's generator out, draws its own training
-set, trains the teaching model briefly (default 2,000 scenes × 3 epochs, about 6
-minutes on 2 CPU cores) and scores it on every real set beside the checkout at
-one scale (box IoU 0.5, the committed region filter). Variants:
+Each variant leaves one part of today's generator out (or, for ``carparts``,
+adds one), draws its own training set, trains briefly (default 2,000 scenes × 3
+epochs, about 6 minutes on 2 CPU cores) the committed checkpoint's model (the
+teaching model with group normalisation; ``--recipe teaching``: notebook 05's,
+with batch normalisation, as the earlier ablations did) and scores it on every
+real set beside the checkout at one scale (box IoU 0.5, the committed region
+filter). Variants:
 
 * ``base``: the generator as it is;
 * ``nodistract``: no distractors, no watermarks, no words painted on vans;
@@ -28,10 +31,6 @@ one scale (box IoU 0.5, the committed region filter). Variants:
 The real photos only measure: nothing trains on them and no threshold is chosen
 on them. One short run moves by a few plates, so run each variant with two
 seeds.
-
-Each trains the committed checkpoint's model (group normalisation) unless
-``--recipe teaching`` asks for notebook 05's (batch normalisation), as the
-earlier ablations did.
 
 Run: ``python benchmarks/ablate_generator.py base nodistract --seeds 0 1``.
 """
